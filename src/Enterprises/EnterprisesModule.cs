@@ -1,0 +1,15 @@
+using Marketplace.Enterprises.Profiles;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marketplace.Enterprises;
+
+public static class EnterprisesModule
+{
+    public static System.Reflection.Assembly Assembly => typeof(EnterprisesModule).Assembly;
+
+    public static IServiceCollection AddEnterprisesModule(this IServiceCollection services)
+    {
+        services.AddSingleton<EnterpriseStore>();
+        return services;
+    }
+}

@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Marketplace.Matching;
+
+/// <summary>Matching settings (section <c>Matching</c>). Feature weights are relative; they need not sum to 1.</summary>
+public sealed class MatchingOptions
+{
+    public const string Section = "Matching";
+
+    /// <summary>Index root folder; empty means in memory (rebuilt from the database on every start).</summary>
+    public string? IndexPath { get; set; }
+
+    /// <summary>An extra thesaurus file in the format of the built-in one, read in addition to it.</summary>
+    public string? ThesaurusPath { get; set; }
+
+    [Range(10, 5000)] public int CandidatePool { get; set; } = 200;
+
+    public FeatureWeights Weights { get; set; } = new();
+
+    /// <summary>Share of the top slots kept for small firms (科技型中小企业 or fewer than 100 staff) when one is
+    /// close enough in score to the firm it would displace (see <see cref="ExposureFloor"/>).</summary>
+    [Range(0, 1)] public double SmallFirmShare { get; set; } = 0.2;
+
+    /// <summary>A small firm is promoted only if its score is at least this fraction of the displaced one's.</summary>
+    [Range(0, 1)] public double ExposureFloor { get; set; } = 0.9;
+}
+
+public sealed class FeatureWeights
+{
+    [Range(0, 10)] public double Text { get; set; } = 0.45;
+    [Range(0, 10)] public double Technology { get; set; } = 0.30;
+    [Range(0, 10)] public double Domain { get; set; } = 0.10;
+    [Range(0, 10)] public double Qualification { get; set; } = 0.05;
+    [Range(0, 10)] public double Region { get; set; } = 0.05;
+    [Range(0, 10)] public double Load { get; set; } = 0.05;
+}

@@ -1,0 +1,123 @@
+using Marketplace.Matching.Documents;
+using Marketplace.Matching.Search;
+using Marketplace.Matching.Text;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Matching.Recommendations;
+
+public sealed record Reason(string Kind, string Text);
+
+public sealed record Recommendation(EnterpriseDocument Enterprise, double Score, IReadOnlyList<Reason> Reasons);
+
+/// <summary>
+/// Recommends firms for a scenario: hard eligibility filter, retrieval through the search engine, re-ranking on
+/// explicit features with configured weights, exposure control, and reasons a person can check.
+/// </summary>
+public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOptions<MatchingOptions> options)
+{
+    private static readonly string[] CapabilityQualifications = ["高新技术企业", "专精特新", "专精特新小巨人"];
+
+    public async Task<IReadOnlyList<Recommendation>> ForScenarioAsync(ScenarioDocument s, int k, CancellationToken ct)
+    {
+        var o = options.Value;
+        var rules = new EligibilityRules(s.RequiredQualifications, s.MinRegisteredCapitalWan, s.AllowedRegions);
+        var text = string.Join('\n', s.Summary, s.Description, s.Domain, string.Join(' ', s.Technologies));
+        var candidates = await engine.RetrieveEnterprisesAsync(
+            new EnterpriseRetrievalQuery(s.Title, text, s.Technologies, rules, Math.Max(o.CandidatePool, k)), ct);
+        // The engine filters already; checking again here makes "never recommend an ineligible firm" hold for any engine.
+        candidates = candidates.Where(c => rules.Admits(c.Enterprise)).ToList();
+        if (candidates.Count == 0) return [];
+
+        var maxText = candidates.Max(c => c.TextScore);
+        var scored = candidates
+            .Select(c => Score(s, c, maxText, o.Weights))
+            .OrderByDescending(r => r.Score)
+            .ThenBy(r => r.Enterprise.Id)
+            .ToList();
+        return ApplyExposureControl(scored, k, o);
+    }
+
+    internal Recommendation Score(ScenarioDocument s, EnterpriseCandidate c, float maxText, FeatureWeights w)
+    {
+        var e = c.Enterprise;
+        var reasons = new List<Reason>();
+        var firmText = string.Join('\n', e.Description, string.Join('\n', e.Cases));
+
+        var textScore = maxText > 0 ? c.TextScore / maxText : 0;
+
+        var matchedTech = s.Technologies
+            .Where(t => e.Technologies.Any(f => thesaurus.AreEquivalent(t, f)) || thesaurus.Mentions(firmText, t))
+            .ToList();
+        var techScore = s.Technologies.Count == 0 ? 0 : (double)matchedTech.Count / s.Technologies.Count;
+        if (matchedTech.Count > 0)
+            reasons.Add(new("technology", $"技术匹配：{string.Join("、", matchedTech)}（{matchedTech.Count}/{s.Technologies.Count}）"));
+
+        var domainHits = e.ExperienceDomains.Count(d => d == s.Domain) + e.Cases.Count(x => x.Contains(s.Domain, StringComparison.Ordinal));
+        var domainScore = domainHits > 0 ? 1.0 : 0.0;
+        if (domainHits > 0) reasons.Add(new("domain", $"领域经验：{s.Domain}（{domainHits} 项案例或申报）"));
+
+        var snippet = BestSentence(firmText, s);
+        if (snippet is not null) reasons.Add(new("text", $"文本相关：{snippet}"));
+
+        var quals = e.Qualifications.Where(q => CapabilityQualifications.Contains(q)).ToList();
+        var qualScore = quals.Count > 0 ? 1.0 : 0.0;
+        if (quals.Count > 0) reasons.Add(new("qualification", $"资质：{string.Join("、", quals)}"));
+
+        var regionScore = RegionScore(e.Region);
+        if (regionScore > 0) reasons.Add(new("region", $"注册地：{e.Region}"));
+
+        var loadScore = Math.Min(1.0, e.OpenApplications / 5.0);
+        if (e.OpenApplications >= 3) reasons.Add(new("load", $"在途申报 {e.OpenApplications} 项"));
+
+        var score = w.Text * textScore + w.Technology * techScore + w.Domain * domainScore
+                    + w.Qualification * qualScore + w.Region * regionScore - w.Load * loadScore;
+        return new Recommendation(e, Math.Round(score, 6), reasons);
+    }
+
+    /// <summary>Tongzhou first, then the partner areas the cooperation policy names (北三县, 雄安).</summary>
+    internal static double RegionScore(string region) =>
+        region.StartsWith("通州区", StringComparison.Ordinal) ? 1.0
+        : region.StartsWith("北三县", StringComparison.Ordinal) || region.StartsWith("雄安", StringComparison.Ordinal) ? 0.6
+        : region.StartsWith("北京", StringComparison.Ordinal) ? 0.3
+        : 0.0;
+
+    internal static bool IsSmallFirm(EnterpriseDocument e) => e.Qualifications.Contains("科技型中小企业") || e.Employees < 100;
+
+    /// <summary>
+    /// Keeps a share of the top k for small firms: a small firm just below the cut replaces the lowest-ranked large
+    /// firm in the top k when its score is within the floor, so a handful of big names cannot take every slot.
+    /// </summary>
+    internal static IReadOnlyList<Recommendation> ApplyExposureControl(List<Recommendation> ranked, int k, MatchingOptions o)
+    {
+        var top = ranked.Take(k).ToList();
+        var rest = ranked.Skip(k).ToList();
+        var wanted = (int)Math.Ceiling(top.Count * o.SmallFirmShare);
+        var small = top.Count(r => IsSmallFirm(r.Enterprise));
+        while (small < wanted)
+        {
+            var promote = rest.FirstOrDefault(r => IsSmallFirm(r.Enterprise));
+            var displaceIndex = top.FindLastIndex(r => !IsSmallFirm(r.Enterprise));
+            if (promote is null || displaceIndex < 0 || promote.Score < top[displaceIndex].Score * o.ExposureFloor) break;
+            var displaced = top[displaceIndex];
+            top.RemoveAt(displaceIndex);
+            rest.Remove(promote);
+            rest.Insert(0, displaced);
+            top.Add(promote with { Reasons = [.. promote.Reasons, new Reason("exposure", "中小企业公平曝光")] });
+            small++;
+        }
+        return top.OrderByDescending(r => r.Score).ThenBy(r => r.Enterprise.Id).Concat(rest).Take(Math.Max(k, 0)).ToList();
+    }
+
+    private static string? BestSentence(string firmText, ScenarioDocument s)
+    {
+        var scenarioBigrams = ChineseAnalysis.Terms(ChineseAnalysis.Bigrams, s.Title + s.Summary).ToHashSet();
+        var best = firmText
+            .Split(['。', '；', '\n', '！', '？'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(sentence => (sentence, hits: ChineseAnalysis.Terms(ChineseAnalysis.Bigrams, sentence).Count(scenarioBigrams.Contains)))
+            .Where(x => x.hits >= 2)
+            .OrderByDescending(x => x.hits)
+            .FirstOrDefault();
+        if (best.sentence is null) return null;
+        return best.sentence.Length > 60 ? best.sentence[..60] + "…" : best.sentence;
+    }
+}

@@ -1,0 +1,45 @@
+using Marketplace.Matching.Documents;
+
+namespace Marketplace.Matching.Search;
+
+public sealed record ScenarioSearchQuery(string? Text, string? Category = null, bool OpenOnly = false, int Page = 1, int PageSize = 20);
+
+public sealed record ScenarioHit(
+    Guid Id, string Code, string Title, string Category, string Domain, string Location, string Status,
+    DateTimeOffset ClosesAt, IReadOnlyList<string> Technologies, string TitleHtml, string SnippetHtml, float Score);
+
+public sealed record ScenarioSearchResult(
+    IReadOnlyList<ScenarioHit> Hits, int Total, IReadOnlyDictionary<string, int> CategoryCounts);
+
+/// <summary>Hard rules a firm must meet before it may even be a candidate.</summary>
+public sealed record EligibilityRules(IReadOnlyList<string> RequiredQualifications, decimal MinRegisteredCapitalWan, IReadOnlyList<string> AllowedRegionPrefixes)
+{
+    public static readonly EligibilityRules None = new([], 0, []);
+
+    public bool Admits(EnterpriseDocument e) =>
+        RequiredQualifications.All(q => e.Qualifications.Contains(q))
+        && e.RegisteredCapitalWan >= MinRegisteredCapitalWan
+        && (AllowedRegionPrefixes.Count == 0 || AllowedRegionPrefixes.Any(p => e.Region.StartsWith(p, StringComparison.Ordinal)));
+}
+
+/// <summary>Free text and technology tags to retrieve enterprises by, under hard eligibility rules.</summary>
+public sealed record EnterpriseRetrievalQuery(
+    string Title, string Text, IReadOnlyList<string> Technologies, EligibilityRules Rules, int Limit);
+
+public sealed record EnterpriseCandidate(EnterpriseDocument Enterprise, float TextScore);
+
+/// <summary>
+/// The search engine behind the site and the matcher. Two implementations: Lucene.Net embedded (default) and
+/// Meilisearch over HTTP; one contract test suite runs against both.
+/// </summary>
+public interface ISearchEngine
+{
+    Task UpsertScenariosAsync(IReadOnlyCollection<ScenarioDocument> scenarios, CancellationToken ct);
+    Task RemoveScenarioAsync(Guid id, CancellationToken ct);
+    Task UpsertEnterprisesAsync(IReadOnlyCollection<EnterpriseDocument> enterprises, CancellationToken ct);
+    Task ReplaceAllAsync(IReadOnlyCollection<ScenarioDocument> scenarios, IReadOnlyCollection<EnterpriseDocument> enterprises, CancellationToken ct);
+    Task<ScenarioSearchResult> SearchScenariosAsync(ScenarioSearchQuery query, CancellationToken ct);
+    Task<IReadOnlyList<EnterpriseCandidate>> RetrieveEnterprisesAsync(EnterpriseRetrievalQuery query, CancellationToken ct);
+    Task<EnterpriseDocument?> GetEnterpriseAsync(Guid id, CancellationToken ct);
+    Task<(int Scenarios, int Enterprises)> CountAsync(CancellationToken ct);
+}

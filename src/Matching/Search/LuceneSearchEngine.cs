@@ -1,0 +1,310 @@
+using System.Net;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Highlight;
+using Marketplace.Matching.Documents;
+using Marketplace.Matching.Text;
+
+namespace Marketplace.Matching.Search;
+
+/// <summary>The embedded engine: two Lucene indexes (scenarios, enterprises) under one folder, BM25, words + bigrams.</summary>
+public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
+{
+    private readonly LuceneIndex _scenarios;
+    private readonly LuceneIndex _enterprises;
+    private readonly Thesaurus _thesaurus;
+    private readonly TimeProvider _clock;
+
+    /// <param name="folder">Index root folder, or null for an in-memory index (evaluation, tests).</param>
+    public LuceneSearchEngine(string? folder, Thesaurus thesaurus, TimeProvider clock)
+    {
+        _thesaurus = thesaurus;
+        _clock = clock;
+        var analyzer = ChineseAnalysis.CreateIndexAnalyzer();
+        _scenarios = new LuceneIndex(folder is null ? null : Path.Combine(folder, "scenarios"), analyzer);
+        _enterprises = new LuceneIndex(folder is null ? null : Path.Combine(folder, "enterprises"), analyzer);
+    }
+
+    /// <summary>True when an index folder was unreadable and has been recreated empty.</summary>
+    public bool WasReset => _scenarios.WasReset || _enterprises.WasReset;
+
+    // ---- writing -------------------------------------------------------------------------------------------
+
+    public Task UpsertScenariosAsync(IReadOnlyCollection<ScenarioDocument> scenarios, CancellationToken ct)
+    {
+        foreach (var s in scenarios) _scenarios.Writer.UpdateDocument(new Term("id", s.Id.ToString()), ToLucene(s));
+        _scenarios.Commit();
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveScenarioAsync(Guid id, CancellationToken ct)
+    {
+        _scenarios.Writer.DeleteDocuments(new Term("id", id.ToString()));
+        _scenarios.Commit();
+        return Task.CompletedTask;
+    }
+
+    public Task UpsertEnterprisesAsync(IReadOnlyCollection<EnterpriseDocument> enterprises, CancellationToken ct)
+    {
+        foreach (var e in enterprises) _enterprises.Writer.UpdateDocument(new Term("id", e.Id.ToString()), ToLucene(e));
+        _enterprises.Commit();
+        return Task.CompletedTask;
+    }
+
+    public Task ReplaceAllAsync(IReadOnlyCollection<ScenarioDocument> scenarios, IReadOnlyCollection<EnterpriseDocument> enterprises, CancellationToken ct)
+    {
+        _scenarios.Writer.DeleteAll();
+        foreach (var s in scenarios) _scenarios.Writer.AddDocument(ToLucene(s));
+        _scenarios.Commit();
+        _enterprises.Writer.DeleteAll();
+        foreach (var e in enterprises) _enterprises.Writer.AddDocument(ToLucene(e));
+        _enterprises.Commit();
+        return Task.CompletedTask;
+    }
+
+    public Task<(int Scenarios, int Enterprises)> CountAsync(CancellationToken ct) =>
+        Task.FromResult((_scenarios.Search(s => s.IndexReader.NumDocs), _enterprises.Search(s => s.IndexReader.NumDocs)));
+
+    private static Document ToLucene(ScenarioDocument s)
+    {
+        var all = string.Join('\n', s.Title, s.Summary, s.Description, s.Domain, s.Location, string.Join(' ', s.Technologies));
+        var doc = new Document
+        {
+            new StringField("id", s.Id.ToString(), Field.Store.YES),
+            new StoredField("code", s.Code),
+            new StoredField("title", s.Title),
+            new StoredField("summary", s.Summary),
+            new TextField("title_w", s.Title, Field.Store.NO),
+            new TextField("title_bg", s.Title, Field.Store.NO),
+            new TextField("all_w", all, Field.Store.NO),
+            new TextField("all_bg", all, Field.Store.NO),
+            new StringField("category", s.Category, Field.Store.YES),
+            new StringField("domain", s.Domain, Field.Store.YES),
+            new StringField("location", s.Location, Field.Store.YES),
+            new StringField("status", s.Status, Field.Store.YES),
+            new Int64Field("closes_at", s.ClosesAt.ToUnixTimeSeconds(), Field.Store.YES),
+        };
+        foreach (var t in s.Technologies)
+        {
+            doc.Add(new StringField("tech", ChineseAnalysis.TechKey(t), Field.Store.NO));
+            doc.Add(new StoredField("tech_label", t));
+        }
+        return doc;
+    }
+
+    private static Document ToLucene(EnterpriseDocument e)
+    {
+        var all = string.Join('\n', e.Name, e.Description, string.Join(' ', e.Technologies), string.Join('\n', e.Cases));
+        var doc = new Document
+        {
+            new StringField("id", e.Id.ToString(), Field.Store.YES),
+            new StoredField("name", e.Name),
+            new StringField("industry", e.Industry, Field.Store.YES),
+            new StringField("region", e.Region, Field.Store.YES),
+            new DoubleField("capital", (double)e.RegisteredCapitalWan, Field.Store.YES),
+            new StoredField("employees", e.Employees),
+            new StoredField("description", e.Description),
+            new StoredField("open_apps", e.OpenApplications),
+            new TextField("all_w", all, Field.Store.NO),
+            new TextField("all_bg", all, Field.Store.NO),
+            new TextField("cases_w", string.Join('\n', e.Cases), Field.Store.NO),
+            new TextField("cases_bg", string.Join('\n', e.Cases), Field.Store.NO),
+        };
+        foreach (var q in e.Qualifications) doc.Add(new StringField("qual", q, Field.Store.YES));
+        foreach (var t in e.Technologies)
+        {
+            doc.Add(new StringField("tech", ChineseAnalysis.TechKey(t), Field.Store.NO));
+            doc.Add(new StoredField("tech_label", t));
+        }
+        foreach (var c in e.Cases) doc.Add(new StoredField("case", c));
+        foreach (var d in e.ExperienceDomains) doc.Add(new StringField("exp", d, Field.Store.YES));
+        return doc;
+    }
+
+    private static EnterpriseDocument FromLucene(Document d) => new(
+        Guid.Parse(d.Get("id")), d.Get("name"), d.Get("industry"), d.Get("region"), d.GetValues("qual"),
+        (decimal)(d.GetField("capital").GetDoubleValue() ?? 0), d.GetField("employees").GetInt32Value() ?? 0,
+        d.GetValues("tech_label"), d.Get("description"), d.GetValues("case"), d.GetValues("exp"),
+        d.GetField("open_apps").GetInt32Value() ?? 0);
+
+    // ---- scenario search -----------------------------------------------------------------------------------
+
+    public Task<ScenarioSearchResult> SearchScenariosAsync(ScenarioSearchQuery q, CancellationToken ct)
+    {
+        var text = q.Text?.Trim() ?? "";
+        var (query, highlightTerms) = text.Length == 0 ? (new MatchAllDocsQuery(), Array.Empty<string>()) : BuildScenarioTextQuery(text);
+
+        var baseFilter = new BooleanQuery();
+        if (q.OpenOnly)
+        {
+            baseFilter.Add(new TermQuery(new Term("status", "published")), Occur.MUST);
+            baseFilter.Add(NumericRangeQuery.NewInt64Range("closes_at", _clock.GetUtcNow().ToUnixTimeSeconds(), null, false, true), Occur.MUST);
+        }
+        else
+        {
+            baseFilter.Add(new MatchAllDocsQuery(), Occur.MUST);
+        }
+
+        var result = _scenarios.Search(searcher =>
+        {
+            var counts = new Dictionary<string, int>();
+            foreach (var category in new[] { "smart-city", "cultural-tourism", "livable-city" })
+            {
+                var withCategory = (BooleanQuery)baseFilter.Clone();
+                withCategory.Add(new TermQuery(new Term("category", category)), Occur.MUST);
+                counts[category] = searcher.Search(new FilteredQuery(query, new QueryWrapperFilter(withCategory)), 1).TotalHits;
+            }
+
+            var filter = (BooleanQuery)baseFilter.Clone();
+            if (!string.IsNullOrEmpty(q.Category)) filter.Add(new TermQuery(new Term("category", q.Category)), Occur.MUST);
+            var filtered = new FilteredQuery(query, new QueryWrapperFilter(filter));
+            var page = Math.Max(1, q.Page);
+            var size = Math.Clamp(q.PageSize, 1, 100);
+            var top = text.Length == 0
+                ? searcher.Search(filtered, page * size, new Sort(new SortField("closes_at", SortFieldType.INT64)))
+                : searcher.Search(filtered, page * size);
+
+            var highlighter = highlightTerms.Length == 0 ? null : CreateHighlighter(highlightTerms);
+            var hits = top.ScoreDocs.Skip((page - 1) * size).Select(sd =>
+            {
+                var d = searcher.Doc(sd.Doc);
+                var title = d.Get("title");
+                var summary = d.Get("summary");
+                return new ScenarioHit(
+                    Guid.Parse(d.Get("id")), d.Get("code"), title, d.Get("category"), d.Get("domain"), d.Get("location"),
+                    d.Get("status"), DateTimeOffset.FromUnixTimeSeconds(d.GetField("closes_at").GetInt64Value() ?? 0),
+                    d.GetValues("tech_label"), Highlight(highlighter, title, title.Length), Highlight(highlighter, summary, 120),
+                    float.IsNaN(sd.Score) ? 0 : sd.Score);
+            }).ToList();
+            return new ScenarioSearchResult(hits, top.TotalHits, counts);
+        });
+        return Task.FromResult(result);
+    }
+
+    /// <summary>
+    /// A visitor's query must match most of its character bigrams (or those of a thesaurus equivalent) somewhere in
+    /// the scenario; words and title matches then order the results.
+    /// </summary>
+    private (Query Query, string[] HighlightTerms) BuildScenarioTextQuery(string text)
+    {
+        var alternatives = new List<string> { text };
+        alternatives.AddRange(_thesaurus.ExpansionsFor(text));
+
+        var anyAlternative = new BooleanQuery { MinimumNumberShouldMatch = 1 };
+        var highlight = new List<string>();
+        foreach (var alt in alternatives)
+        {
+            var bigrams = ChineseAnalysis.Terms(ChineseAnalysis.Bigrams, alt);
+            if (bigrams.Count == 0) continue;
+            highlight.AddRange(bigrams);
+            var must = new BooleanQuery { MinimumNumberShouldMatch = Math.Max(1, (int)Math.Ceiling(bigrams.Count * 0.75)) };
+            foreach (var b in bigrams) must.Add(new TermQuery(new Term("all_bg", b)), Occur.SHOULD);
+            anyAlternative.Add(must, Occur.SHOULD);
+        }
+        if (anyAlternative.Clauses.Count == 0) return (new MatchAllDocsQuery(), []);
+
+        var query = new BooleanQuery { { anyAlternative, Occur.MUST } };
+        foreach (var w in ChineseAnalysis.Terms(ChineseAnalysis.Words, text))
+        {
+            query.Add(new TermQuery(new Term("title_w", w)) { Boost = 3 }, Occur.SHOULD);
+            query.Add(new TermQuery(new Term("all_w", w)), Occur.SHOULD);
+        }
+        foreach (var b in ChineseAnalysis.Terms(ChineseAnalysis.Bigrams, text))
+            query.Add(new TermQuery(new Term("title_bg", b)) { Boost = 2 }, Occur.SHOULD);
+        return (query, highlight.Distinct().ToArray());
+    }
+
+    private static Highlighter CreateHighlighter(IEnumerable<string> bigrams)
+    {
+        var terms = new BooleanQuery();
+        foreach (var b in bigrams) terms.Add(new TermQuery(new Term("hl", b)), Occur.SHOULD);
+        return new Highlighter(new SimpleHTMLFormatter("<mark>", "</mark>"), new SimpleHTMLEncoder(), new QueryScorer(terms))
+        {
+            TextFragmenter = new SimpleFragmenter(120),
+        };
+    }
+
+    private static string Highlight(Highlighter? highlighter, string text, int fallbackLength)
+    {
+        var fragment = highlighter?.GetBestFragment(ChineseAnalysis.Bigrams, "hl", text);
+        if (fragment is not null) return fragment;
+        var plain = text.Length > fallbackLength ? text[..fallbackLength] + "…" : text;
+        return WebUtility.HtmlEncode(plain);
+    }
+
+    // ---- enterprise retrieval ------------------------------------------------------------------------------
+
+    public Task<EnterpriseDocument?> GetEnterpriseAsync(Guid id, CancellationToken ct) =>
+        Task.FromResult(_enterprises.Search(searcher =>
+        {
+            var top = searcher.Search(new TermQuery(new Term("id", id.ToString())), 1);
+            return top.TotalHits == 0 ? null : FromLucene(searcher.Doc(top.ScoreDocs[0].Doc));
+        }));
+
+    public Task<IReadOnlyList<EnterpriseCandidate>> RetrieveEnterprisesAsync(EnterpriseRetrievalQuery q, CancellationToken ct)
+    {
+        var query = BuildEnterpriseQuery(q);
+        var filter = EligibilityFilter(q.Rules);
+        IReadOnlyList<EnterpriseCandidate> result = _enterprises.Search(searcher =>
+        {
+            var top = searcher.Search(filter is null ? query : new FilteredQuery(query, filter), q.Limit);
+            return top.ScoreDocs.Select(sd => new EnterpriseCandidate(FromLucene(searcher.Doc(sd.Doc)), sd.Score)).ToList();
+        });
+        return Task.FromResult(result);
+    }
+
+    private const int MaxTermsPerField = 300;
+
+    private Query BuildEnterpriseQuery(EnterpriseRetrievalQuery q)
+    {
+        var query = new BooleanQuery();
+        var text = q.Title + "\n" + q.Title + "\n" + q.Text;
+        AddWeightedTerms(query, "all_w", ChineseAnalysis.TermCounts(ChineseAnalysis.Words, text), 1f);
+        AddWeightedTerms(query, "all_bg", ChineseAnalysis.TermCounts(ChineseAnalysis.Bigrams, text), 0.5f);
+
+        var expansions = string.Join('\n', _thesaurus.ExpansionsFor(text));
+        if (expansions.Length > 0)
+        {
+            AddWeightedTerms(query, "all_w", ChineseAnalysis.TermCounts(ChineseAnalysis.Words, expansions), 0.5f);
+            AddWeightedTerms(query, "all_bg", ChineseAnalysis.TermCounts(ChineseAnalysis.Bigrams, expansions), 0.25f);
+        }
+
+        foreach (var tech in q.Technologies)
+        {
+            query.Add(new TermQuery(new Term("tech", ChineseAnalysis.TechKey(tech))) { Boost = 3 }, Occur.SHOULD);
+            foreach (var group in _thesaurus.Groups.Where(g => g.Contains(tech, StringComparer.OrdinalIgnoreCase)))
+                foreach (var synonym in group.Where(s => !s.Equals(tech, StringComparison.OrdinalIgnoreCase)))
+                    query.Add(new TermQuery(new Term("tech", ChineseAnalysis.TechKey(synonym))) { Boost = 2 }, Occur.SHOULD);
+        }
+        if (query.Clauses.Count == 0) return new MatchAllDocsQuery();
+        return query;
+    }
+
+    private static void AddWeightedTerms(BooleanQuery query, string field, Dictionary<string, int> counts, float weight)
+    {
+        foreach (var (term, count) in counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(MaxTermsPerField))
+            query.Add(new TermQuery(new Term(field, term)) { Boost = weight * (1f + MathF.Log(count)) }, Occur.SHOULD);
+    }
+
+    private static Filter? EligibilityFilter(EligibilityRules rules)
+    {
+        var filter = new BooleanQuery();
+        foreach (var q in rules.RequiredQualifications) filter.Add(new TermQuery(new Term("qual", q)), Occur.MUST);
+        if (rules.MinRegisteredCapitalWan > 0)
+            filter.Add(NumericRangeQuery.NewDoubleRange("capital", (double)rules.MinRegisteredCapitalWan, null, true, true), Occur.MUST);
+        if (rules.AllowedRegionPrefixes.Count > 0)
+        {
+            var regions = new BooleanQuery { MinimumNumberShouldMatch = 1 };
+            foreach (var prefix in rules.AllowedRegionPrefixes) regions.Add(new PrefixQuery(new Term("region", prefix)), Occur.SHOULD);
+            filter.Add(regions, Occur.MUST);
+        }
+        return filter.Clauses.Count == 0 ? null : new QueryWrapperFilter(filter);
+    }
+
+    public void Dispose()
+    {
+        _scenarios.Dispose();
+        _enterprises.Dispose();
+    }
+}

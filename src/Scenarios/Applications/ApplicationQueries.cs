@@ -1,0 +1,46 @@
+using Dapper;
+using Npgsql;
+
+namespace Marketplace.Scenarios.Applications;
+
+public sealed record OwnApplication
+{
+    public Guid Id { get; init; }
+    public Guid ScenarioId { get; init; }
+    public string Status { get; init; } = "";
+    public string Approach { get; init; } = "";
+    public decimal QuotedBudgetWan { get; init; }
+    public DateTimeOffset? SubmittedAt { get; init; }
+}
+
+/// <summary>A firm's track record in the process, which the matcher reads as domain experience.</summary>
+public sealed record ApplicationExperience(Guid EnterpriseId, Guid ScenarioId, string Category, string Domain);
+
+/// <summary>
+/// Reads of applications. Before a scenario closes only the applicant's own application is readable:
+/// nothing here returns other firms' content or counts.
+/// </summary>
+public sealed class ApplicationQueries(NpgsqlDataSource db)
+{
+    public async Task<OwnApplication?> GetOwnAsync(Guid scenarioId, Guid enterpriseId, CancellationToken ct)
+    {
+        const string sql = """
+            select id, scenario_id, status, approach, quoted_budget_wan, submitted_at
+            from scenarios.applications where scenario_id = @scenarioId and enterprise_id = @enterpriseId
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<OwnApplication>(new CommandDefinition(sql, new { scenarioId, enterpriseId }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<ApplicationExperience>> ListExperienceAsync(Guid? enterpriseId, CancellationToken ct)
+    {
+        const string sql = """
+            select a.enterprise_id, a.scenario_id, s.category, s.domain
+            from scenarios.applications a join scenarios.scenarios s on s.id = a.scenario_id
+            where a.status = 'submitted' and (@enterpriseId::uuid is null or a.enterprise_id = @enterpriseId)
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<ApplicationExperience>(new CommandDefinition(sql, new { enterpriseId }, cancellationToken: ct));
+        return rows.ToList();
+    }
+}

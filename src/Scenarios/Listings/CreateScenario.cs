@@ -1,0 +1,75 @@
+using Marketplace.BuildingBlocks.Results;
+using Npgsql;
+
+namespace Marketplace.Scenarios.Listings;
+
+public sealed record CreateScenarioCommand(
+    string? Title,
+    string? Summary,
+    string? Description,
+    string? Category,
+    string? Domain,
+    string? Location,
+    IReadOnlyList<string>? Technologies,
+    string? OwnerDepartment,
+    decimal BudgetMinWan,
+    decimal BudgetMaxWan,
+    string? Mode,
+    int AwardSlots,
+    DateTimeOffset? OpensAt,
+    DateTimeOffset? ClosesAt,
+    IReadOnlyList<string>? RequiredQualifications,
+    decimal MinRegisteredCapitalWan);
+
+/// <summary>An officer drafts a scenario (草稿). All field problems are reported at once.</summary>
+public sealed class CreateScenario(NpgsqlDataSource db, TimeProvider clock)
+{
+    public async Task<Result<Guid>> HandleAsync(CreateScenarioCommand c, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var errors = Validate(c, now);
+        if (errors.Count > 0) return Result<Guid>.Fail(errors);
+
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var code = await ScenarioStore.NextCodeAsync(conn, tx, now.Year, ct);
+        var technologies = Clean(c.Technologies);
+        var scenario = new Scenario(
+            Guid.CreateVersion7(), code, c.Title!.Trim(), c.Summary!.Trim(), c.Description!.Trim(), c.Category!, c.Domain!.Trim(),
+            c.Location?.Trim() ?? "", technologies, Batch: $"{now.Year}年人工录入", c.OwnerDepartment?.Trim() ?? "",
+            c.BudgetMinWan, c.BudgetMaxWan, c.Mode ?? ScenarioMode.Single, c.AwardSlots, c.OpensAt ?? now, c.ClosesAt!.Value,
+            Clean(c.RequiredQualifications), c.MinRegisteredCapitalWan, [], ScenarioStatus.Draft, null);
+        await ScenarioStore.InsertAsync(conn, tx, scenario, now, ct);
+        await tx.CommitAsync(ct);
+        return scenario.Id;
+    }
+
+    internal static IReadOnlyList<Error> Validate(CreateScenarioCommand c, DateTimeOffset now)
+    {
+        var errors = new List<Error>();
+        void Check(bool ok, string code, string field, string message)
+        {
+            if (!ok) errors.Add(Error.Invalid(code, message, field));
+        }
+
+        Check(c.Title?.Trim().Length is >= 4 and <= 120, "title_length", nameof(c.Title), "标题应为 4–120 个字");
+        Check(c.Summary?.Trim().Length is >= 10 and <= 500, "summary_length", nameof(c.Summary), "摘要应为 10–500 个字");
+        Check(c.Description?.Trim().Length is >= 20 and <= 10000, "description_length", nameof(c.Description), "问题描述应为 20–10000 个字");
+        Check(c.Category is not null && ScenarioCategory.All.Contains(c.Category), "category_unknown", nameof(c.Category), "请选择场景类别");
+        Check(!string.IsNullOrWhiteSpace(c.Domain), "domain_required", nameof(c.Domain), "请填写所属领域");
+        var technologies = Clean(c.Technologies);
+        Check(technologies.Length is >= 1 and <= 12, "technologies_count", nameof(c.Technologies), "请填写 1–12 项关键技术");
+        Check(c.BudgetMinWan >= 0 && c.BudgetMaxWan >= c.BudgetMinWan, "budget_range", nameof(c.BudgetMaxWan), "预算上限不能低于下限，且不能为负");
+        Check(c.MinRegisteredCapitalWan >= 0, "capital_negative", nameof(c.MinRegisteredCapitalWan), "注册资本门槛不能为负");
+        var mode = c.Mode ?? ScenarioMode.Single;
+        Check(mode is ScenarioMode.Single or ScenarioMode.HorseRace, "mode_unknown", nameof(c.Mode), "请选择揭榜挂帅或赛马模式");
+        Check(mode == ScenarioMode.Single ? c.AwardSlots == 1 : c.AwardSlots is >= 2 and <= 10,
+            "award_slots", nameof(c.AwardSlots), "揭榜挂帅模式为 1 个名额，赛马模式为 2–10 个");
+        Check(c.ClosesAt is not null && c.ClosesAt > now, "closes_at_future", nameof(c.ClosesAt), "截止时间应晚于当前时间");
+        Check(c.ClosesAt is null || c.OpensAt is null || c.ClosesAt > c.OpensAt, "window_order", nameof(c.ClosesAt), "截止时间应晚于开始时间");
+        return errors;
+    }
+
+    private static string[] Clean(IReadOnlyList<string>? items) =>
+        (items ?? []).Select(t => t.Trim()).Where(t => t.Length > 0).Distinct().ToArray();
+}

@@ -1,0 +1,26 @@
+using Marketplace.BuildingBlocks.Outbox;
+using Marketplace.BuildingBlocks.Results;
+using Npgsql;
+
+namespace Marketplace.Scenarios.Listings;
+
+/// <summary>An officer publishes (张榜) a drafted or proposed scenario; the index and invitations follow through the outbox.</summary>
+public sealed class PublishScenario(NpgsqlDataSource db, TimeProvider clock)
+{
+    public async Task<Result<Scenario>> HandleAsync(Guid scenarioId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var scenario = await ScenarioStore.GetAsync(conn, tx, scenarioId, ct);
+        if (scenario is null) return Error.NotFound("scenario_not_found", "场景不存在");
+        if (scenario.CheckCanPublish(now) is { } refusal) return refusal;
+
+        if (await ScenarioStore.MarkPublishedAsync(conn, tx, scenarioId, scenario.Status, now, ct) != 1)
+            return Error.Conflict("scenario_changed", "场景刚被他人修改，请刷新后重试");
+        await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.ScenarioPublishedV1,
+            $"{ScenarioEvents.ScenarioPublishedV1}:{scenarioId}", new ScenarioPublished(scenarioId), now, ct);
+        await tx.CommitAsync(ct);
+        return scenario with { Status = ScenarioStatus.Published, PublishedAt = now };
+    }
+}

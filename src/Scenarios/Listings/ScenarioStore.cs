@@ -1,0 +1,123 @@
+using Dapper;
+using Npgsql;
+
+namespace Marketplace.Scenarios.Listings;
+
+/// <summary>Reads and writes scenarios. Every write names the state it expects, so two officers cannot both win.</summary>
+public sealed class ScenarioStore(NpgsqlDataSource db)
+{
+    private sealed class Row
+    {
+        public Guid Id { get; init; }
+        public string Code { get; init; } = "";
+        public string Title { get; init; } = "";
+        public string Summary { get; init; } = "";
+        public string Description { get; init; } = "";
+        public string Category { get; init; } = "";
+        public string Domain { get; init; } = "";
+        public string Location { get; init; } = "";
+        public string[] Technologies { get; init; } = [];
+        public string Batch { get; init; } = "";
+        public string OwnerDepartment { get; init; } = "";
+        public decimal BudgetMinWan { get; init; }
+        public decimal BudgetMaxWan { get; init; }
+        public string Mode { get; init; } = "";
+        public int AwardSlots { get; init; }
+        public DateTimeOffset OpensAt { get; init; }
+        public DateTimeOffset ClosesAt { get; init; }
+        public string[] RequiredQualifications { get; init; } = [];
+        public decimal MinRegisteredCapitalWan { get; init; }
+        public string[] AllowedRegions { get; init; } = [];
+        public string Status { get; init; } = "";
+        public DateTimeOffset? PublishedAt { get; init; }
+
+        public Scenario ToScenario() => new(Id, Code, Title, Summary, Description, Category, Domain, Location, Technologies,
+            Batch, OwnerDepartment, BudgetMinWan, BudgetMaxWan, Mode, AwardSlots, OpensAt, ClosesAt, RequiredQualifications,
+            MinRegisteredCapitalWan, AllowedRegions, Status, PublishedAt);
+    }
+
+    internal const string SelectColumns = """
+        select id, code, title, summary, description, category, domain, location, technologies, batch, owner_department,
+               budget_min_wan, budget_max_wan, mode, award_slots, opens_at, closes_at, required_qualifications,
+               min_registered_capital_wan, allowed_regions, status, published_at
+        from scenarios.scenarios
+        """;
+
+    public async Task<Scenario?> GetAsync(Guid id, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await GetAsync(conn, null, id, ct);
+    }
+
+    internal static async Task<Scenario?> GetAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid id, CancellationToken ct)
+    {
+        var row = await conn.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            SelectColumns + " where id = @id", new { id }, tx, cancellationToken: ct));
+        return row?.ToScenario();
+    }
+
+    /// <summary>Every scenario a visitor may see, for (re)building the search index.</summary>
+    public async Task<IReadOnlyList<Scenario>> ListPublicAsync(CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<Row>(new CommandDefinition(
+            SelectColumns + " where status = any(@statuses) order by code",
+            new { statuses = ScenarioStatus.Public.ToArray() }, cancellationToken: ct));
+        return rows.Select(r => r.ToScenario()).ToList();
+    }
+
+    public async Task<IReadOnlyList<Scenario>> ListAllAsync(CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<Row>(new CommandDefinition(SelectColumns + " order by code", cancellationToken: ct));
+        return rows.Select(r => r.ToScenario()).ToList();
+    }
+
+    public async Task<long> CountAsync(CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<long>(new CommandDefinition("select count(*) from scenarios.scenarios", cancellationToken: ct));
+    }
+
+    internal static Task<int> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Scenario s, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            insert into scenarios.scenarios
+                (id, code, title, summary, description, category, domain, location, technologies, batch, owner_department,
+                 budget_min_wan, budget_max_wan, mode, award_slots, opens_at, closes_at, required_qualifications,
+                 min_registered_capital_wan, allowed_regions, status, created_at, updated_at, published_at)
+            values
+                (@Id, @Code, @Title, @Summary, @Description, @Category, @Domain, @Location, @Technologies, @Batch, @OwnerDepartment,
+                 @BudgetMinWan, @BudgetMaxWan, @Mode, @AwardSlots, @OpensAt, @ClosesAt, @RequiredQualifications,
+                 @MinRegisteredCapitalWan, @AllowedRegions, @Status, @Now, @Now, @PublishedAt)
+            on conflict (code) do nothing
+            """;
+        return conn.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            s.Id, s.Code, s.Title, s.Summary, s.Description, s.Category, s.Domain, s.Location,
+            Technologies = s.Technologies.ToArray(), s.Batch, s.OwnerDepartment, s.BudgetMinWan, s.BudgetMaxWan,
+            s.Mode, s.AwardSlots, s.OpensAt, s.ClosesAt, RequiredQualifications = s.RequiredQualifications.ToArray(),
+            s.MinRegisteredCapitalWan, AllowedRegions = s.AllowedRegions.ToArray(), s.Status, Now = now, s.PublishedAt,
+        }, tx, cancellationToken: ct));
+    }
+
+    internal static Task<int> MarkPublishedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, string expectedStatus, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            update scenarios.scenarios
+            set status = 'published', published_at = @now, updated_at = @now
+            where id = @id and status = @expectedStatus
+            """;
+        return conn.ExecuteAsync(new CommandDefinition(sql, new { id, expectedStatus, now }, tx, cancellationToken: ct));
+    }
+
+    /// <summary>The next free code of the form SC-YYYY-NNN, for scenarios entered by hand.</summary>
+    internal static Task<string> NextCodeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int year, CancellationToken ct)
+    {
+        const string sql = """
+            select 'SC-' || @year || '-' || lpad((coalesce(max(substring(code from '\d+$')::int), 0) + 1)::text, 3, '0')
+            from scenarios.scenarios where code like 'SC-' || @year || '-%'
+            """;
+        return conn.ExecuteScalarAsync<string>(new CommandDefinition(sql, new { year = year.ToString() }, tx, cancellationToken: ct))!;
+    }
+}

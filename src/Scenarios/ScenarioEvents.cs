@@ -1,0 +1,12 @@
+namespace Marketplace.Scenarios;
+
+/// <summary>Events this module publishes through the outbox; the type strings are versioned contracts.</summary>
+public static class ScenarioEvents
+{
+    public const string ScenarioPublishedV1 = "scenarios.scenario_published.v1";
+    public const string ApplicationSubmittedV1 = "scenarios.application_submitted.v1";
+}
+
+public sealed record ScenarioPublished(Guid ScenarioId);
+
+public sealed record ApplicationSubmitted(Guid ApplicationId, Guid ScenarioId, Guid EnterpriseId, Guid SubmittedBy);

@@ -1,0 +1,21 @@
+using Marketplace.Scenarios.Applications;
+using Marketplace.Scenarios.Listings;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marketplace.Scenarios;
+
+public static class ScenariosModule
+{
+    public static System.Reflection.Assembly Assembly => typeof(ScenariosModule).Assembly;
+
+    public static IServiceCollection AddScenariosModule(this IServiceCollection services)
+    {
+        services.AddSingleton<ScenarioStore>();
+        services.AddSingleton<ApplicationQueries>();
+        services.AddSingleton<CreateScenario>();
+        services.AddSingleton<PublishScenario>();
+        services.AddSingleton<ImportScenarios>();
+        services.AddSingleton<SubmitApplication>();
+        return services;
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Marketplace.Web.Infrastructure;
+
+public sealed record ErrorPage(int Status, string Title, string Message);
+
+/// <summary>The one error page for HTML, and ProblemDetails when the failing request was for the API.</summary>
+[ApiExplorerSettings(IgnoreApi = true)]
+public sealed class ErrorController : Controller
+{
+    [Route("error/{status:int}")]
+    public IActionResult Show(int status)
+    {
+        var originalPath = HttpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path
+                           ?? HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath
+                           ?? "";
+        var (title, message) = status switch
+        {
+            404 => ("页面不存在", "您访问的页面不存在或已被移除。"),
+            403 => ("无权访问", "您的账号没有访问此页面的权限。"),
+            400 or 422 => ("请求有误", "请求内容不正确，请检查后重试。"),
+            _ => ("服务暂时不可用", "系统出现了问题，我们已记录。请稍后再试。"),
+        };
+        if (originalPath.StartsWith("/api", StringComparison.Ordinal))
+            return Problem(statusCode: status, title: title);
+        Response.StatusCode = status;
+        return View("Error", new ErrorPage(status, title, message));
+    }
+}

@@ -1,0 +1,93 @@
+using System.Net.Sockets;
+using Marketplace.Matching.Search;
+using Marketplace.Web.Notifications;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpLogging;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using Scalar.AspNetCore;
+
+namespace Marketplace.Web.Infrastructure;
+
+/// <summary>Health, OpenAPI, metrics, request logs and the error pages.</summary>
+public static class Operations
+{
+    public static IServiceCollection AddOperations(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddHealthChecks()
+            .AddNpgSql(tags: ["ready"], name: "postgresql")
+            .AddCheck<SearchIndexHealthCheck>("search-index", tags: ["ready"])
+            .AddCheck<SmtpHealthCheck>("smtp", failureStatus: HealthStatus.Degraded, tags: ["ready"]);
+        services.AddOpenApi("v1");
+        services.AddProblemDetails();
+        services.AddHttpLogging(o =>
+        {
+            // One structured line per request: method, path, status, duration. No bodies, no cookies.
+            o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
+            o.CombineLogs = true;
+        });
+        return services;
+    }
+
+    public static WebApplication UseOperations(this WebApplication app)
+    {
+        // Both re-execute into ErrorController, which answers ProblemDetails for /api and the error page otherwise.
+        app.UseExceptionHandler("/error/500");
+        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.UseHttpLogging();
+        app.UseHttpMetrics();
+        return app;
+    }
+
+    public static WebApplication MapOperations(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains("ready"),
+            ResponseWriter = WriteHealthJson,
+        });
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/api/docs", o => o.WithTitle("应用场景供需对接平台 API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapMetrics("/metrics");
+        return app;
+    }
+
+    private static Task WriteHealthJson(HttpContext ctx, HealthReport report) =>
+        ctx.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }),
+        });
+}
+
+public sealed class SearchIndexHealthCheck(ISearchEngine engine) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        var (scenarios, enterprises) = await engine.CountAsync(ct);
+        return HealthCheckResult.Healthy($"{scenarios} scenarios, {enterprises} enterprises indexed");
+    }
+}
+
+/// <summary>Degraded, not unhealthy, when the relay is away: mail waits in the outbox and nothing is lost.</summary>
+public sealed class SmtpHealthCheck(IOptions<SmtpOptions> options) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        var o = options.Value;
+        try
+        {
+            using var client = new TcpClient();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            await client.ConnectAsync(o.Host, o.Port, timeout.Token);
+            return HealthCheckResult.Healthy($"{o.Host}:{o.Port} reachable");
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, $"{o.Host}:{o.Port} unreachable; mail waits in the outbox");
+        }
+    }
+}

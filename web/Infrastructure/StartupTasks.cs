@@ -1,0 +1,16 @@
+using Marketplace.Web.Demo;
+using Marketplace.Web.Search;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Web.Infrastructure;
+
+/// <summary>What runs before the site takes requests: migrations, demo data on a first start, an index check.</summary>
+public sealed class StartupTasks(Migrator migrator, DemoSeeder demo, SearchIndexer indexer, IOptions<DemoOptions> demoOptions)
+{
+    public async Task RunAsync(CancellationToken ct)
+    {
+        migrator.Run();
+        if (demoOptions.Value.Seed) await demo.SeedIfEmptyAsync(ct);
+        await indexer.EnsureCurrentAsync(ct);
+    }
+}

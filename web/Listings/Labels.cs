@@ -1,0 +1,39 @@
+namespace Marketplace.Web.Listings;
+
+/// <summary>Chinese display names of codes stored in English.</summary>
+public static class Labels
+{
+    public static string Status(string status) => status switch
+    {
+        "draft" => "草稿",
+        "submitted" => "待审核",
+        "published" => "张榜中",
+        "closed" => "已截止",
+        "reviewing" => "评审中",
+        "publicity" => "公示中",
+        "awarded" => "已挂帅",
+        "in_delivery" => "实施中",
+        "landed" => "已落地",
+        "rejected" => "不予发布",
+        "withdrawn" => "已撤回",
+        "cancelled" => "流标",
+        "terminated" => "已终止",
+        _ => status,
+    };
+
+    public static string Category(string category) => category switch
+    {
+        "smart-city" => "“数字+”智慧城市",
+        "cultural-tourism" => "“数字+”文化旅游",
+        "livable-city" => "“数字+”宜居城市",
+        _ => category,
+    };
+
+    public static string Mode(string mode) => mode == "horse_race" ? "赛马" : "揭榜挂帅";
+
+    public static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
+
+    public static string Time(DateTimeOffset t) => t.ToOffset(Beijing).ToString("yyyy-MM-dd HH:mm");
+
+    public static string Money(decimal wan) => wan == 0 ? "面议" : $"{wan:0.##} 万元";
+}

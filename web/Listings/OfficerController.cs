@@ -1,0 +1,60 @@
+using Marketplace.Matching.Recommendations;
+using Marketplace.Scenarios.Listings;
+using Marketplace.Web.Accounts;
+using Marketplace.Web.Infrastructure;
+using Marketplace.Web.Notifications;
+using Marketplace.Web.Search;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Marketplace.Web.Listings;
+
+/// <summary>The officers' workbench: draft, publish, and see recommended firms.</summary>
+[Route("officer"), Authorize(Roles = Roles.OfficerOrAdmin)]
+public sealed class OfficerController(ScenarioStore scenarios) : Controller
+{
+    [HttpGet("")]
+    public async Task<IActionResult> Index(CancellationToken ct) => View(await scenarios.ListAllAsync(ct));
+
+    [HttpGet("scenarios/new")]
+    public IActionResult Create() => View(new ScenarioForm { ClosesAt = DateTime.UtcNow.AddHours(8).Date.AddDays(30).AddHours(17) });
+
+    [HttpPost("scenarios/new"), ValidateAntiForgeryToken]
+    public async Task<IActionResult> Create(ScenarioForm form, [FromServices] CreateScenario create, CancellationToken ct)
+    {
+        if (!ModelState.IsValid) return View(form);
+        var result = await create.HandleAsync(form.ToCommand(), ct);
+        if (!result.IsSuccess)
+        {
+            result.Errors.AddTo(ModelState);
+            return View(form);
+        }
+        TempData["Flash"] = "场景草稿已保存，确认无误后即可发布。";
+        return RedirectToAction("Details", "Scenarios", new { id = result.Value });
+    }
+
+    [HttpPost("scenarios/{id:guid}/publish"), ValidateAntiForgeryToken]
+    public async Task<IActionResult> Publish(Guid id, [FromServices] PublishScenario publish, [FromServices] OutboxSignal outbox, CancellationToken ct)
+    {
+        var result = await publish.HandleAsync(id, ct);
+        if (result.IsSuccess)
+        {
+            outbox.Notify();
+            TempData["Flash"] = "场景已发布（张榜），公众可检索并申报。";
+        }
+        else
+        {
+            TempData["Error"] = result.FirstError.Message;
+        }
+        return RedirectToAction("Details", "Scenarios", new { id });
+    }
+
+    [HttpGet("scenarios/{id:guid}/recommendations")]
+    public async Task<IActionResult> Recommendations(Guid id, [FromServices] Recommender recommender, CancellationToken ct)
+    {
+        var scenario = await scenarios.GetAsync(id, ct);
+        if (scenario is null) return NotFound();
+        var recommendations = await recommender.ForScenarioAsync(SearchIndexer.ToDocument(scenario), 20, ct);
+        return View(new RecommendationsPage(scenario, recommendations));
+    }
+}

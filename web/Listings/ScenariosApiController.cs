@@ -1,0 +1,102 @@
+using Marketplace.Enterprises.Profiles;
+using Marketplace.Matching.Recommendations;
+using Marketplace.Matching.Search;
+using Marketplace.Scenarios.Applications;
+using Marketplace.Scenarios.Listings;
+using Marketplace.Web.Accounts;
+using Marketplace.Web.Infrastructure;
+using Marketplace.Web.Notifications;
+using Marketplace.Web.Search;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Marketplace.Web.Listings;
+
+public sealed record ScenarioSummaryDto(Guid Id, string Code, string Title, string Category, string Domain, string Location,
+    string Status, DateTimeOffset ClosesAt, IReadOnlyList<string> Technologies, string TitleHtml, string SnippetHtml);
+
+public sealed record ScenarioSearchDto(int Total, int Page, IReadOnlyDictionary<string, int> CategoryCounts, IReadOnlyList<ScenarioSummaryDto> Items);
+
+public sealed record SubmitApplicationDto(string? Approach, decimal QuotedBudgetWan);
+
+public sealed record RecommendationDto(Guid EnterpriseId, string Name, string Region, double Score, IReadOnlyList<Reason> Reasons);
+
+public sealed record CreatedDto(Guid Id);
+
+/// <summary>The JSON API (<c>/api/v1</c>): the same use cases as the pages.</summary>
+[ApiController, Route("api/v1/scenarios"), Produces("application/json")]
+public sealed class ScenariosApiController(ScenarioStore scenarios, OutboxSignal outbox) : ControllerBase
+{
+    /// <summary>Search published scenarios (Chinese full text, category filter).</summary>
+    [HttpGet("")]
+    public async Task<ActionResult<ScenarioSearchDto>> Search([FromServices] ISearchEngine search,
+        string? q, string? category, int page = 1, int pageSize = 20, CancellationToken ct = default)
+    {
+        if (category is not null && !ScenarioCategory.All.Contains(category))
+            return ValidationProblem(new Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary().With("category", "未知的场景类别"));
+        var r = await search.SearchScenariosAsync(new ScenarioSearchQuery(q, category, Page: Math.Clamp(page, 1, 1000), PageSize: pageSize), ct);
+        return new ScenarioSearchDto(r.Total, page, r.CategoryCounts, r.Hits.Select(h => new ScenarioSummaryDto(
+            h.Id, h.Code, h.Title, h.Category, h.Domain, h.Location, h.Status, h.ClosesAt, h.Technologies, h.TitleHtml, h.SnippetHtml)).ToList());
+    }
+
+    /// <summary>One scenario. Drafts are visible to officers only.</summary>
+    [HttpGet("{id:guid}")]
+    public async Task<ActionResult<Scenario>> Get(Guid id, CancellationToken ct)
+    {
+        var s = await scenarios.GetAsync(id, ct);
+        if (s is null || (!s.IsPublic && !User.IsInRole(Roles.Officer) && !User.IsInRole(Roles.Admin))) return NotFound();
+        return s;
+    }
+
+    /// <summary>Draft a scenario (officers).</summary>
+    [HttpPost(""), Authorize(Roles = Roles.OfficerOrAdmin)]
+    public async Task<IActionResult> Create(CreateScenarioCommand command, [FromServices] CreateScenario create, CancellationToken ct)
+    {
+        var result = await create.HandleAsync(command, ct);
+        return result.IsSuccess ? CreatedAtAction(nameof(Get), new { id = result.Value }, new CreatedDto(result.Value)) : this.Problem(result.Errors);
+    }
+
+    /// <summary>Publish (张榜) a draft or proposed scenario (officers).</summary>
+    [HttpPost("{id:guid}/publish"), Authorize(Roles = Roles.OfficerOrAdmin)]
+    public async Task<IActionResult> Publish(Guid id, [FromServices] PublishScenario publish, CancellationToken ct)
+    {
+        var result = await publish.HandleAsync(id, ct);
+        if (!result.IsSuccess) return this.Problem(result.Errors);
+        outbox.Notify();
+        return Ok(result.Value);
+    }
+
+    /// <summary>Apply (揭榜) as the signed-in enterprise member's firm; a second call edits the application.</summary>
+    [HttpPost("{id:guid}/applications"), Authorize(Roles = Roles.Enterprise)]
+    public async Task<IActionResult> Apply(Guid id, SubmitApplicationDto body, [FromServices] SubmitApplication submit,
+        [FromServices] EnterpriseStore enterprises, CancellationToken ct)
+    {
+        var firm = await enterprises.GetAsync(User.EnterpriseId()!.Value, ct);
+        if (firm is null) return Forbid();
+        var result = await submit.HandleAsync(new SubmitApplicationCommand(id, Applicants.ToFacts(firm), User.UserId(), body.Approach, body.QuotedBudgetWan), ct);
+        if (!result.IsSuccess) return this.Problem(result.Errors);
+        outbox.Notify();
+        return Ok(new CreatedDto(result.Value));
+    }
+
+    /// <summary>Recommended firms for a scenario, with reasons (officers).</summary>
+    [HttpGet("{id:guid}/recommendations"), Authorize(Roles = Roles.OfficerOrAdmin)]
+    public async Task<ActionResult<IReadOnlyList<RecommendationDto>>> Recommendations(Guid id, [FromServices] Recommender recommender,
+        int limit = 20, CancellationToken ct = default)
+    {
+        var s = await scenarios.GetAsync(id, ct);
+        if (s is null) return NotFound();
+        var recs = await recommender.ForScenarioAsync(SearchIndexer.ToDocument(s), Math.Clamp(limit, 1, 100), ct);
+        return recs.Select(r => new RecommendationDto(r.Enterprise.Id, r.Enterprise.Name, r.Enterprise.Region, r.Score, r.Reasons)).ToList();
+    }
+}
+
+internal static class ModelStateExtensions
+{
+    public static Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary With(
+        this Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary modelState, string key, string message)
+    {
+        modelState.AddModelError(key, message);
+        return modelState;
+    }
+}

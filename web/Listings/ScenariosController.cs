@@ -1,0 +1,70 @@
+using Marketplace.Enterprises.Profiles;
+using Marketplace.Matching.Search;
+using Marketplace.Scenarios.Applications;
+using Marketplace.Scenarios.Listings;
+using Marketplace.Web.Accounts;
+using Marketplace.Web.Infrastructure;
+using Marketplace.Web.Notifications;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Marketplace.Web.Listings;
+
+/// <summary>Public scenario pages (场景大厅) and the application form (揭榜).</summary>
+[Route("scenarios")]
+public sealed class ScenariosController(ISearchEngine search, ScenarioStore scenarios, TimeProvider clock) : Controller
+{
+    [HttpGet("")]
+    public async Task<IActionResult> Index(string? q, string? category, int page = 1, CancellationToken ct = default)
+    {
+        page = Math.Clamp(page, 1, 1000);
+        if (category is not null && !ScenarioCategory.All.Contains(category)) category = null;
+        var result = await search.SearchScenariosAsync(new ScenarioSearchQuery(q, category, Page: page), ct);
+        return View(new ScenarioSearchPage(q, category, page, result));
+    }
+
+    [HttpGet("{id:guid}")]
+    public async Task<IActionResult> Details(Guid id, [FromServices] ApplicationQueries applications, CancellationToken ct)
+    {
+        var scenario = await scenarios.GetAsync(id, ct);
+        if (scenario is null || (!scenario.IsPublic && !User.IsInRole(Roles.Officer) && !User.IsInRole(Roles.Admin))) return NotFound();
+        var firm = User.EnterpriseId();
+        var own = firm is null ? null : await applications.GetOwnAsync(id, firm.Value, ct);
+        var blocked = scenario.CheckAcceptsApplications(clock.GetUtcNow());
+        return View(new ScenarioPage(scenario, own, blocked is null, blocked?.Message));
+    }
+
+    [HttpGet("{id:guid}/apply"), Authorize(Roles = Roles.Enterprise)]
+    public async Task<IActionResult> Apply(Guid id, [FromServices] ApplicationQueries applications, CancellationToken ct)
+    {
+        var scenario = await scenarios.GetAsync(id, ct);
+        if (scenario is null || !scenario.IsPublic) return NotFound();
+        var own = await applications.GetOwnAsync(id, User.EnterpriseId()!.Value, ct);
+        ViewBag.Scenario = scenario;
+        return View(new ApplicationForm { Approach = own?.Approach, QuotedBudgetWan = own?.QuotedBudgetWan ?? 0 });
+    }
+
+    [HttpPost("{id:guid}/apply"), Authorize(Roles = Roles.Enterprise), ValidateAntiForgeryToken]
+    public async Task<IActionResult> Apply(Guid id, ApplicationForm form, [FromServices] SubmitApplication submit,
+        [FromServices] EnterpriseStore enterprises, [FromServices] OutboxSignal outbox, CancellationToken ct)
+    {
+        var scenario = await scenarios.GetAsync(id, ct);
+        if (scenario is null || !scenario.IsPublic) return NotFound();
+        var firm = await enterprises.GetAsync(User.EnterpriseId()!.Value, ct);
+        if (firm is null) return Forbid();
+        if (ModelState.IsValid)
+        {
+            var result = await submit.HandleAsync(new SubmitApplicationCommand(
+                id, Applicants.ToFacts(firm), User.UserId(), form.Approach, form.QuotedBudgetWan), ct);
+            if (result.IsSuccess)
+            {
+                outbox.Notify();
+                TempData["Flash"] = "申报已提交，回执邮件将发送到您的邮箱。";
+                return RedirectToAction(nameof(Details), new { id });
+            }
+            result.Errors.AddTo(ModelState);
+        }
+        ViewBag.Scenario = scenario;
+        return View(form);
+    }
+}

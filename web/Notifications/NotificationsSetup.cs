@@ -1,0 +1,25 @@
+using Marketplace.Web.Search;
+
+namespace Marketplace.Web.Notifications;
+
+public static class NotificationsSetup
+{
+    public static IServiceCollection AddEmail(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IEmailSender, MailKitEmailSender>();
+        return services;
+    }
+
+    public static IServiceCollection AddOutbox(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<OutboxProcessor>();
+        services.AddSingleton<IOutboxHandler, EmailDeliveryHandler>();
+        services.AddSingleton<IOutboxHandler, IndexPublishedScenario>();
+        services.AddSingleton<IOutboxHandler, ApplicationReceipt>();
+        services.AddHostedService<OutboxWorker>();
+        return services;
+    }
+}

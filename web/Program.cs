@@ -1,0 +1,43 @@
+using Marketplace.Enterprises;
+using Marketplace.Matching;
+using Marketplace.Scenarios;
+using Marketplace.Web.Accounts;
+using Marketplace.Web.Demo;
+using Marketplace.Web.Infrastructure;
+using Marketplace.Web.Notifications;
+using Marketplace.Web.Search;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddMarketplaceDatabase(builder.Configuration);
+builder.Services.AddEnterprisesModule();
+builder.Services.AddScenariosModule();
+builder.Services.AddMatching(builder.Configuration);
+builder.Services.AddEmail(builder.Configuration);
+builder.Services.AddOutbox(builder.Configuration);
+builder.Services.AddMarketplaceAuth();
+builder.Services.AddMarketplaceWeb();
+builder.Services.AddOperations(builder.Configuration);
+builder.Services.AddDemo(builder.Configuration);
+
+var app = builder.Build();
+
+if (HostCommands.IsCommand(args)) return await HostCommands.RunAsync(app, args);
+
+await app.Services.GetRequiredService<StartupTasks>().RunAsync(app.Lifetime.ApplicationStopping);
+
+app.UseOperations();
+app.UseStaticFiles();
+app.UseRequestLocalization();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+app.MapOperations();
+app.MapControllers();
+
+await app.RunAsync();
+return 0;
+
+public partial class Program;

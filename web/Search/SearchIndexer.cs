@@ -1,0 +1,75 @@
+using Marketplace.Enterprises.Profiles;
+using Marketplace.Matching.Documents;
+using Marketplace.Matching.Search;
+using Marketplace.Scenarios.Applications;
+using Marketplace.Scenarios.Listings;
+
+namespace Marketplace.Web.Search;
+
+/// <summary>
+/// Turns module records into search documents and keeps the index in step with the database, which stays the
+/// source of truth: the index can always be rebuilt from it.
+/// </summary>
+public sealed class SearchIndexer(
+    ISearchEngine engine,
+    ScenarioStore scenarios,
+    EnterpriseStore enterprises,
+    ApplicationQueries applications,
+    ILogger<SearchIndexer> logger)
+{
+    public static ScenarioDocument ToDocument(Scenario s) => new(
+        s.Id, s.Code, s.Title, s.Summary, s.Description, s.Category, s.Domain, s.Location, s.Technologies, s.Status,
+        s.ClosesAt, s.RequiredQualifications, s.MinRegisteredCapitalWan, s.AllowedRegions);
+
+    public static EnterpriseDocument ToDocument(EnterpriseProfile e, IReadOnlyList<ApplicationExperience> experience) => new(
+        e.Id, e.Name, e.Industry, e.Region, e.Qualifications, e.RegisteredCapitalWan, e.Employees, e.Technologies, e.Description,
+        e.Cases.Select(FormatCase).ToList(),
+        experience.Select(x => x.Domain).Distinct().ToList(),
+        experience.Count);
+
+    private static string FormatCase(EnterpriseCase c)
+    {
+        var who = string.Join("，", new[] { c.Client, c.Year?.ToString() }.Where(x => !string.IsNullOrEmpty(x)));
+        var head = who.Length > 0 ? $"{c.Title}（{who}）" : c.Title;
+        return string.IsNullOrEmpty(c.Outcome) ? head : $"{head}：{c.Outcome}";
+    }
+
+    public async Task RebuildAsync(CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var publicScenarios = await scenarios.ListPublicAsync(ct);
+        var firms = await enterprises.ListAllAsync(ct);
+        var experience = (await applications.ListExperienceAsync(null, ct)).ToLookup(x => x.EnterpriseId);
+        await engine.ReplaceAllAsync(
+            publicScenarios.Select(ToDocument).ToList(),
+            firms.Select(f => ToDocument(f, experience[f.Id].ToList())).ToList(), ct);
+        logger.LogInformation("Search index rebuilt: {Scenarios} scenarios, {Enterprises} enterprises in {Ms} ms",
+            publicScenarios.Count, firms.Count, started.ElapsedMilliseconds);
+    }
+
+    /// <summary>Rebuilds when the index was reset or disagrees with the database about how much it holds.</summary>
+    public async Task EnsureCurrentAsync(CancellationToken ct)
+    {
+        var (indexedScenarios, indexedEnterprises) = await engine.CountAsync(ct);
+        var reset = engine is LuceneSearchEngine { WasReset: true };
+        var expectedScenarios = (await scenarios.ListPublicAsync(ct)).Count;
+        var expectedEnterprises = await enterprises.CountAsync(ct);
+        if (reset || indexedScenarios != expectedScenarios || indexedEnterprises != expectedEnterprises)
+            await RebuildAsync(ct);
+    }
+
+    public async Task IndexScenarioAsync(Guid id, CancellationToken ct)
+    {
+        var s = await scenarios.GetAsync(id, ct);
+        if (s is null || !s.IsPublic) await engine.RemoveScenarioAsync(id, ct);
+        else await engine.UpsertScenariosAsync([ToDocument(s)], ct);
+    }
+
+    public async Task IndexEnterpriseAsync(Guid id, CancellationToken ct)
+    {
+        var e = await enterprises.GetAsync(id, ct);
+        if (e is null) return;
+        var experience = await applications.ListExperienceAsync(id, ct);
+        await engine.UpsertEnterprisesAsync([ToDocument(e, experience)], ct);
+    }
+}
