@@ -24,7 +24,7 @@ public static class DemoData
         new("member@yunhe-energy.cn", Password, "赵芳（运河绿能）", "enterprise", YunheCode, null),
     ];
 
-    private static string ZhilianCode => CreditCode.Complete("91110112MA01ZL8A");
+    private static string ZhilianCode => CreditCode.Complete("91110112MA01RL8A");
     private static string YunheCode => CreditCode.Complete("91110112MA01YH6E");
 
     private sealed record ScenarioSeed(

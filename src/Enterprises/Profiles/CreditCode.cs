@@ -37,7 +37,8 @@ public static class CreditCode
     /// <summary>Completes 16 leading characters (registration office, type, region, organisation body) into a valid code.</summary>
     public static string Complete(string first16)
     {
-        if (first16.Length != 16) throw new ArgumentException("Expected 16 characters.", nameof(first16));
+        if (first16.Length != 16 || first16.Any(c => Alphabet.IndexOf(c) < 0))
+            throw new ArgumentException($"Expected 16 characters of the code alphabet, got '{first16}'.", nameof(first16));
         var seventeen = first16 + OrganisationCheckChar(first16.AsSpan(8, 8));
         return seventeen + CheckChar(seventeen);
     }
