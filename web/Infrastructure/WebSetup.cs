@@ -11,7 +11,22 @@ public static class WebSetup
     /// <summary>MVC with views, the JSON API, and Chinese-first localisation (English on request).</summary>
     public static IServiceCollection AddMarketplaceWeb(this IServiceCollection services)
     {
-        services.AddControllersWithViews()
+        // Emit Chinese as characters, not &#x…; entities: pages stay readable and a third of the size.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddControllersWithViews(o =>
+            {
+                // Binding failures speak Chinese too, like the rule messages next to them.
+                var m = o.ModelBindingMessageProvider;
+                m.SetAttemptedValueIsInvalidAccessor((value, field) => $"{field}：“{value}”不是有效的值");
+                m.SetValueIsInvalidAccessor(value => $"“{value}”不是有效的值");
+                m.SetValueMustBeANumberAccessor(field => $"{field}必须是数字");
+                m.SetValueMustNotBeNullAccessor(field => $"{field}不能为空");
+                m.SetMissingBindRequiredValueAccessor(field => $"缺少{field}");
+                m.SetNonPropertyAttemptedValueIsInvalidAccessor(value => $"“{value}”不是有效的值");
+                m.SetUnknownValueIsInvalidAccessor(field => $"{field}的值无效");
+                m.SetNonPropertyValueMustBeANumberAccessor(() => "必须是数字");
+            })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization();
         services.AddLocalization(o => o.ResourcesPath = "Resources");

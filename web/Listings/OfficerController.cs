@@ -22,7 +22,12 @@ public sealed class OfficerController(ScenarioStore scenarios) : Controller
     [HttpPost("scenarios/new"), ValidateAntiForgeryToken]
     public async Task<IActionResult> Create(ScenarioForm form, [FromServices] CreateScenario create, CancellationToken ct)
     {
-        if (!ModelState.IsValid) return View(form);
+        if (!ModelState.IsValid)
+        {
+            // Show every problem at once: the binding errors and the rules' messages for the other fields.
+            create.Check(form.ToCommand()).Where(e => e.Field is null || ModelState[e.Field]?.Errors.Count is null or 0).ToList().AddTo(ModelState);
+            return View(form);
+        }
         var result = await create.HandleAsync(form.ToCommand(), ct);
         if (!result.IsSuccess)
         {

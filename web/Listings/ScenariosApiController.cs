@@ -24,7 +24,7 @@ public sealed record RecommendationDto(Guid EnterpriseId, string Name, string Re
 public sealed record CreatedDto(Guid Id);
 
 /// <summary>The JSON API (<c>/api/v1</c>): the same use cases as the pages.</summary>
-[ApiController, Route("api/v1/scenarios"), Produces("application/json")]
+[ApiController, Route("api/v1/scenarios")]
 public sealed class ScenariosApiController(ScenarioStore scenarios, OutboxSignal outbox) : ControllerBase
 {
     /// <summary>Search published scenarios (Chinese full text, category filter).</summary>

@@ -9,10 +9,22 @@ public sealed class EnterpriseStore(NpgsqlDataSource db)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private sealed record Row(
-        Guid Id, string Name, string CreditCode, string Industry, string Region, string[] Qualifications,
-        decimal RegisteredCapitalWan, int Employees, string[] Technologies, string Description, string Cases, string? ContactEmail)
+    // A settable class, not a positional record: Dapper maps text[] columns onto properties but not onto constructors.
+    private sealed class Row
     {
+        public Guid Id { get; init; }
+        public string Name { get; init; } = "";
+        public string CreditCode { get; init; } = "";
+        public string Industry { get; init; } = "";
+        public string Region { get; init; } = "";
+        public string[] Qualifications { get; init; } = [];
+        public decimal RegisteredCapitalWan { get; init; }
+        public int Employees { get; init; }
+        public string[] Technologies { get; init; } = [];
+        public string Description { get; init; } = "";
+        public string Cases { get; init; } = "[]";
+        public string? ContactEmail { get; init; }
+
         public EnterpriseProfile ToProfile() => new(Id, Name, CreditCode, Industry, Region, Qualifications,
             RegisteredCapitalWan, Employees, Technologies, Description,
             JsonSerializer.Deserialize<EnterpriseCase[]>(Cases, Json) ?? [], ContactEmail);

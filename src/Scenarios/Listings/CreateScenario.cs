@@ -44,6 +44,9 @@ public sealed class CreateScenario(NpgsqlDataSource db, TimeProvider clock)
         return scenario.Id;
     }
 
+    /// <summary>The field problems of a command, without saving anything (for forms that also failed to bind).</summary>
+    public IReadOnlyList<Error> Check(CreateScenarioCommand c) => Validate(c, clock.GetUtcNow());
+
     internal static IReadOnlyList<Error> Validate(CreateScenarioCommand c, DateTimeOffset now)
     {
         var errors = new List<Error>();

@@ -1,0 +1,81 @@
+using Dapper;
+using Marketplace.BuildingBlocks.Outbox;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Marketplace.IntegrationTests.Support;
+using Marketplace.Web.Notifications;
+using Npgsql;
+
+namespace Marketplace.IntegrationTests;
+
+public sealed class OutboxDeliveryTests(ManualOutboxMarketplaceApp app) : IClassFixture<ManualOutboxMarketplaceApp>
+{
+    private async Task EnqueueAsync(EmailMessage email)
+    {
+        await using var conn = new NpgsqlConnection(app.ConnectionString);
+        await conn.OpenAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await OutboxEnqueue.EmailAsync(conn, tx, email, DateTimeOffset.UtcNow, default);
+        await tx.CommitAsync();
+    }
+
+    [PostgresFact]
+    public async Task Enqueue_SameDedupeKeyTwice_SendsOnce()
+    {
+        var email = new EmailMessage("test.v1:dedupe:a@firm.test", "a@firm.test", "一次 / once", "正文", "<p>正文</p>");
+        await EnqueueAsync(email);
+        await EnqueueAsync(email);
+        await app.DrainOutboxAsync();
+        await app.Smtp.WaitForAsync(m => m.To.ToString().Contains("a@firm.test"));
+        await Task.Delay(300);
+        Assert.Single(app.Smtp.Messages, m => m.To.ToString().Contains("a@firm.test"));
+    }
+
+    [PostgresFact]
+    public async Task Delivery_WhenSmtpIsDownThenBack_RetriesAndDeliversOnce()
+    {
+        var email = new EmailMessage("test.v1:retry:b@firm.test", "b@firm.test", "重试 / retry", "正文", "<p>正文</p>");
+        await EnqueueAsync(email);
+
+        // First attempt through a relay that is down: the row stays pending with its error and a later due time.
+        var down = Options.Create(new SmtpOptions { Port = TestSmtpServer.FreePort(), Security = "None", Timeout = TimeSpan.FromSeconds(2) });
+        var failing = new OutboxProcessor(app.Get<NpgsqlDataSource>(), [new EmailDeliveryHandler(new MailKitEmailSender(down))],
+            Options.Create(new OutboxOptions { FirstRetryDelay = TimeSpan.FromMilliseconds(100) }),
+            TimeProvider.System, NullLogger<OutboxProcessor>.Instance);
+        Assert.Equal(1, await failing.ProcessBatchAsync(default));
+        var afterFailure = await RowAsync(email.DedupeKey);
+        Assert.Equal(("pending", 1), (afterFailure.Status, afterFailure.Attempts));
+        Assert.NotNull(afterFailure.LastError);
+
+        // The relay is back: after the backoff the next pass delivers it, once.
+        await Task.Delay(200);
+        await app.DrainOutboxAsync();
+        await app.Smtp.WaitForAsync(m => m.To.ToString().Contains("b@firm.test"));
+        Assert.Equal(("done", 2), ((await RowAsync(email.DedupeKey)).Status, (await RowAsync(email.DedupeKey)).Attempts));
+        Assert.Single(app.Smtp.Messages, m => m.To.ToString().Contains("b@firm.test"));
+    }
+
+    [PostgresFact]
+    public async Task Delivery_WhenAttemptsRunOut_DeadLetters()
+    {
+        var email = new EmailMessage("test.v1:dead:c@firm.test", "c@firm.test", "死信 / dead", "正文", "<p>正文</p>");
+        await EnqueueAsync(email);
+        var down = Options.Create(new SmtpOptions { Port = TestSmtpServer.FreePort(), Security = "None", Timeout = TimeSpan.FromSeconds(2) });
+        var failing = new OutboxProcessor(app.Get<NpgsqlDataSource>(), [new EmailDeliveryHandler(new MailKitEmailSender(down))],
+            Options.Create(new OutboxOptions { MaxAttempts = 2, FirstRetryDelay = TimeSpan.Zero }),
+            TimeProvider.System, NullLogger<OutboxProcessor>.Instance);
+
+        await failing.ProcessBatchAsync(default);
+        await failing.ProcessBatchAsync(default);
+
+        Assert.Equal(("dead", 2), ((await RowAsync(email.DedupeKey)).Status, (await RowAsync(email.DedupeKey)).Attempts));
+    }
+
+    private sealed record Row(string Status, int Attempts, string? LastError);
+
+    private async Task<Row> RowAsync(string dedupeKey)
+    {
+        await using var conn = new NpgsqlConnection(app.ConnectionString);
+        return await conn.QuerySingleAsync<Row>("select status, attempts, last_error from outbox.messages where dedupe_key = @dedupeKey", new { dedupeKey });
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Marketplace.Web.Notifications;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Marketplace.IntegrationTests.Support;
+
+/// <summary>
+/// The whole product in the test process: its own fresh database on the throwaway server, an in-memory search index,
+/// and email going to a real in-process SMTP server. One per test class.
+/// </summary>
+public class MarketplaceApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public string DatabaseName { get; } = "mkt_test_" + Guid.NewGuid().ToString("N")[..12];
+    public string ConnectionString { get; private set; } = "";
+    public TestSmtpServer Smtp { get; private set; } = null!;
+    protected virtual bool SeedDemo => false;
+    protected virtual bool RealPort => false;
+    protected virtual bool OutboxWorker => true;
+
+    public async Task InitializeAsync()
+    {
+        if (TestServers.AdminConnectionString is null && !TestServers.IsCi) return; // every test here is skipped
+        var admin = TestServers.RequireAdminConnectionString();
+        await using (var conn = new NpgsqlConnection(admin))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"create database {DatabaseName}", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        ConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = DatabaseName }.ConnectionString;
+        Smtp = new TestSmtpServer();
+        if (RealPort) UseKestrel(0);
+        StartServer();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Marketplace", ConnectionString);
+        builder.UseSetting("Matching:IndexPath", "");
+        builder.UseSetting("Smtp:Host", "127.0.0.1");
+        builder.UseSetting("Smtp:Port", Smtp.Port.ToString());
+        builder.UseSetting("Smtp:Security", "None");
+        builder.UseSetting("Outbox:PollInterval", "00:00:00.200");
+        builder.UseSetting("Outbox:FirstRetryDelay", "00:00:00.200");
+        builder.UseSetting("Demo:Seed", SeedDemo ? "true" : "false");
+        builder.UseSetting("Outbox:Enabled", OutboxWorker ? "true" : "false");
+    }
+
+    /// <summary>The real address when the app listens on a port (browser tests).</summary>
+    public string ServerAddress => Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>Waits until the outbox has nothing left that is due (all handled or dead).</summary>
+    public async Task DrainOutboxAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        var processor = Get<OutboxProcessor>();
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var conn = new NpgsqlConnection(ConnectionString);
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand("select count(*) from outbox.messages where status = 'pending'", conn);
+            if ((long)(await cmd.ExecuteScalarAsync())! == 0) return;
+            await processor.ProcessBatchAsync(default);
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("The outbox did not drain.");
+    }
+
+    /// <summary>An HTTP client signed in through the real login form (antiforgery token and cookie included).</summary>
+    public async Task<HttpClient> SignedInClientAsync(string email, string password)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var form = await client.GetStringAsync("/account/login");
+        var token = Regex.Match(form, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Email"] = email, ["Password"] = password, ["__RequestVerificationToken"] = token,
+        }));
+        if (response.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"Login of {email} failed: {response.StatusCode}");
+        return client;
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        if (ConnectionString.Length == 0) return;
+        await DisposeAsync();
+        await Smtp.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var conn = new NpgsqlConnection(TestServers.RequireAdminConnectionString());
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"drop database if exists {DatabaseName} with (force)", conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+}
+
+public sealed class DemoMarketplaceApp : MarketplaceApp
+{
+    protected override bool SeedDemo => true;
+    protected override bool RealPort => true;
+}
+
+/// <summary>The app without its background outbox worker, so a test can drive the processor step by step.</summary>
+public sealed class ManualOutboxMarketplaceApp : MarketplaceApp
+{
+    protected override bool OutboxWorker => false;
+}

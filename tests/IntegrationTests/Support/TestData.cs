@@ -1,0 +1,53 @@
+using System.Net.Http.Json;
+using Marketplace.Enterprises.Profiles;
+using Marketplace.Scenarios.Listings;
+using Marketplace.Web.Accounts;
+
+namespace Marketplace.IntegrationTests.Support;
+
+/// <summary>Readable test data: firms, people and scenarios made through the product's own stores and use cases.</summary>
+public static class TestData
+{
+    public const string Password = "Test@2026!";
+    private static int _sequence;
+
+    public static async Task<EnterpriseProfile> FirmAsync(MarketplaceApp app, string name = "北京测试物联科技有限公司",
+        string region = "通州区·宋庄镇", string[]? qualifications = null, decimal capital = 1000,
+        string[]? technologies = null, string description = "提供社区物联感知、智能垃圾分类投放设备和视频识别服务。")
+    {
+        var n = Interlocked.Increment(ref _sequence);
+        var code = CreditCode.Complete("91110112" + $"MA{n:000000}");
+        var firm = new EnterpriseProfile(Guid.CreateVersion7(), $"{name}{n}", code, "数字经济", region,
+            qualifications ?? ["高新技术企业"], capital, 120, technologies ?? ["物联网", "计算机视觉"], description, [], null);
+        var id = await app.Get<EnterpriseStore>().UpsertAsync(firm, DateTimeOffset.UtcNow, default);
+        return firm with { Id = id };
+    }
+
+    public static Task<UserAccount> MemberAsync(MarketplaceApp app, EnterpriseProfile firm, string? email = null) =>
+        app.Get<UserStore>().EnsureAsync(email ?? $"member{Interlocked.Increment(ref _sequence)}@firm.test", "企业联系人", Password, Roles.Enterprise, firm.Id, null, default);
+
+    public static Task<UserAccount> OfficerAsync(MarketplaceApp app, string? email = null) =>
+        app.Get<UserStore>().EnsureAsync(email ?? $"officer{Interlocked.Increment(ref _sequence)}@gov.test", "测试处长", Password, Roles.Officer, null, "区科委", default);
+
+    public static CreateScenarioCommand ScenarioCommand(string title = "老旧小区智能垃圾分类投放改造", DateTimeOffset? closesAt = null,
+        string[]? qualifications = null, decimal minCapital = 0) => new(
+        title, "在老旧小区改造智能投放点，实现满溢预警和督导提醒。",
+        "镇域内老旧小区厨余垃圾分出率偏低，夜间无人督导，希望改造智能投放点，配置满溢检测和视频识别设备，设备安装简单、维护方便。",
+        ScenarioCategory.SmartCity, "数字化社区", "宋庄镇", ["物联网", "计算机视觉"], "区科委", 50, 300, ScenarioMode.Single, 1,
+        null, closesAt ?? DateTimeOffset.UtcNow.AddDays(20), qualifications ?? [], minCapital);
+
+    /// <summary>Drafts and publishes a scenario through the use cases, and waits until the index has it.</summary>
+    public static async Task<Scenario> PublishedScenarioAsync(MarketplaceApp app, CreateScenarioCommand? command = null)
+    {
+        var id = (await app.Get<CreateScenario>().HandleAsync(command ?? ScenarioCommand(), default)).Value;
+        var published = (await app.Get<PublishScenario>().HandleAsync(id, default)).Value;
+        await app.DrainOutboxAsync();
+        return published;
+    }
+
+    public static async Task<T> ReadAsync<T>(this HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadFromJsonAsync<T>();
+        return body ?? throw new InvalidOperationException("Empty response body.");
+    }
+}
