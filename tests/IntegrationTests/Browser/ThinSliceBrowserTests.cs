@@ -1,0 +1,89 @@
+using Marketplace.IntegrationTests.Support;
+using Marketplace.Web.Demo;
+using Microsoft.Playwright;
+
+namespace Marketplace.IntegrationTests.Browser;
+
+/// <summary>
+/// The slice in Debian's Chromium on the demo data: an officer publishes, a visitor finds the scenario by a Chinese
+/// fragment, a firm applies, the officer sees that firm among the recommendations, and the receipt arrives by email.
+/// </summary>
+public sealed class ThinSliceBrowserTests(DemoMarketplaceApp app) : IClassFixture<DemoMarketplaceApp>
+{
+    private const string Title = "社区数字孪生底座与综合治理驾驶舱";
+
+    [BrowserFact]
+    public async Task OfficerPublishes_VisitorFinds_FirmApplies_OfficerSeesFirmRecommended()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = TestServers.ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        var baseUrl = app.ServerAddress;
+
+        // The officer publishes a demo draft from the workbench.
+        var officer = await browser.NewPageAsync(new() { BaseURL = baseUrl, Locale = "zh-CN" });
+        await SignInAsync(officer, "officer@demo.gov.cn");
+        await officer.GotoAsync("/officer");
+        await officer.GetByRole(AriaRole.Button, new() { Name = $"发布 {Title}" }).ClickAsync();
+        await Assertions.Expect(officer.GetByRole(AriaRole.Status)).ToContainTextAsync("场景已发布");
+        await app.DrainOutboxAsync();
+
+        // A visitor searches a fragment of a segmented word and finds it, highlighted.
+        var visitor = await browser.NewPageAsync(new() { BaseURL = baseUrl, Locale = "zh-CN" });
+        await visitor.GotoAsync("/scenarios");
+        await visitor.GetByRole(AriaRole.Searchbox, new() { Name = "搜索场景" }).FillAsync("孪生底座");
+        await visitor.GetByRole(AriaRole.Button, new() { Name = "搜索" }).ClickAsync();
+        var result = visitor.GetByRole(AriaRole.Link, new() { Name = Title });
+        await Assertions.Expect(result).ToBeVisibleAsync();
+        await Assertions.Expect(visitor.Locator("mark").First).ToBeVisibleAsync();
+        await visitor.ScreenshotAsync(new() { Path = ScreenshotPath("scenario-search-zh.png"), FullPage = true });
+
+        // The demo firm's member applies.
+        var member = await browser.NewPageAsync(new() { BaseURL = baseUrl, Locale = "zh-CN" });
+        await SignInAsync(member, "member@zhilian-iot.cn");
+        await member.GotoAsync(await result.GetAttributeAsync("href") ?? "/");
+        await member.GetByRole(AriaRole.Link, new() { Name = "我要揭榜" }).ClickAsync();
+        await member.GetByLabel("技术方案").FillAsync("以社区物联感知网为底座，接入视频、井盖、消防数据，三个月内交付社区三维驾驶舱并完成事件一图定位。");
+        await member.GetByLabel("报价（万元）").FillAsync("260");
+        await member.GetByRole(AriaRole.Button, new() { Name = "提交申报" }).ClickAsync();
+        await Assertions.Expect(member.GetByText("本企业已申报")).ToBeVisibleAsync();
+        await app.DrainOutboxAsync();
+        var receipt = await app.Smtp.WaitForAsync(m => m.To.ToString().Contains("member@zhilian-iot.cn"));
+        Assert.Contains(Title, receipt.Subject);
+
+        // The officer sees that firm recommended, with reasons a person can check.
+        await officer.GotoAsync("/officer");
+        await officer.GetByRole(AriaRole.Row, new() { Name = Title }).GetByRole(AriaRole.Link, new() { Name = "推荐企业" }).ClickAsync();
+        var card = officer.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "北京通州智联物联科技有限公司" });
+        await Assertions.Expect(card).ToBeVisibleAsync();
+        await Assertions.Expect(card.GetByText("技术匹配")).ToBeVisibleAsync();
+        await officer.ScreenshotAsync(new() { Path = ScreenshotPath("recommendations-zh.png"), FullPage = true });
+    }
+
+    private static async Task SignInAsync(IPage page, string email)
+    {
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("邮箱").FillAsync(email);
+        await page.GetByLabel("密码").FillAsync(DemoData.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).Last.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "退出" })).ToBeVisibleAsync();
+    }
+
+    /// <summary>Screenshots go to artifacts/screenshots at the repository root (or SCREENSHOT_DIR).</summary>
+    private static string ScreenshotPath(string name)
+    {
+        var dir = Environment.GetEnvironmentVariable("SCREENSHOT_DIR");
+        if (string.IsNullOrEmpty(dir))
+        {
+            var root = new DirectoryInfo(AppContext.BaseDirectory);
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Marketplace.sln"))) root = root.Parent;
+            dir = Path.Combine(root?.FullName ?? AppContext.BaseDirectory, "artifacts", "screenshots");
+        }
+        Directory.CreateDirectory(dir);
+        return Path.Combine(dir, name);
+    }
+}
