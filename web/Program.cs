@@ -9,6 +9,9 @@ using Marketplace.Web.Search;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// The evaluation needs no database, mail or web server: it runs before any of them is composed.
+if (EvalCommand.Matches(args)) return await EvalCommand.RunAsync(args, builder.Configuration);
+
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddMarketplaceDatabase(builder.Configuration);
 builder.Services.AddEnterprisesModule();

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Marketplace.Matching;
+using Marketplace.Matching.Evaluation;
+
+namespace Marketplace.Web.Infrastructure;
+
+/// <summary>
+/// <c>eval --data DIR [--run-out FILE] [--baseline] [--depth N]</c>: measures the matcher on a labelled set without
+/// PostgreSQL. Prints a row per scenario and a final line in the format of shared/data/score.py, which can score the
+/// written run independently.
+/// </summary>
+public static class EvalCommand
+{
+    public static bool Matches(string[] args) => args.Length > 0 && args[0] == "eval";
+
+    public static async Task<int> RunAsync(string[] args, IConfiguration configuration)
+    {
+        string? data = null, runOut = null;
+        var baseline = false;
+        var depth = 100;
+        for (var i = 1; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--data" when i + 1 < args.Length: data = args[++i]; break;
+                case "--run-out" when i + 1 < args.Length: runOut = args[++i]; break;
+                case "--depth" when i + 1 < args.Length && int.TryParse(args[i + 1], out var d) && d > 0: depth = d; i++; break;
+                case "--baseline": baseline = true; break;
+                default:
+                    Console.Error.WriteLine($"eval: unknown or incomplete argument '{args[i]}'");
+                    Console.Error.WriteLine("usage: eval --data DIR [--run-out FILE] [--baseline] [--depth N]");
+                    return 2;
+            }
+        }
+        if (data is null)
+        {
+            Console.Error.WriteLine("usage: eval --data DIR [--run-out FILE] [--baseline] [--depth N]");
+            return 2;
+        }
+
+        EvaluationSet set;
+        try { set = EvaluationSet.Load(data); }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"eval: cannot read the set in {data}: {e.Message}");
+            return 2;
+        }
+
+        var options = new MatchingOptions();
+        configuration.GetSection(MatchingOptions.Section).Bind(options);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var (score, run) = await Evaluator.RunAsync(set, options, baseline, depth, CancellationToken.None);
+        foreach (var r in score.Rows)
+            Console.WriteLine($"{r.ScenarioId}\tndcg@10={r.Ndcg10:0.000}\trecall@20={r.Recall20:0.000}\tmrr={r.Mrr:0.000}\tineligible@20={r.Ineligible20}");
+        Console.Error.WriteLine($"({(baseline ? "baseline BM25" : "matcher")}: {set.Scenarios.Count} scenarios, {set.Enterprises.Count} firms, {started.ElapsedMilliseconds} ms)");
+        if (runOut is not null)
+            await File.WriteAllTextAsync(runOut, JsonSerializer.Serialize(run, new JsonSerializerOptions { WriteIndented = false }));
+        Console.WriteLine(score.Summary);
+        return 0;
+    }
+}
