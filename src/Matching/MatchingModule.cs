@@ -13,7 +13,8 @@ public static class MatchingModule
         services.AddSingleton(sp => Thesaurus.Load(sp.GetRequiredService<IOptions<MatchingOptions>>().Value.ThesaurusPath));
         services.AddSingleton(sp => new LuceneSearchEngine(
             NullIfEmpty(sp.GetRequiredService<IOptions<MatchingOptions>>().Value.IndexPath),
-            sp.GetRequiredService<Thesaurus>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<Thesaurus>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<MatchingOptions>>().Value.Retrieval));
         services.AddSingleton<ISearchEngine>(sp => sp.GetRequiredService<LuceneSearchEngine>());
         services.AddSingleton<Recommender>();
         return services;

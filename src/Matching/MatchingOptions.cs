@@ -17,6 +17,8 @@ public sealed class MatchingOptions
 
     public FeatureWeights Weights { get; set; } = new();
 
+    public RetrievalTuning Retrieval { get; set; } = new();
+
     /// <summary>Share of the top slots kept for small firms (科技型中小企业 or fewer than 100 staff) when one is
     /// close enough in score to the firm it would displace (see <see cref="ExposureFloor"/>).</summary>
     [Range(0, 1)] public double SmallFirmShare { get; set; } = 0.2;
@@ -27,10 +29,25 @@ public sealed class MatchingOptions
 
 public sealed class FeatureWeights
 {
-    [Range(0, 10)] public double Text { get; set; } = 0.45;
-    [Range(0, 10)] public double Technology { get; set; } = 0.30;
-    [Range(0, 10)] public double Domain { get; set; } = 0.10;
-    [Range(0, 10)] public double Qualification { get; set; } = 0.05;
-    [Range(0, 10)] public double Region { get; set; } = 0.05;
+    [Range(0, 10)] public double Text { get; set; } = 1.0;
+    [Range(0, 10)] public double Technology { get; set; } = 0.03;
+    [Range(0, 10)] public double Domain { get; set; } = 0.02;
+    [Range(0, 10)] public double Qualification { get; set; } = 0.02;
+    [Range(0, 10)] public double Region { get; set; } = 0.02;
     [Range(0, 10)] public double Load { get; set; } = 0.05;
+}
+
+/// <summary>How the engine turns a scenario into a query (section <c>Matching:Retrieval</c>).</summary>
+public sealed class RetrievalTuning
+{
+    [Range(0, 10)] public double WordWeight { get; set; } = 1.0;
+    [Range(0, 10)] public double BigramWeight { get; set; } = 0.5;
+    /// <summary>Weight of thesaurus equivalents relative to the scenario's own terms.</summary>
+    [Range(0, 10)] public double SynonymWeight { get; set; } = 0.5;
+    /// <summary>Boost of an exact technology-tag match.</summary>
+    [Range(0, 20)] public double TechnologyTagWeight { get; set; } = 1.0;
+    /// <summary>Exponent of the down-weighting of terms common to many scenarios (0 turns it off).</summary>
+    [Range(0, 5)] public double ScenarioSpecificity { get; set; } = 1.0;
+    [Range(0.1, 5)] public double Bm25K1 { get; set; } = 1.2;
+    [Range(0, 1)] public double Bm25B { get; set; } = 0.3;
 }

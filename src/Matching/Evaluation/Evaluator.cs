@@ -13,8 +13,12 @@ public static class Evaluator
         EvaluationSet set, MatchingOptions options, bool baseline, int depth, CancellationToken ct)
     {
         var thesaurus = Thesaurus.Load(options.ThesaurusPath);
-        using var engine = new LuceneSearchEngine(null, thesaurus, TimeProvider.System);
-        await engine.ReplaceAllAsync([], set.Enterprises.Select(EvaluationSet.ToDocument).ToList(), ct);
+        // The baseline is plain BM25 over words and bigrams: no synonyms, tags, specificity or tuned length norm.
+        var tuning = baseline
+            ? new RetrievalTuning { SynonymWeight = 0, TechnologyTagWeight = 0, ScenarioSpecificity = 0, Bm25B = 0.75 }
+            : options.Retrieval;
+        using var engine = new LuceneSearchEngine(null, thesaurus, TimeProvider.System, tuning);
+        await engine.ReplaceAllAsync(set.Scenarios.Select(EvaluationSet.ToDocument).ToList(), set.Enterprises.Select(EvaluationSet.ToDocument).ToList(), ct);
         var idsBack = set.Enterprises.ToDictionary(e => EvaluationSet.IdFor(e.Id), e => e.Id);
         var recommender = new Recommender(engine, thesaurus, Options.Create(options));
 

@@ -21,17 +21,20 @@ internal sealed class LuceneIndex : IDisposable
 
     public bool WasReset { get; }
 
-    private sealed class Bm25SearcherFactory : SearcherFactory
+    private sealed class Bm25SearcherFactory(Similarity similarity) : SearcherFactory
     {
-        public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = new BM25Similarity() };
+        public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = similarity };
     }
 
-    public LuceneIndex(string? folder, Analyzer analyzer)
+    private readonly Similarity _similarity;
+
+    public LuceneIndex(string? folder, Analyzer analyzer, Similarity similarity)
     {
+        _similarity = similarity;
         if (folder is null)
         {
             _directory = new RAMDirectory();
-            _writer = OpenWriter(_directory, analyzer);
+            _writer = OpenWriter(_directory, analyzer, similarity);
         }
         else
         {
@@ -44,7 +47,7 @@ internal sealed class LuceneIndex : IDisposable
                     // Opening a reader walks the segments and fails on a damaged index, before we trust it.
                     using var probe = DirectoryReader.Open(_directory);
                 }
-                _writer = OpenWriter(_directory, analyzer);
+                _writer = OpenWriter(_directory, analyzer, similarity);
             }
             catch (Exception e) when (e is IOException or CorruptIndexException or IndexFormatTooOldException or IndexFormatTooNewException)
             {
@@ -52,19 +55,19 @@ internal sealed class LuceneIndex : IDisposable
                 System.IO.Directory.Delete(folder, recursive: true);
                 System.IO.Directory.CreateDirectory(folder);
                 _directory = FSDirectory.Open(new DirectoryInfo(folder));
-                _writer = OpenWriter(_directory, analyzer, OpenMode.CREATE);
+                _writer = OpenWriter(_directory, analyzer, similarity, OpenMode.CREATE);
                 WasReset = true;
             }
         }
         _writer.Commit();
-        _searchers = new SearcherManager(_writer, applyAllDeletes: true, new Bm25SearcherFactory());
+        _searchers = new SearcherManager(_writer, applyAllDeletes: true, new Bm25SearcherFactory(similarity));
     }
 
-    private static IndexWriter OpenWriter(LuceneDirectory directory, Analyzer analyzer, OpenMode mode = OpenMode.CREATE_OR_APPEND) =>
+    private static IndexWriter OpenWriter(LuceneDirectory directory, Analyzer analyzer, Similarity similarity, OpenMode mode = OpenMode.CREATE_OR_APPEND) =>
         new(directory, new IndexWriterConfig(ChineseAnalysis.Version, analyzer)
         {
             OpenMode = mode,
-            Similarity = new BM25Similarity(),
+            Similarity = similarity,
             RAMBufferSizeMB = 64,
         });
 

@@ -3,6 +3,7 @@ using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Highlight;
+using Lucene.Net.Search.Similarities;
 using Marketplace.Matching.Documents;
 using Marketplace.Matching.Text;
 
@@ -16,14 +17,18 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     private readonly Thesaurus _thesaurus;
     private readonly TimeProvider _clock;
 
+    private readonly RetrievalTuning _tuning;
+
     /// <param name="folder">Index root folder, or null for an in-memory index (evaluation, tests).</param>
-    public LuceneSearchEngine(string? folder, Thesaurus thesaurus, TimeProvider clock)
+    public LuceneSearchEngine(string? folder, Thesaurus thesaurus, TimeProvider clock, RetrievalTuning? tuning = null)
     {
         _thesaurus = thesaurus;
         _clock = clock;
+        _tuning = tuning ?? new RetrievalTuning();
         var analyzer = ChineseAnalysis.CreateIndexAnalyzer();
-        _scenarios = new LuceneIndex(folder is null ? null : Path.Combine(folder, "scenarios"), analyzer);
-        _enterprises = new LuceneIndex(folder is null ? null : Path.Combine(folder, "enterprises"), analyzer);
+        var similarity = new BM25Similarity((float)_tuning.Bm25K1, (float)_tuning.Bm25B);
+        _scenarios = new LuceneIndex(folder is null ? null : Path.Combine(folder, "scenarios"), analyzer, similarity);
+        _enterprises = new LuceneIndex(folder is null ? null : Path.Combine(folder, "enterprises"), analyzer, similarity);
     }
 
     /// <summary>True when an index folder was unreadable and has been recreated empty.</summary>
@@ -260,31 +265,56 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     {
         var query = new BooleanQuery();
         var text = q.Title + "\n" + q.Title + "\n" + q.Text;
-        AddWeightedTerms(query, "all_w", ChineseAnalysis.TermCounts(ChineseAnalysis.Words, text), 1f);
-        AddWeightedTerms(query, "all_bg", ChineseAnalysis.TermCounts(ChineseAnalysis.Bigrams, text), 0.5f);
+        var t = _tuning;
+        var specificity = ScenarioSpecificity();
+        AddWeightedTerms(query, "all_w", ChineseAnalysis.TermCounts(ChineseAnalysis.Words, text), (float)t.WordWeight, specificity);
+        AddWeightedTerms(query, "all_bg", ChineseAnalysis.TermCounts(ChineseAnalysis.Bigrams, text), (float)t.BigramWeight, specificity);
 
         var expansions = string.Join('\n', _thesaurus.ExpansionsFor(text));
         if (expansions.Length > 0)
         {
-            AddWeightedTerms(query, "all_w", ChineseAnalysis.TermCounts(ChineseAnalysis.Words, expansions), 0.5f);
-            AddWeightedTerms(query, "all_bg", ChineseAnalysis.TermCounts(ChineseAnalysis.Bigrams, expansions), 0.25f);
+            AddWeightedTerms(query, "all_w", ChineseAnalysis.TermCounts(ChineseAnalysis.Words, expansions), (float)(t.WordWeight * t.SynonymWeight), null);
+            AddWeightedTerms(query, "all_bg", ChineseAnalysis.TermCounts(ChineseAnalysis.Bigrams, expansions), (float)(t.BigramWeight * t.SynonymWeight), null);
         }
 
         foreach (var tech in q.Technologies)
         {
-            query.Add(new TermQuery(new Term("tech", ChineseAnalysis.TechKey(tech))) { Boost = 3 }, Occur.SHOULD);
+            if (t.TechnologyTagWeight <= 0) continue;
+            query.Add(new TermQuery(new Term("tech", ChineseAnalysis.TechKey(tech))) { Boost = (float)t.TechnologyTagWeight }, Occur.SHOULD);
             foreach (var group in _thesaurus.Groups.Where(g => g.Contains(tech, StringComparer.OrdinalIgnoreCase)))
                 foreach (var synonym in group.Where(s => !s.Equals(tech, StringComparison.OrdinalIgnoreCase)))
-                    query.Add(new TermQuery(new Term("tech", ChineseAnalysis.TechKey(synonym))) { Boost = 2 }, Occur.SHOULD);
+                    query.Add(new TermQuery(new Term("tech", ChineseAnalysis.TechKey(synonym))) { Boost = (float)(t.TechnologyTagWeight * t.SynonymWeight) }, Occur.SHOULD);
         }
         if (query.Clauses.Count == 0) return new MatchAllDocsQuery();
         return query;
     }
 
-    private static void AddWeightedTerms(BooleanQuery query, string field, Dictionary<string, int> counts, float weight)
+    private static void AddWeightedTerms(BooleanQuery query, string field, Dictionary<string, int> counts, float weight, Func<Term, float>? multiplier)
     {
         foreach (var (term, count) in counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(MaxTermsPerField))
-            query.Add(new TermQuery(new Term(field, term)) { Boost = weight * (1f + MathF.Log(count)) }, Occur.SHOULD);
+        {
+            var luceneTerm = new Term(field, term);
+            var boost = weight * (1f + MathF.Log(count)) * (multiplier?.Invoke(luceneTerm) ?? 1f);
+            if (boost > 0) query.Add(new TermQuery(luceneTerm) { Boost = boost }, Occur.SHOULD);
+        }
+    }
+
+    /// <summary>
+    /// How specific a term is to this scenario among all published scenarios. Words every scenario uses (街道, 平台,
+    /// 数据, 接入) describe the setting, not the problem; down-weighting them lets the problem's own terms decide.
+    /// </summary>
+    private Func<Term, float>? ScenarioSpecificity()
+    {
+        var strength = _tuning.ScenarioSpecificity;
+        if (strength <= 0) return null;
+        var n = _scenarios.Search(s => s.IndexReader.NumDocs);
+        if (n < 5) return null; // too few scenarios to tell setting from problem
+        return term =>
+        {
+            var df = _scenarios.Search(s => s.IndexReader.DocFreq(term));
+            var idf = Math.Log((n + 1.0) / (df + 0.5)) / Math.Log((n + 1.0) / 0.5);
+            return (float)Math.Pow(Math.Clamp(idf, 0.0, 1.0), strength);
+        };
     }
 
     private static Filter? EligibilityFilter(EligibilityRules rules)
