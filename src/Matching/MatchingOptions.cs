@@ -7,6 +7,10 @@ public sealed class MatchingOptions
 {
     public const string Section = "Matching";
 
+    /// <summary><c>lucene</c> (embedded, default) or <c>meilisearch</c> (shared index; needs <c>Meilisearch:Url</c>).</summary>
+    [RegularExpression("^(lucene|meilisearch)$", ErrorMessage = "Matching:Engine must be lucene or meilisearch")]
+    public string Engine { get; set; } = "lucene";
+
     /// <summary>Index root folder; empty means in memory (rebuilt from the database on every start).</summary>
     public string? IndexPath { get; set; }
 

@@ -45,6 +45,8 @@ public static class WebSetup
     public static IServiceCollection AddMatching(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MatchingOptions>().Bind(configuration.GetSection(MatchingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.Configure<Marketplace.Matching.Search.Meilisearch.MeilisearchOptions>(
+            configuration.GetSection(Marketplace.Matching.Search.Meilisearch.MeilisearchOptions.Section));
         services.AddMatchingModule();
         services.AddSingleton<SearchIndexer>();
         return services;
