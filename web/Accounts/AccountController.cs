@@ -36,7 +36,12 @@ public sealed class AccountController(UserStore users) : Controller
         await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, AuthSetup.ToPrincipal(user));
         if (Url.IsLocalUrl(form.ReturnUrl)) return LocalRedirect(form.ReturnUrl);
-        return user.Role is Roles.Officer or Roles.Admin ? RedirectToAction("Index", "Officer") : RedirectToAction("Index", "Scenarios");
+        return user.Role switch
+        {
+            Roles.Officer or Roles.Admin => RedirectToAction("Index", "Officer"),
+            Roles.Enterprise => RedirectToAction("Index", "Firm"),
+            _ => RedirectToAction("Index", "Scenarios"),
+        };
     }
 
     [HttpPost("logout"), ValidateAntiForgeryToken]

@@ -49,6 +49,8 @@ public static class WebSetup
             configuration.GetSection(Marketplace.Matching.Search.Meilisearch.MeilisearchOptions.Section));
         services.AddMatchingModule();
         services.AddSingleton<SearchIndexer>();
+        services.AddSingleton<MatchingFeedback>();
+        services.AddSingleton<Recommendations>();
         return services;
     }
 

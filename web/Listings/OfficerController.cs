@@ -1,4 +1,3 @@
-using Marketplace.Matching.Recommendations;
 using Marketplace.Scenarios.Listings;
 using Marketplace.Web.Accounts;
 using Marketplace.Web.Infrastructure;
@@ -55,11 +54,27 @@ public sealed class OfficerController(ScenarioStore scenarios) : Controller
     }
 
     [HttpGet("scenarios/{id:guid}/recommendations")]
-    public async Task<IActionResult> Recommendations(Guid id, [FromServices] Recommender recommender, CancellationToken ct)
+    public async Task<IActionResult> Recommendations(Guid id, [FromServices] Recommendations recommendations, CancellationToken ct)
     {
-        var scenario = await scenarios.GetAsync(id, ct);
-        if (scenario is null) return NotFound();
-        var recommendations = await recommender.ForScenarioAsync(SearchIndexer.ToDocument(scenario), 20, ct);
-        return View(new RecommendationsPage(scenario, recommendations));
+        var result = await recommendations.ForScenarioAsync(id, 20, ct);
+        if (!result.IsSuccess) return NotFound();
+        return View(new RecommendationsPage(result.Value.Scenario, result.Value.Items, result.Value.Invited));
+    }
+
+    [HttpPost("scenarios/{id:guid}/invitations/{enterpriseId:guid}"), ValidateAntiForgeryToken]
+    public async Task<IActionResult> Invite(Guid id, Guid enterpriseId, [FromServices] Recommendations recommendations,
+        [FromServices] OutboxSignal outbox, CancellationToken ct)
+    {
+        var result = await recommendations.InviteAsync(id, enterpriseId, User.UserId(), ct);
+        if (result.IsSuccess)
+        {
+            outbox.Notify();
+            TempData["Flash"] = $"邀请已发出（{result.Value} 位联系人）。";
+        }
+        else
+        {
+            TempData["Error"] = result.FirstError.Message;
+        }
+        return RedirectToAction(nameof(Recommendations), new { id });
     }
 }

@@ -11,7 +11,7 @@ public sealed record ScenarioSearchPage(string? Query, string? Category, int Pag
 
 public sealed record ScenarioPage(Scenario Scenario, OwnApplication? OwnApplication, bool CanApply, string? ApplyBlockedReason);
 
-public sealed record RecommendationsPage(Scenario Scenario, IReadOnlyList<Recommendation> Recommendations);
+public sealed record RecommendationsPage(Scenario Scenario, IReadOnlyList<Recommendation> Recommendations, IReadOnlySet<Guid> Invited);
 
 /// <summary>The scenario form as officers fill it in; times are Beijing time.</summary>
 public sealed class ScenarioForm

@@ -19,7 +19,12 @@ public sealed record ScenarioSearchDto(int Total, int Page, IReadOnlyDictionary<
 
 public sealed record SubmitApplicationDto(string? Approach, decimal QuotedBudgetWan);
 
-public sealed record RecommendationDto(Guid EnterpriseId, string Name, string Region, double Score, IReadOnlyList<Reason> Reasons);
+public sealed record RecommendationDto(Guid EnterpriseId, string Name, string Region, double Score, IReadOnlyList<Reason> Reasons, bool Invited);
+
+public sealed record InviteDto(Guid EnterpriseId);
+
+public sealed record ScenarioRecommendationDto(Guid ScenarioId, string Code, string Title, string Category, string Domain,
+    DateTimeOffset ClosesAt, double Score, IReadOnlyList<Reason> Reasons);
 
 public sealed record CreatedDto(Guid Id);
 
@@ -79,15 +84,46 @@ public sealed class ScenariosApiController(ScenarioStore scenarios, OutboxSignal
         return Ok(new CreatedDto(result.Value));
     }
 
-    /// <summary>Recommended firms for a scenario, with reasons (officers).</summary>
+    /// <summary>Recommended firms for a scenario, with reasons (officers). Firms that dismissed it are left out.</summary>
     [HttpGet("{id:guid}/recommendations"), Authorize(Roles = Roles.OfficerOrAdmin)]
-    public async Task<ActionResult<IReadOnlyList<RecommendationDto>>> Recommendations(Guid id, [FromServices] Recommender recommender,
+    public async Task<IActionResult> Recommendations(Guid id, [FromServices] Recommendations recommendations,
         int limit = 20, CancellationToken ct = default)
     {
-        var s = await scenarios.GetAsync(id, ct);
-        if (s is null) return NotFound();
-        var recs = await recommender.ForScenarioAsync(SearchIndexer.ToDocument(s), Math.Clamp(limit, 1, 100), ct);
-        return recs.Select(r => new RecommendationDto(r.Enterprise.Id, r.Enterprise.Name, r.Enterprise.Region, r.Score, r.Reasons)).ToList();
+        var result = await recommendations.ForScenarioAsync(id, Math.Clamp(limit, 1, 100), ct);
+        if (!result.IsSuccess) return this.Problem(result.Errors);
+        return Ok(result.Value.Items.Select(r => new RecommendationDto(r.Enterprise.Id, r.Enterprise.Name, r.Enterprise.Region, r.Score, r.Reasons,
+            result.Value.Invited.Contains(r.Enterprise.Id))).ToList());
+    }
+
+    /// <summary>Invite a firm to apply (officers); one email per person of the firm, through the outbox.</summary>
+    [HttpPost("{id:guid}/invitations"), Authorize(Roles = Roles.OfficerOrAdmin)]
+    public async Task<IActionResult> Invite(Guid id, InviteDto body, [FromServices] Recommendations recommendations, CancellationToken ct)
+    {
+        var result = await recommendations.InviteAsync(id, body.EnterpriseId, User.UserId(), ct);
+        if (!result.IsSuccess) return this.Problem(result.Errors);
+        outbox.Notify();
+        return Ok(new { recipients = result.Value });
+    }
+}
+
+/// <summary>The signed-in enterprise member's own view: recommended open scenarios and "not relevant".</summary>
+[ApiController, Route("api/v1/me"), Authorize(Roles = Roles.Enterprise)]
+public sealed class MeApiController(Recommendations recommendations) : ControllerBase
+{
+    [HttpGet("recommendations")]
+    public async Task<IActionResult> Recommended(int limit = 10, CancellationToken ct = default)
+    {
+        var result = await recommendations.ForEnterpriseAsync(User.EnterpriseId()!.Value, Math.Clamp(limit, 1, 50), ct);
+        if (!result.IsSuccess) return this.Problem(result.Errors);
+        return Ok(result.Value.Select(r => new ScenarioRecommendationDto(r.Scenario.Id, r.Scenario.Code, r.Scenario.Title,
+            r.Scenario.Category, r.Scenario.Domain, r.Scenario.ClosesAt, r.Score, r.Reasons)).ToList());
+    }
+
+    [HttpPost("recommendations/{scenarioId:guid}/dismiss")]
+    public async Task<IActionResult> Dismiss(Guid scenarioId, CancellationToken ct)
+    {
+        var result = await recommendations.DismissAsync(User.EnterpriseId()!.Value, scenarioId, User.UserId(), ct);
+        return result.IsSuccess ? NoContent() : this.Problem(result.Errors);
     }
 }
 

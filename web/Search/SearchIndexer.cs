@@ -67,9 +67,13 @@ public sealed class SearchIndexer(
 
     public async Task IndexEnterpriseAsync(Guid id, CancellationToken ct)
     {
+        if (await DocumentForEnterpriseAsync(id, ct) is { } doc) await engine.UpsertEnterprisesAsync([doc], ct);
+    }
+
+    /// <summary>A firm as the matcher sees it, read fresh from the database.</summary>
+    public async Task<EnterpriseDocument?> DocumentForEnterpriseAsync(Guid id, CancellationToken ct)
+    {
         var e = await enterprises.GetAsync(id, ct);
-        if (e is null) return;
-        var experience = await applications.ListExperienceAsync(id, ct);
-        await engine.UpsertEnterprisesAsync([ToDocument(e, experience)], ct);
+        return e is null ? null : ToDocument(e, await applications.ListExperienceAsync(id, ct));
     }
 }

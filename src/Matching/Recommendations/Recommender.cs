@@ -9,6 +9,8 @@ public sealed record Reason(string Kind, string Text);
 
 public sealed record Recommendation(EnterpriseDocument Enterprise, double Score, IReadOnlyList<Reason> Reasons);
 
+public sealed record ScenarioRecommendation(ScenarioDocument Scenario, double Score, IReadOnlyList<Reason> Reasons);
+
 /// <summary>
 /// Recommends firms for a scenario: hard eligibility filter, retrieval through the search engine, re-ranking on
 /// explicit features with configured weights, exposure control, and reasons a person can check.
@@ -17,7 +19,9 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
 {
     private static readonly string[] CapabilityQualifications = ["高新技术企业", "专精特新", "专精特新小巨人"];
 
-    public async Task<IReadOnlyList<Recommendation>> ForScenarioAsync(ScenarioDocument s, int k, CancellationToken ct)
+    /// <param name="excludedFirms">Firms that marked this scenario "not relevant".</param>
+    public async Task<IReadOnlyList<Recommendation>> ForScenarioAsync(ScenarioDocument s, int k, CancellationToken ct,
+        IReadOnlySet<Guid>? excludedFirms = null)
     {
         var o = options.Value;
         var rules = new EligibilityRules(s.RequiredQualifications, s.MinRegisteredCapitalWan, s.AllowedRegions);
@@ -25,7 +29,7 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         var candidates = await engine.RetrieveEnterprisesAsync(
             new EnterpriseRetrievalQuery(s.Title, text, s.Technologies, rules, Math.Max(o.CandidatePool, k)), ct);
         // The engine filters already; checking again here makes "never recommend an ineligible firm" hold for any engine.
-        candidates = candidates.Where(c => rules.Admits(c.Enterprise)).ToList();
+        candidates = candidates.Where(c => rules.Admits(c.Enterprise) && excludedFirms?.Contains(c.Enterprise.Id) != true).ToList();
         if (candidates.Count == 0) return [];
 
         var maxText = candidates.Max(c => c.TextScore);
@@ -35,6 +39,29 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
             .ThenBy(r => r.Enterprise.Id)
             .ToList();
         return ApplyExposureControl(scored, k, o);
+    }
+
+    /// <summary>
+    /// Open scenarios for a firm: those it may apply to (their hard rules admit it), minus those it marked not relevant,
+    /// ranked with the same features and reasons as the other direction.
+    /// </summary>
+    public async Task<IReadOnlyList<ScenarioRecommendation>> ForEnterpriseAsync(EnterpriseDocument firm, int k, IReadOnlySet<Guid> dismissed, CancellationToken ct)
+    {
+        var text = string.Join('\n', firm.Description, string.Join('\n', firm.Cases), string.Join(' ', firm.Technologies));
+        var candidates = (await engine.RetrieveScenariosAsync(new ScenarioRetrievalQuery(text, firm.Technologies, Math.Max(options.Value.CandidatePool, k)), ct))
+            .Where(c => !dismissed.Contains(c.Scenario.Id)
+                        && new EligibilityRules(c.Scenario.RequiredQualifications, c.Scenario.MinRegisteredCapitalWan, c.Scenario.AllowedRegions).Admits(firm))
+            .ToList();
+        if (candidates.Count == 0) return [];
+        var maxText = candidates.Max(c => c.TextScore);
+        return candidates
+            .Select(c =>
+            {
+                var r = Score(c.Scenario, new EnterpriseCandidate(firm, c.TextScore), maxText, options.Value.Weights);
+                return new ScenarioRecommendation(c.Scenario, r.Score, r.Reasons.Where(x => x.Kind != "region").ToList());
+            })
+            .OrderByDescending(r => r.Score).ThenBy(r => r.Scenario.ClosesAt)
+            .Take(k).ToList();
     }
 
     internal Recommendation Score(ScenarioDocument s, EnterpriseCandidate c, float maxText, FeatureWeights w)

@@ -28,6 +28,11 @@ public sealed record EnterpriseRetrievalQuery(
 
 public sealed record EnterpriseCandidate(EnterpriseDocument Enterprise, float TextScore);
 
+/// <summary>A firm's capability text and technologies to retrieve open scenarios by.</summary>
+public sealed record ScenarioRetrievalQuery(string Text, IReadOnlyList<string> Technologies, int Limit);
+
+public sealed record ScenarioCandidate(ScenarioDocument Scenario, float TextScore);
+
 /// <summary>
 /// The search engine behind the site and the matcher. Two implementations: Lucene.Net embedded (default) and
 /// Meilisearch over HTTP; one contract test suite runs against both.
@@ -41,5 +46,7 @@ public interface ISearchEngine
     Task<ScenarioSearchResult> SearchScenariosAsync(ScenarioSearchQuery query, CancellationToken ct);
     Task<IReadOnlyList<EnterpriseCandidate>> RetrieveEnterprisesAsync(EnterpriseRetrievalQuery query, CancellationToken ct);
     Task<EnterpriseDocument?> GetEnterpriseAsync(Guid id, CancellationToken ct);
+    /// <summary>Open scenarios (published, deadline ahead) whose text fits a firm's capabilities.</summary>
+    Task<IReadOnlyList<ScenarioCandidate>> RetrieveScenariosAsync(ScenarioRetrievalQuery query, CancellationToken ct);
     Task<(int Scenarios, int Enterprises)> CountAsync(CancellationToken ct);
 }

@@ -80,6 +80,8 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             new StoredField("code", s.Code),
             new StoredField("title", s.Title),
             new StoredField("summary", s.Summary),
+            new StoredField("description", s.Description),
+            new StoredField("min_capital", (double)s.MinRegisteredCapitalWan),
             new TextField("title_w", s.Title, Field.Store.NO),
             new TextField("title_bg", s.Title, Field.Store.NO),
             new TextField("all_w", all, Field.Store.NO),
@@ -95,8 +97,16 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             doc.Add(new StringField("tech", ChineseAnalysis.TechKey(t), Field.Store.NO));
             doc.Add(new StoredField("tech_label", t));
         }
+        foreach (var q in s.RequiredQualifications) doc.Add(new StoredField("req_qual", q));
+        foreach (var r in s.AllowedRegions) doc.Add(new StoredField("region_rule", r));
         return doc;
     }
+
+    private static ScenarioDocument ScenarioFromLucene(Document d) => new(
+        Guid.Parse(d.Get("id")), d.Get("code"), d.Get("title"), d.Get("summary"), d.Get("description") ?? "", d.Get("category"),
+        d.Get("domain"), d.Get("location"), d.GetValues("tech_label"), d.Get("status"),
+        DateTimeOffset.FromUnixTimeSeconds(d.GetField("closes_at").GetInt64Value() ?? 0), d.GetValues("req_qual"),
+        (decimal)(d.GetField("min_capital")?.GetDoubleValue() ?? 0), d.GetValues("region_rule"));
 
     private static Document ToLucene(EnterpriseDocument e)
     {
@@ -256,6 +266,27 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             var top = searcher.Search(filter is null ? query : new FilteredQuery(query, filter), q.Limit);
             return top.ScoreDocs.Select(sd => new EnterpriseCandidate(FromLucene(searcher.Doc(sd.Doc)), sd.Score)).ToList();
         });
+        return Task.FromResult(result);
+    }
+
+    public Task<IReadOnlyList<ScenarioCandidate>> RetrieveScenariosAsync(ScenarioRetrievalQuery q, CancellationToken ct)
+    {
+        var query = new BooleanQuery();
+        var t = _tuning;
+        AddWeightedTerms(query, "all_w", ChineseAnalysis.TermCounts(ChineseAnalysis.Words, q.Text), (float)t.WordWeight, null);
+        AddWeightedTerms(query, "all_bg", ChineseAnalysis.TermCounts(ChineseAnalysis.Bigrams, q.Text), (float)t.BigramWeight, null);
+        foreach (var tech in q.Technologies)
+            query.Add(new TermQuery(new Term("tech", ChineseAnalysis.TechKey(tech))) { Boost = (float)Math.Max(1, t.TechnologyTagWeight) }, Occur.SHOULD);
+        var open = new BooleanQuery
+        {
+            { new TermQuery(new Term("status", "published")), Occur.MUST },
+            { NumericRangeQuery.NewInt64Range("closes_at", _clock.GetUtcNow().ToUnixTimeSeconds(), null, false, true), Occur.MUST },
+        };
+        IReadOnlyList<ScenarioCandidate> result = query.Clauses.Count == 0
+            ? []
+            : _scenarios.Search(searcher =>
+                searcher.Search(new FilteredQuery(query, new QueryWrapperFilter(open)), Math.Max(1, q.Limit)).ScoreDocs
+                    .Select(sd => new ScenarioCandidate(ScenarioFromLucene(searcher.Doc(sd.Doc)), sd.Score)).ToList());
         return Task.FromResult(result);
     }
 

@@ -27,7 +27,8 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
 
     internal sealed record ScenarioDoc(
         string Id, string Code, string Title, string Summary, string Description, string Category, string Domain, string Location,
-        IReadOnlyList<string> Technologies, string Status, long ClosesAt);
+        IReadOnlyList<string> Technologies, string Status, long ClosesAt, IReadOnlyList<string>? RequiredQualifications = null,
+        double MinRegisteredCapitalWan = 0, IReadOnlyList<string>? AllowedRegions = null);
 
     internal sealed record EnterpriseDoc(
         string Id, string Name, string Industry, string Region, IReadOnlyList<string> RegionPrefixes, IReadOnlyList<string> Qualifications,
@@ -36,7 +37,11 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
 
     internal static ScenarioDoc ToDoc(ScenarioDocument s) => new(
         s.Id.ToString(), s.Code, s.Title, s.Summary, s.Description, s.Category, s.Domain, s.Location, s.Technologies, s.Status,
-        s.ClosesAt.ToUnixTimeSeconds());
+        s.ClosesAt.ToUnixTimeSeconds(), s.RequiredQualifications, (double)s.MinRegisteredCapitalWan, s.AllowedRegions);
+
+    private static ScenarioDocument FromDoc(ScenarioDoc d) => new(
+        Guid.Parse(d.Id), d.Code, d.Title, d.Summary, d.Description, d.Category, d.Domain, d.Location, d.Technologies, d.Status,
+        DateTimeOffset.FromUnixTimeSeconds(d.ClosesAt), d.RequiredQualifications ?? [], (decimal)d.MinRegisteredCapitalWan, d.AllowedRegions ?? []);
 
     /// <summary>Every prefix of a region ("北三县", "北三县·三河市"), so a region rule is an exact-match filter.</summary>
     internal static IReadOnlyList<string> RegionPrefixes(string region)
@@ -232,6 +237,25 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
         }, ct);
         return response.Hits.Select(h => new EnterpriseCandidate(
             FromDoc(h.Deserialize<EnterpriseDoc>(MeilisearchClient.Json)!),
+            h.TryGetProperty("_rankingScore", out var r) ? (float)r.GetDouble() : 0f)).ToList();
+    }
+
+    public async Task<IReadOnlyList<ScenarioCandidate>> RetrieveScenariosAsync(ScenarioRetrievalQuery q, CancellationToken ct)
+    {
+        await EnsureIndexesAsync(ct);
+        var words = q.Technologies.Concat(ChineseAnalysis.Terms(ChineseAnalysis.Words, q.Text).Where(w => w.Length >= 2))
+            .Distinct(StringComparer.OrdinalIgnoreCase).Take(10);
+        var response = await client.SearchAsync(ScenarioIndex, new SearchRequest
+        {
+            Q = string.Join(' ', words),
+            Filter = $"status = \"published\" AND closesAt > {clock.GetUtcNow().ToUnixTimeSeconds()}",
+            Limit = Math.Clamp(q.Limit, 1, 1000),
+            ShowRankingScore = true,
+            MatchingStrategy = "frequency",
+            Locales = ChineseLocales,
+        }, ct);
+        return response.Hits.Select(h => new ScenarioCandidate(
+            FromDoc(h.Deserialize<ScenarioDoc>(MeilisearchClient.Json)!),
             h.TryGetProperty("_rankingScore", out var r) ? (float)r.GetDouble() : 0f)).ToList();
     }
 
