@@ -67,4 +67,25 @@ public sealed class MatchingFlowTests(MarketplaceApp app) : IClassFixture<Market
         var recs = await officer.GetFromJsonAsync<List<RecommendationDto>>($"/api/v1/scenarios/{scenario.Id}/recommendations");
         Assert.True(Assert.Single(recs!, r => r.EnterpriseId == firm.Id).Invited);
     }
+
+    [PostgresFact]
+    public async Task Pages_CapabilityListAndFirmWorkbenchAndFacetedHall_Render()
+    {
+        var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("街道垃圾分类智能督导平台"));
+        var firm = await TestData.FirmAsync(app, name: "北京能力清单测试科技有限公司");
+        await app.Get<Marketplace.Web.Search.SearchIndexer>().IndexEnterpriseAsync(firm.Id, default);
+        var member = await TestData.MemberAsync(app, firm);
+
+        var capabilities = await app.CreateClient().GetStringAsync("/capabilities?q=" + Uri.EscapeDataString("垃圾分类"));
+        Assert.Contains(firm.Name, capabilities.Replace("<mark>", "").Replace("</mark>", ""));
+
+        var hall = await app.CreateClient().GetStringAsync("/scenarios?technology=" + Uri.EscapeDataString("计算机视觉"));
+        Assert.Contains(scenario.Title, hall);
+        Assert.Contains("技术", hall);
+
+        var client = await app.SignedInClientAsync(member.Email, TestData.Password);
+        var workbench = await client.GetStringAsync("/firm");
+        Assert.Contains(scenario.Title, workbench);
+        Assert.Contains("不相关", workbench);
+    }
 }

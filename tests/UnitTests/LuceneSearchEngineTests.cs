@@ -72,6 +72,17 @@ public sealed class LuceneSearchEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task SearchScenarios_ToleratesATypoInALatinTerm()
+    {
+        var target = Scenario("基于BIM的施工图智能审查", "BIM模型合规审查。");
+        await _engine.UpsertScenariosAsync([target, Scenario("垃圾分类督导", "社区垃圾分类。")], default);
+
+        var result = await _engine.SearchScenariosAsync(new ScenarioSearchQuery("BIN"), default);
+
+        Assert.Equal(target.Id, Assert.Single(result.Hits).Id);
+    }
+
+    [Fact]
     public async Task RetrieveEnterprises_NeverReturnsFirmsThatFailHardRules()
     {
         var good = Firm("智联物联", "智能垃圾分类投放设备与督导系统", ["物联网"]);

@@ -7,7 +7,61 @@ using Marketplace.Scenarios.Listings;
 
 namespace Marketplace.Web.Listings;
 
-public sealed record ScenarioSearchPage(string? Query, string? Category, int Page, ScenarioSearchResult Result);
+/// <summary>The filters of the scenario hall, as query-string parameters (q, category, domain, technology, location, status, page).</summary>
+public sealed class ScenarioFilters
+{
+    public string? Q { get; set; }
+    public string? Category { get; set; }
+    public string? Domain { get; set; }
+    public string? Technology { get; set; }
+    public string? Location { get; set; }
+    public string? Status { get; set; }
+    public int Page { get; set; } = 1;
+
+    public ScenarioSearchQuery ToQuery(int pageSize = 20) => new(
+        Q, Category is not null && ScenarioCategory.All.Contains(Category) ? Category : null, Page: Math.Clamp(Page, 1, 1000), PageSize: pageSize,
+        Domain: Blank(Domain), Technology: Blank(Technology), Location: Blank(Location), Status: Blank(Status));
+
+    /// <summary>The query string of these filters with one of them changed (null removes it).</summary>
+    public string With(string key, string? value)
+    {
+        var pairs = new Dictionary<string, string?>
+        {
+            ["q"] = Q, ["category"] = Category, ["domain"] = Domain, ["technology"] = Technology, ["location"] = Location, ["status"] = Status,
+        };
+        pairs[key] = value;
+        return "?" + string.Join("&", pairs.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}"));
+    }
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+}
+
+public sealed record ScenarioSearchPage(ScenarioFilters Filters, int Page, ScenarioSearchResult Result);
+
+public sealed class CapabilityFilters
+{
+    public string? Q { get; set; }
+    public string? Region { get; set; }
+    public string? Industry { get; set; }
+    public string? Technology { get; set; }
+    public string? Qualification { get; set; }
+    public int Page { get; set; } = 1;
+
+    public EnterpriseSearchQuery ToQuery(int pageSize = 20) =>
+        new(Q, Region, Industry, Technology, Qualification, Math.Clamp(Page, 1, 1000), pageSize);
+
+    public string With(string key, string? value)
+    {
+        var pairs = new Dictionary<string, string?>
+        {
+            ["q"] = Q, ["region"] = Region, ["industry"] = Industry, ["technology"] = Technology, ["qualification"] = Qualification,
+        };
+        pairs[key] = value;
+        return "?" + string.Join("&", pairs.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}"));
+    }
+}
+
+public sealed record CapabilitySearchPage(CapabilityFilters Filters, EnterpriseSearchResult Result);
 
 public sealed record ScenarioPage(Scenario Scenario, OwnApplication? OwnApplication, bool CanApply, string? ApplyBlockedReason);
 

@@ -15,7 +15,8 @@ namespace Marketplace.Web.Listings;
 public sealed record ScenarioSummaryDto(Guid Id, string Code, string Title, string Category, string Domain, string Location,
     string Status, DateTimeOffset ClosesAt, IReadOnlyList<string> Technologies, string TitleHtml, string SnippetHtml);
 
-public sealed record ScenarioSearchDto(int Total, int Page, IReadOnlyDictionary<string, int> CategoryCounts, IReadOnlyList<ScenarioSummaryDto> Items);
+public sealed record ScenarioSearchDto(int Total, int Page, IReadOnlyDictionary<string, int> CategoryCounts,
+    IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> Facets, IReadOnlyList<ScenarioSummaryDto> Items);
 
 public sealed record SubmitApplicationDto(string? Approach, decimal QuotedBudgetWan);
 
@@ -32,15 +33,18 @@ public sealed record CreatedDto(Guid Id);
 [ApiController, Route("api/v1/scenarios")]
 public sealed class ScenariosApiController(ScenarioStore scenarios, OutboxSignal outbox) : ControllerBase
 {
-    /// <summary>Search published scenarios (Chinese full text, category filter).</summary>
+    /// <summary>Search published scenarios: Chinese full text, filters (category, domain, technology, location, status), facets, highlights.</summary>
     [HttpGet("")]
-    public async Task<ActionResult<ScenarioSearchDto>> Search([FromServices] ISearchEngine search,
-        string? q, string? category, int page = 1, int pageSize = 20, CancellationToken ct = default)
+    public async Task<ActionResult<ScenarioSearchDto>> Search([FromServices] ISearchEngine search, [FromQuery] ScenarioFilters filters,
+        int pageSize = 20, CancellationToken ct = default)
     {
-        if (category is not null && !ScenarioCategory.All.Contains(category))
+        if (filters.Category is not null && !ScenarioCategory.All.Contains(filters.Category))
             return ValidationProblem(new Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary().With("category", "未知的场景类别"));
-        var r = await search.SearchScenariosAsync(new ScenarioSearchQuery(q, category, Page: Math.Clamp(page, 1, 1000), PageSize: pageSize), ct);
-        return new ScenarioSearchDto(r.Total, page, r.CategoryCounts, r.Hits.Select(h => new ScenarioSummaryDto(
+        if (pageSize is < 1 or > 100)
+            return ValidationProblem(new Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary().With("pageSize", "每页条数应为 1–100"));
+        var query = filters.ToQuery(pageSize);
+        var r = await search.SearchScenariosAsync(query, ct);
+        return new ScenarioSearchDto(r.Total, query.Page, r.CategoryCounts, r.Facets, r.Hits.Select(h => new ScenarioSummaryDto(
             h.Id, h.Code, h.Title, h.Category, h.Domain, h.Location, h.Status, h.ClosesAt, h.Technologies, h.TitleHtml, h.SnippetHtml)).ToList());
     }
 
@@ -103,6 +107,19 @@ public sealed class ScenariosApiController(ScenarioStore scenarios, OutboxSignal
         if (!result.IsSuccess) return this.Problem(result.Errors);
         outbox.Notify();
         return Ok(new { recipients = result.Value });
+    }
+}
+
+/// <summary>The public capability list (能力清单) as JSON.</summary>
+[ApiController, Route("api/v1/capabilities")]
+public sealed class CapabilitiesApiController(ISearchEngine search) : ControllerBase
+{
+    [HttpGet("")]
+    public async Task<ActionResult<EnterpriseSearchResult>> Search([FromQuery] CapabilityFilters filters, int pageSize = 20, CancellationToken ct = default)
+    {
+        if (pageSize is < 1 or > 100)
+            return ValidationProblem(new Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary().With("pageSize", "每页条数应为 1–100"));
+        return await search.SearchEnterprisesAsync(filters.ToQuery(pageSize), ct);
     }
 }
 

@@ -15,12 +15,11 @@ namespace Marketplace.Web.Listings;
 public sealed class ScenariosController(ISearchEngine search, ScenarioStore scenarios, TimeProvider clock) : Controller
 {
     [HttpGet("")]
-    public async Task<IActionResult> Index(string? q, string? category, int page = 1, CancellationToken ct = default)
+    public async Task<IActionResult> Index([FromQuery] ScenarioFilters f, CancellationToken ct = default)
     {
-        page = Math.Clamp(page, 1, 1000);
-        if (category is not null && !ScenarioCategory.All.Contains(category)) category = null;
-        var result = await search.SearchScenariosAsync(new ScenarioSearchQuery(q, category, Page: page), ct);
-        return View(new ScenarioSearchPage(q, category, page, result));
+        var query = f.ToQuery();
+        var result = await search.SearchScenariosAsync(query, ct);
+        return View(new ScenarioSearchPage(f, query.Page, result));
     }
 
     [HttpGet("{id:guid}")]

@@ -2,14 +2,41 @@ using Marketplace.Matching.Documents;
 
 namespace Marketplace.Matching.Search;
 
-public sealed record ScenarioSearchQuery(string? Text, string? Category = null, bool OpenOnly = false, int Page = 1, int PageSize = 20);
+public sealed record ScenarioSearchQuery(string? Text, string? Category = null, bool OpenOnly = false, int Page = 1, int PageSize = 20,
+    string? Domain = null, string? Technology = null, string? Location = null, string? Status = null);
+
+public sealed record FacetCount(string Value, int Count);
+
+/// <summary>The facets of scenario search and their field names in every engine.</summary>
+public static class ScenarioFacets
+{
+    public const string Category = "category", Domain = "domain", Technology = "technology", Location = "location", Status = "status";
+    public static readonly IReadOnlyList<string> All = [Category, Domain, Technology, Location, Status];
+}
+
+public static class EnterpriseFacets
+{
+    public const string Region = "region", Industry = "industry", Technology = "technology", Qualification = "qualification";
+    public static readonly IReadOnlyList<string> All = [Region, Industry, Technology, Qualification];
+}
+
+public sealed record EnterpriseSearchQuery(string? Text, string? Region = null, string? Industry = null, string? Technology = null,
+    string? Qualification = null, int Page = 1, int PageSize = 20);
+
+public sealed record EnterpriseHit(Guid Id, string Name, string Region, string Industry, IReadOnlyList<string> Qualifications,
+    IReadOnlyList<string> Technologies, string NameHtml, string SnippetHtml, float Score);
+
+public sealed record EnterpriseSearchResult(IReadOnlyList<EnterpriseHit> Hits, int Total, IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> Facets);
 
 public sealed record ScenarioHit(
     Guid Id, string Code, string Title, string Category, string Domain, string Location, string Status,
     DateTimeOffset ClosesAt, IReadOnlyList<string> Technologies, string TitleHtml, string SnippetHtml, float Score);
 
+/// <param name="CategoryCounts">Per category, for the query without the category filter (the tabs above results).</param>
+/// <param name="Facets">Value counts of every facet for the query with all filters applied.</param>
 public sealed record ScenarioSearchResult(
-    IReadOnlyList<ScenarioHit> Hits, int Total, IReadOnlyDictionary<string, int> CategoryCounts);
+    IReadOnlyList<ScenarioHit> Hits, int Total, IReadOnlyDictionary<string, int> CategoryCounts,
+    IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> Facets);
 
 /// <summary>Hard rules a firm must meet before it may even be a candidate.</summary>
 public sealed record EligibilityRules(IReadOnlyList<string> RequiredQualifications, decimal MinRegisteredCapitalWan, IReadOnlyList<string> AllowedRegionPrefixes)
@@ -44,6 +71,8 @@ public interface ISearchEngine
     Task UpsertEnterprisesAsync(IReadOnlyCollection<EnterpriseDocument> enterprises, CancellationToken ct);
     Task ReplaceAllAsync(IReadOnlyCollection<ScenarioDocument> scenarios, IReadOnlyCollection<EnterpriseDocument> enterprises, CancellationToken ct);
     Task<ScenarioSearchResult> SearchScenariosAsync(ScenarioSearchQuery query, CancellationToken ct);
+    /// <summary>The public capability list (能力清单): firms by text, with facets and highlighting.</summary>
+    Task<EnterpriseSearchResult> SearchEnterprisesAsync(EnterpriseSearchQuery query, CancellationToken ct);
     Task<IReadOnlyList<EnterpriseCandidate>> RetrieveEnterprisesAsync(EnterpriseRetrievalQuery query, CancellationToken ct);
     Task<EnterpriseDocument?> GetEnterpriseAsync(Guid id, CancellationToken ct);
     /// <summary>Open scenarios (published, deadline ahead) whose text fits a firm's capabilities.</summary>

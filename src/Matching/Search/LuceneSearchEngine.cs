@@ -99,6 +99,11 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         }
         foreach (var q in s.RequiredQualifications) doc.Add(new StoredField("req_qual", q));
         foreach (var r in s.AllowedRegions) doc.Add(new StoredField("region_rule", r));
+        LuceneFacets.Add(doc, ScenarioFacets.Category, s.Category);
+        LuceneFacets.Add(doc, ScenarioFacets.Domain, s.Domain);
+        LuceneFacets.Add(doc, ScenarioFacets.Location, s.Location);
+        LuceneFacets.Add(doc, ScenarioFacets.Status, s.Status);
+        foreach (var t in s.Technologies.Distinct()) LuceneFacets.Add(doc, ScenarioFacets.Technology, t);
         return doc;
     }
 
@@ -134,6 +139,10 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         }
         foreach (var c in e.Cases) doc.Add(new StoredField("case", c));
         foreach (var d in e.ExperienceDomains) doc.Add(new StringField("exp", d, Field.Store.YES));
+        LuceneFacets.Add(doc, EnterpriseFacets.Region, RegionGroup(e.Region));
+        LuceneFacets.Add(doc, EnterpriseFacets.Industry, e.Industry);
+        foreach (var t in e.Technologies.Distinct()) LuceneFacets.Add(doc, EnterpriseFacets.Technology, t);
+        foreach (var q in e.Qualifications.Distinct()) LuceneFacets.Add(doc, EnterpriseFacets.Qualification, q);
         return doc;
     }
 
@@ -145,21 +154,28 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
 
     // ---- scenario search -----------------------------------------------------------------------------------
 
+    /// <summary>The first part of a region ("北三县·三河市" → "北三县"): the grouping people filter by.</summary>
+    public static string RegionGroup(string region) => region.Split('·')[0];
+
     public Task<ScenarioSearchResult> SearchScenariosAsync(ScenarioSearchQuery q, CancellationToken ct)
     {
         var text = q.Text?.Trim() ?? "";
-        var (query, highlightTerms) = text.Length == 0 ? (new MatchAllDocsQuery(), Array.Empty<string>()) : BuildScenarioTextQuery(text);
+        var (query, highlightTerms) = text.Length == 0 ? (new MatchAllDocsQuery(), Array.Empty<string>()) : BuildVisitorTextQuery(text, withTitle: true);
 
-        var baseFilter = new BooleanQuery();
+        var baseFilter = new BooleanQuery { { new MatchAllDocsQuery(), Occur.MUST } };
         if (q.OpenOnly)
         {
             baseFilter.Add(new TermQuery(new Term("status", "published")), Occur.MUST);
             baseFilter.Add(NumericRangeQuery.NewInt64Range("closes_at", _clock.GetUtcNow().ToUnixTimeSeconds(), null, false, true), Occur.MUST);
         }
-        else
+        void Require(BooleanQuery filter, string field, string? value)
         {
-            baseFilter.Add(new MatchAllDocsQuery(), Occur.MUST);
+            if (!string.IsNullOrEmpty(value)) filter.Add(new TermQuery(new Term(field, value)), Occur.MUST);
         }
+        Require(baseFilter, "domain", q.Domain);
+        Require(baseFilter, "location", q.Location);
+        Require(baseFilter, "status", q.Status);
+        Require(baseFilter, "tech", q.Technology is null ? null : ChineseAnalysis.TechKey(q.Technology));
 
         var result = _scenarios.Search(searcher =>
         {
@@ -172,7 +188,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             }
 
             var filter = (BooleanQuery)baseFilter.Clone();
-            if (!string.IsNullOrEmpty(q.Category)) filter.Add(new TermQuery(new Term("category", q.Category)), Occur.MUST);
+            Require(filter, "category", q.Category);
             var filtered = new FilteredQuery(query, new QueryWrapperFilter(filter));
             var page = Math.Max(1, q.Page);
             var size = Math.Clamp(q.PageSize, 1, 100);
@@ -192,7 +208,36 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
                     d.GetValues("tech_label"), Highlight(highlighter, title, title.Length), Highlight(highlighter, summary, 120),
                     float.IsNaN(sd.Score) ? 0 : sd.Score);
             }).ToList();
-            return new ScenarioSearchResult(hits, top.TotalHits, counts);
+            return new ScenarioSearchResult(hits, top.TotalHits, counts, LuceneFacets.Count(searcher, filtered, ScenarioFacets.All));
+        });
+        return Task.FromResult(result);
+    }
+
+    public Task<EnterpriseSearchResult> SearchEnterprisesAsync(EnterpriseSearchQuery q, CancellationToken ct)
+    {
+        var text = q.Text?.Trim() ?? "";
+        var (query, highlightTerms) = text.Length == 0 ? (new MatchAllDocsQuery(), Array.Empty<string>()) : BuildVisitorTextQuery(text, withTitle: false);
+        var filter = new BooleanQuery { { new MatchAllDocsQuery(), Occur.MUST } };
+        if (!string.IsNullOrEmpty(q.Region)) filter.Add(new PrefixQuery(new Term("region", q.Region)), Occur.MUST);
+        if (!string.IsNullOrEmpty(q.Industry)) filter.Add(new TermQuery(new Term("industry", q.Industry)), Occur.MUST);
+        if (!string.IsNullOrEmpty(q.Technology)) filter.Add(new TermQuery(new Term("tech", ChineseAnalysis.TechKey(q.Technology))), Occur.MUST);
+        if (!string.IsNullOrEmpty(q.Qualification)) filter.Add(new TermQuery(new Term("qual", q.Qualification)), Occur.MUST);
+        var filtered = new FilteredQuery(query, new QueryWrapperFilter(filter));
+
+        var result = _enterprises.Search(searcher =>
+        {
+            var page = Math.Max(1, q.Page);
+            var size = Math.Clamp(q.PageSize, 1, 100);
+            var top = searcher.Search(filtered, page * size);
+            var highlighter = highlightTerms.Length == 0 ? null : CreateHighlighter(highlightTerms);
+            var hits = top.ScoreDocs.Skip((page - 1) * size).Select(sd =>
+            {
+                var e = FromLucene(searcher.Doc(sd.Doc));
+                var snippetSource = string.Join("。", new[] { e.Description }.Concat(e.Cases));
+                return new EnterpriseHit(e.Id, e.Name, e.Region, e.Industry, e.Qualifications, e.Technologies,
+                    Highlight(highlighter, e.Name, e.Name.Length), Highlight(highlighter, snippetSource, 120), float.IsNaN(sd.Score) ? 0 : sd.Score);
+            }).ToList();
+            return new EnterpriseSearchResult(hits, top.TotalHits, LuceneFacets.Count(searcher, filtered, EnterpriseFacets.All));
         });
         return Task.FromResult(result);
     }
@@ -201,7 +246,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     /// A visitor's query must match most of its character bigrams (or those of a thesaurus equivalent) somewhere in
     /// the scenario; words and title matches then order the results.
     /// </summary>
-    private (Query Query, string[] HighlightTerms) BuildScenarioTextQuery(string text)
+    private (Query Query, string[] HighlightTerms) BuildVisitorTextQuery(string text, bool withTitle)
     {
         var alternatives = new List<string> { text };
         alternatives.AddRange(_thesaurus.ExpansionsFor(text));
@@ -217,16 +262,23 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             foreach (var b in bigrams) must.Add(new TermQuery(new Term("all_bg", b)), Occur.SHOULD);
             anyAlternative.Add(must, Occur.SHOULD);
         }
+        // Typo tolerance for Latin-script terms (BIM, AIoT, LoRa): one edit away still matches.
+        foreach (var w in ChineseAnalysis.Terms(ChineseAnalysis.Words, text).Where(w => w.Length >= 3 && w.All(char.IsAsciiLetterOrDigit)))
+        {
+            anyAlternative.Add(new FuzzyQuery(new Term("all_w", w), maxEdits: 1) { Boost = 0.5f }, Occur.SHOULD);
+            highlight.Add(w);
+        }
         if (anyAlternative.Clauses.Count == 0) return (new MatchAllDocsQuery(), []);
 
         var query = new BooleanQuery { { anyAlternative, Occur.MUST } };
         foreach (var w in ChineseAnalysis.Terms(ChineseAnalysis.Words, text))
         {
-            query.Add(new TermQuery(new Term("title_w", w)) { Boost = 3 }, Occur.SHOULD);
+            if (withTitle) query.Add(new TermQuery(new Term("title_w", w)) { Boost = 3 }, Occur.SHOULD);
             query.Add(new TermQuery(new Term("all_w", w)), Occur.SHOULD);
         }
-        foreach (var b in ChineseAnalysis.Terms(ChineseAnalysis.Bigrams, text))
-            query.Add(new TermQuery(new Term("title_bg", b)) { Boost = 2 }, Occur.SHOULD);
+        if (withTitle)
+            foreach (var b in ChineseAnalysis.Terms(ChineseAnalysis.Bigrams, text))
+                query.Add(new TermQuery(new Term("title_bg", b)) { Boost = 2 }, Occur.SHOULD);
         return (query, highlight.Distinct().ToArray());
     }
 

@@ -101,6 +101,38 @@ public abstract class SearchEngineContract
     }
 
     [SkippableFact]
+    public async Task Scenario_FacetsCountAndFilter()
+    {
+        var engine = await CreateAsync();
+        var a = Scenario("社区停车治理", "停车。") with { Domain = "智慧交通", Technologies = ["物联网", "视频分析"] };
+        var b = Scenario("景区停车诱导", "停车。", "cultural-tourism") with { Domain = "智慧大运河", Technologies = ["物联网"] };
+        await engine.ReplaceAllAsync([a, b], [], default);
+
+        var all = await engine.SearchScenariosAsync(new ScenarioSearchQuery("停车"), default);
+        var filtered = await engine.SearchScenariosAsync(new ScenarioSearchQuery("停车", Technology: "视频分析"), default);
+
+        Assert.Contains(all.Facets[ScenarioFacets.Technology], f => f is { Value: "物联网", Count: 2 });
+        Assert.Contains(all.Facets[ScenarioFacets.Domain], f => f is { Value: "智慧大运河", Count: 1 });
+        Assert.Equal([a.Id], filtered.Hits.Select(h => h.Id));
+    }
+
+    [SkippableFact]
+    public async Task Capabilities_AreSearchableWithFacetsAndHighlights()
+    {
+        var engine = await CreateAsync();
+        var target = Firm("镕彦电气", "建筑配电物联网，配电箱守护终端识别回路打火", region: "通州区·永顺镇");
+        await engine.ReplaceAllAsync([], [target, Firm("莳璇安防", "家用燃气探测器", region: "北三县·三河市")], default);
+
+        var result = await engine.SearchEnterprisesAsync(new EnterpriseSearchQuery("配电箱"), default);
+        var byRegion = await engine.SearchEnterprisesAsync(new EnterpriseSearchQuery(null, Region: "北三县"), default);
+
+        Assert.Equal(target.Id, Assert.Single(result.Hits).Id);
+        Assert.Contains("<mark>", result.Hits[0].SnippetHtml);
+        Assert.Contains(result.Facets[EnterpriseFacets.Region], f => f is { Value: "通州区", Count: 1 });
+        Assert.Equal("莳璇安防", Assert.Single(byRegion.Hits).Name);
+    }
+
+    [SkippableFact]
     public async Task ReplaceAll_LeavesExactlyTheGivenDocuments()
     {
         var engine = await CreateAsync();

@@ -73,6 +73,7 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
     {
         SearchableAttributes = ["title", "technologies", "summary", "domain", "location", "description"],
         FilterableAttributes = ["id", "category", "domain", "location", "technologies", "status", "closesAt"],
+        DisplayedAttributes = ["*"],
         SortableAttributes = ["closesAt"],
         Synonyms = Synonyms(),
         LocalizedAttributes = [new(["title", "summary", "description", "domain", "location", "technologies"], ChineseLocales)],
@@ -82,6 +83,7 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
     {
         SearchableAttributes = ["technologies", "description", "cases", "name", "experienceDomains"],
         FilterableAttributes = ["id", "qualifications", "capital", "regionPrefixes", "industry", "technologies"],
+        DisplayedAttributes = ["*"],
         Synonyms = Synonyms(),
         LocalizedAttributes = [new(["name", "description", "cases", "technologies", "experienceDomains"], ChineseLocales)],
     };
@@ -154,6 +156,10 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
         var filters = new List<string>();
         if (q.OpenOnly) filters.Add($"status = \"published\" AND closesAt > {clock.GetUtcNow().ToUnixTimeSeconds()}");
         if (withCategory && !string.IsNullOrEmpty(q.Category)) filters.Add($"category = {Quote(q.Category)}");
+        if (!string.IsNullOrEmpty(q.Domain)) filters.Add($"domain = {Quote(q.Domain)}");
+        if (!string.IsNullOrEmpty(q.Location)) filters.Add($"location = {Quote(q.Location)}");
+        if (!string.IsNullOrEmpty(q.Status)) filters.Add($"status = {Quote(q.Status)}");
+        if (!string.IsNullOrEmpty(q.Technology)) filters.Add($"technologies = {Quote(q.Technology)}");
         var size = Math.Clamp(q.PageSize, 1, 100);
         var text = string.IsNullOrWhiteSpace(q.Text) ? null : q.Text.Trim();
         return new SearchRequest
@@ -162,7 +168,7 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
             Filter = filters.Count == 0 ? null : string.Join(" AND ", filters),
             Offset = countsOnly ? 0 : (Math.Max(1, q.Page) - 1) * size,
             Limit = countsOnly ? 0 : size,
-            Facets = countsOnly ? ["category"] : null,
+            Facets = countsOnly ? ["category"] : [.. ScenarioFacetAttributes.Values],
             Sort = text is null && !countsOnly ? ["closesAt:asc"] : null,
             AttributesToHighlight = countsOnly ? null : ["title", "summary"],
             HighlightPreTag = MarkOpen,
@@ -188,7 +194,59 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
                 DateTimeOffset.FromUnixTimeSeconds(d.ClosesAt), d.Technologies,
                 Marked(formatted?.Title ?? d.Title, int.MaxValue), Marked(formatted?.Summary ?? d.Summary, 120), score);
         }).ToList();
-        return new ScenarioSearchResult(hits, page.Total, counts);
+        return new ScenarioSearchResult(hits, page.Total, counts, FacetsOf(page, ScenarioFacetAttributes));
+    }
+
+    private static readonly Dictionary<string, string> ScenarioFacetAttributes = new()
+    {
+        [ScenarioFacets.Category] = "category", [ScenarioFacets.Domain] = "domain", [ScenarioFacets.Technology] = "technologies",
+        [ScenarioFacets.Location] = "location", [ScenarioFacets.Status] = "status",
+    };
+
+    private static readonly Dictionary<string, string> EnterpriseFacetAttributes = new()
+    {
+        [EnterpriseFacets.Region] = "regionPrefixes", [EnterpriseFacets.Industry] = "industry",
+        [EnterpriseFacets.Technology] = "technologies", [EnterpriseFacets.Qualification] = "qualifications",
+    };
+
+    private static Dictionary<string, IReadOnlyList<FacetCount>> FacetsOf(SearchResponse response, Dictionary<string, string> attributes) =>
+        attributes.ToDictionary(a => a.Key, a => (IReadOnlyList<FacetCount>)(response.FacetDistribution?.GetValueOrDefault(a.Value) ?? [])
+            // regionPrefixes holds "北三县" and "北三县·三河市": the facet groups by the first part only.
+            .Where(kv => a.Key != EnterpriseFacets.Region || !kv.Key.Contains('·'))
+            .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => new FacetCount(kv.Key, kv.Value)).ToList());
+
+    public async Task<EnterpriseSearchResult> SearchEnterprisesAsync(EnterpriseSearchQuery q, CancellationToken ct)
+    {
+        await EnsureIndexesAsync(ct);
+        var filters = new List<string>();
+        if (!string.IsNullOrEmpty(q.Region)) filters.Add($"regionPrefixes = {Quote(q.Region)}");
+        if (!string.IsNullOrEmpty(q.Industry)) filters.Add($"industry = {Quote(q.Industry)}");
+        if (!string.IsNullOrEmpty(q.Technology)) filters.Add($"technologies = {Quote(q.Technology)}");
+        if (!string.IsNullOrEmpty(q.Qualification)) filters.Add($"qualifications = {Quote(q.Qualification)}");
+        var size = Math.Clamp(q.PageSize, 1, 100);
+        var response = await client.SearchAsync(EnterpriseIndex, new SearchRequest
+        {
+            Q = string.IsNullOrWhiteSpace(q.Text) ? null : q.Text.Trim(),
+            Filter = filters.Count == 0 ? null : string.Join(" AND ", filters),
+            Offset = (Math.Max(1, q.Page) - 1) * size,
+            Limit = size,
+            Facets = [.. EnterpriseFacetAttributes.Values],
+            AttributesToHighlight = ["name", "description"],
+            HighlightPreTag = MarkOpen,
+            HighlightPostTag = MarkClose,
+            ShowRankingScore = true,
+            Locales = ChineseLocales,
+        }, ct);
+        var hits = response.Hits.Select(h =>
+        {
+            var d = h.Deserialize<EnterpriseDoc>(MeilisearchClient.Json)!;
+            var f = h.TryGetProperty("_formatted", out var fe) ? fe.Deserialize<EnterpriseDoc>(MeilisearchClient.Json) : null;
+            var score = h.TryGetProperty("_rankingScore", out var r) ? (float)r.GetDouble() : 0f;
+            return new EnterpriseHit(Guid.Parse(d.Id), d.Name, d.Region, d.Industry, d.Qualifications, d.Technologies,
+                Marked(f?.Name ?? d.Name, int.MaxValue), Marked(f?.Description ?? d.Description, 120), score);
+        }).ToList();
+        return new EnterpriseSearchResult(hits, response.Total, FacetsOf(response, EnterpriseFacetAttributes));
     }
 
     /// <summary>Meilisearch returns highlights unescaped: encode the text, then turn the markers into &lt;mark&gt;.</summary>
