@@ -17,7 +17,7 @@ public sealed class MatchingOptions
     /// <summary>An extra thesaurus file in the format of the built-in one, read in addition to it.</summary>
     public string? ThesaurusPath { get; set; }
 
-    [Range(10, 5000)] public int CandidatePool { get; set; } = 200;
+    [Range(10, 5000)] public int CandidatePool { get; set; } = 100;
 
     public FeatureWeights Weights { get; set; } = new();
 
@@ -53,5 +53,9 @@ public sealed class RetrievalTuning
     /// <summary>Exponent of the down-weighting of terms common to many scenarios (0 turns it off).</summary>
     [Range(0, 5)] public double ScenarioSpecificity { get; set; } = 1.0;
     [Range(0.1, 5)] public double Bm25K1 { get; set; } = 1.2;
+    /// <summary>On large indexes, the most query terms kept per field (strongest by weight × idf).</summary>
+    [Range(8, 300)] public int MaxTermsPerField { get; set; } = 32;
+    /// <summary>On large indexes, terms in more than this share of all firms are dropped as too common to tell firms apart.</summary>
+    [Range(0.01, 1)] public double MaxDocFrequency { get; set; } = 0.05;
     [Range(0, 1)] public double Bm25B { get; set; } = 0.3;
 }

@@ -107,6 +107,8 @@ public static class DemoData
     private static readonly string[] OtherProvinces = ["天津市滨海新区", "上海市浦东新区", "深圳市南山区", "杭州市余杭区", "合肥市高新区", "成都市高新区"];
     private static readonly string[] NameHeads = ["智", "云", "数", "华", "宏", "新", "博", "瑞", "众", "天", "融", "恒", "中", "联", "易", "睿", "京", "通", "运", "绿"];
     private static readonly string[] NameTails = ["联", "科", "图", "源", "创", "达", "捷", "景", "安", "信", "元", "合", "泽", "航", "维", "策", "锐", "途", "衡", "川"];
+    private static readonly string[] NameMiddles = ["", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
+        "晟", "泓", "嘉", "铭", "朗", "昊", "卓", "骏", "弘", "益"];
     private static readonly string[] Suffixes = ["科技有限公司", "信息技术有限公司", "智能科技有限公司", "技术股份有限公司", "数字科技有限公司"];
 
     /// <summary>The firms of the demo: two named ones with member accounts, then <paramref name="count"/> generated ones.</summary>
@@ -134,7 +136,9 @@ public static class DemoData
         {
             var field = Fields[random.Next(Fields.Length)];
             var (region, regionCode, place) = PickRegion(random);
-            var name = place + NameHeads[random.Next(NameHeads.Length)] + NameTails[random.Next(NameTails.Length)] + Suffixes[random.Next(Suffixes.Length)];
+            var name = place + NameHeads[random.Next(NameHeads.Length)] + NameTails[random.Next(NameTails.Length)]
+                       + (count > 5000 ? NameMiddles[random.Next(NameMiddles.Length)] + NameHeads[random.Next(NameHeads.Length)] : "")
+                       + Suffixes[random.Next(Suffixes.Length)];
             if (!usedNames.Add(name)) continue;
             var body = new string(Enumerable.Range(0, 8).Select(_ => "0123456789ABCDEFGHJKLMNPQRTUWXY"[random.Next(31)]).ToArray());
             var code = CreditCode.Complete("91" + regionCode + body);

@@ -34,15 +34,22 @@ public sealed class SearchIndexer(
         return string.IsNullOrEmpty(c.Outcome) ? head : $"{head}：{c.Outcome}";
     }
 
-    public async Task RebuildAsync(CancellationToken ct)
+    /// <param name="progress">Told (done, total) firms after each batch, for the command line's progress bar.</param>
+    public async Task RebuildAsync(CancellationToken ct, IProgress<(int Done, int Total)>? progress = null)
     {
+        const int batch = 5_000;
         var started = System.Diagnostics.Stopwatch.StartNew();
         var publicScenarios = await scenarios.ListPublicAsync(ct);
         var firms = await enterprises.ListAllAsync(ct);
         var experience = (await applications.ListExperienceAsync(null, ct)).ToLookup(x => x.EnterpriseId);
-        await engine.ReplaceAllAsync(
-            publicScenarios.Select(ToDocument).ToList(),
-            firms.Select(f => ToDocument(f, experience[f.Id].ToList())).ToList(), ct);
+        var documents = firms.Select(f => ToDocument(f, experience[f.Id].ToList())).ToList();
+        await engine.ReplaceAllAsync(publicScenarios.Select(ToDocument).ToList(), documents.Take(batch).ToList(), ct);
+        progress?.Report((Math.Min(batch, documents.Count), documents.Count));
+        for (var done = batch; done < documents.Count; done += batch)
+        {
+            await engine.UpsertEnterprisesAsync(documents.Skip(done).Take(batch).ToList(), ct);
+            progress?.Report((Math.Min(done + batch, documents.Count), documents.Count));
+        }
         logger.LogInformation("Search index rebuilt: {Scenarios} scenarios, {Enterprises} enterprises in {Ms} ms",
             publicScenarios.Count, firms.Count, started.ElapsedMilliseconds);
     }

@@ -38,8 +38,25 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
             .OrderByDescending(r => r.Score)
             .ThenBy(r => r.Enterprise.Id)
             .ToList();
-        return ApplyExposureControl(scored, k, o);
+        // The text snippet is the costly reason (it analyses the firm's text): only the shown firms get one.
+        var scenarioTerms = ScenarioTerms(s);
+        return ApplyExposureControl(scored, k, o)
+            .Select(r => WithSnippet(r, BestSentence(FirmText(r.Enterprise), scenarioTerms)))
+            .ToList();
     }
+
+    private static Recommendation WithSnippet(Recommendation r, string? snippet)
+    {
+        if (snippet is null) return r;
+        var reasons = r.Reasons.ToList();
+        var at = reasons.FindLastIndex(x => x.Kind is "technology" or "domain") + 1;
+        reasons.Insert(at, new Reason("text", $"文本相关：{snippet}"));
+        return r with { Reasons = reasons };
+    }
+
+    private static string FirmText(EnterpriseDocument e) => string.Join('\n', e.Description, string.Join('\n', e.Cases));
+
+    private static HashSet<string> ScenarioTerms(ScenarioDocument s) => ChineseAnalysis.Terms(ChineseAnalysis.Bigrams, s.Title + s.Summary).ToHashSet();
 
     /// <summary>
     /// Open scenarios for a firm: those it may apply to (their hard rules admit it), minus those it marked not relevant,
@@ -54,21 +71,24 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
             .ToList();
         if (candidates.Count == 0) return [];
         var maxText = candidates.Max(c => c.TextScore);
+        var firmText = FirmText(firm);
         return candidates
-            .Select(c =>
+            .Select(c => (c.Scenario, Recommendation: Score(c.Scenario, new EnterpriseCandidate(firm, c.TextScore), maxText, options.Value.Weights)))
+            .OrderByDescending(x => x.Recommendation.Score).ThenBy(x => x.Scenario.ClosesAt)
+            .Take(k)
+            .Select(x =>
             {
-                var r = Score(c.Scenario, new EnterpriseCandidate(firm, c.TextScore), maxText, options.Value.Weights);
-                return new ScenarioRecommendation(c.Scenario, r.Score, r.Reasons.Where(x => x.Kind != "region").ToList());
+                var r = WithSnippet(x.Recommendation, BestSentence(firmText, ScenarioTerms(x.Scenario)));
+                return new ScenarioRecommendation(x.Scenario, r.Score, r.Reasons.Where(reason => reason.Kind != "region").ToList());
             })
-            .OrderByDescending(r => r.Score).ThenBy(r => r.Scenario.ClosesAt)
-            .Take(k).ToList();
+            .ToList();
     }
 
     internal Recommendation Score(ScenarioDocument s, EnterpriseCandidate c, float maxText, FeatureWeights w)
     {
         var e = c.Enterprise;
         var reasons = new List<Reason>();
-        var firmText = string.Join('\n', e.Description, string.Join('\n', e.Cases));
+        var firmText = FirmText(e);
 
         var textScore = maxText > 0 ? c.TextScore / maxText : 0;
 
@@ -82,9 +102,6 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         var domainHits = e.ExperienceDomains.Count(d => d == s.Domain) + e.Cases.Count(x => x.Contains(s.Domain, StringComparison.Ordinal));
         var domainScore = domainHits > 0 ? 1.0 : 0.0;
         if (domainHits > 0) reasons.Add(new("domain", $"领域经验：{s.Domain}（{domainHits} 项案例或申报）"));
-
-        var snippet = BestSentence(firmText, s);
-        if (snippet is not null) reasons.Add(new("text", $"文本相关：{snippet}"));
 
         var quals = e.Qualifications.Where(q => CapabilityQualifications.Contains(q)).ToList();
         var qualScore = quals.Count > 0 ? 1.0 : 0.0;
@@ -135,9 +152,8 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         return top.OrderByDescending(r => r.Score).ThenBy(r => r.Enterprise.Id).Concat(rest).Take(Math.Max(k, 0)).ToList();
     }
 
-    private static string? BestSentence(string firmText, ScenarioDocument s)
+    private static string? BestSentence(string firmText, HashSet<string> scenarioBigrams)
     {
-        var scenarioBigrams = ChineseAnalysis.Terms(ChineseAnalysis.Bigrams, s.Title + s.Summary).ToHashSet();
         var best = firmText
             .Split(['。', '；', '\n', '！', '？'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(sentence => (sentence, hits: ChineseAnalysis.Terms(ChineseAnalysis.Bigrams, sentence).Count(scenarioBigrams.Contains)))

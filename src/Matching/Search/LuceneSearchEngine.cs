@@ -311,10 +311,10 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
 
     public Task<IReadOnlyList<EnterpriseCandidate>> RetrieveEnterprisesAsync(EnterpriseRetrievalQuery q, CancellationToken ct)
     {
-        var query = BuildEnterpriseQuery(q);
         var filter = EligibilityFilter(q.Rules);
         IReadOnlyList<EnterpriseCandidate> result = _enterprises.Search(searcher =>
         {
+            var query = BuildEnterpriseQuery(q, searcher.IndexReader);
             var top = searcher.Search(filter is null ? query : new FilteredQuery(query, filter), q.Limit);
             return top.ScoreDocs.Select(sd => new EnterpriseCandidate(FromLucene(searcher.Doc(sd.Doc)), sd.Score)).ToList();
         });
@@ -325,8 +325,8 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     {
         var query = new BooleanQuery();
         var t = _tuning;
-        AddWeightedTerms(query, "all_w", ChineseAnalysis.TermCounts(ChineseAnalysis.Words, q.Text), (float)t.WordWeight, null);
-        AddWeightedTerms(query, "all_bg", ChineseAnalysis.TermCounts(ChineseAnalysis.Bigrams, q.Text), (float)t.BigramWeight, null);
+        AddWeightedTerms(query, "all_w", ChineseAnalysis.TermCounts(ChineseAnalysis.Words, q.Text), (float)t.WordWeight, null, null);
+        AddWeightedTerms(query, "all_bg", ChineseAnalysis.TermCounts(ChineseAnalysis.Bigrams, q.Text), (float)t.BigramWeight, null, null);
         foreach (var tech in q.Technologies)
             query.Add(new TermQuery(new Term("tech", ChineseAnalysis.TechKey(tech))) { Boost = (float)Math.Max(1, t.TechnologyTagWeight) }, Occur.SHOULD);
         var open = new BooleanQuery
@@ -342,22 +342,21 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         return Task.FromResult(result);
     }
 
-    private const int MaxTermsPerField = 300;
-
-    private Query BuildEnterpriseQuery(EnterpriseRetrievalQuery q)
+    private Query BuildEnterpriseQuery(EnterpriseRetrievalQuery q, IndexReader firms)
     {
         var query = new BooleanQuery();
         var text = q.Title + "\n" + q.Title + "\n" + q.Text;
         var t = _tuning;
         var specificity = ScenarioSpecificity();
-        AddWeightedTerms(query, "all_w", ChineseAnalysis.TermCounts(ChineseAnalysis.Words, text), (float)t.WordWeight, specificity);
-        AddWeightedTerms(query, "all_bg", ChineseAnalysis.TermCounts(ChineseAnalysis.Bigrams, text), (float)t.BigramWeight, specificity);
+        var selection = new TermSelection(firms, t.MaxTermsPerField, t.MaxDocFrequency);
+        AddWeightedTerms(query, "all_w", ChineseAnalysis.TermCounts(ChineseAnalysis.Words, text), (float)t.WordWeight, specificity, selection);
+        AddWeightedTerms(query, "all_bg", ChineseAnalysis.TermCounts(ChineseAnalysis.Bigrams, text), (float)t.BigramWeight, specificity, selection);
 
         var expansions = string.Join('\n', _thesaurus.ExpansionsFor(text));
         if (expansions.Length > 0)
         {
-            AddWeightedTerms(query, "all_w", ChineseAnalysis.TermCounts(ChineseAnalysis.Words, expansions), (float)(t.WordWeight * t.SynonymWeight), null);
-            AddWeightedTerms(query, "all_bg", ChineseAnalysis.TermCounts(ChineseAnalysis.Bigrams, expansions), (float)(t.BigramWeight * t.SynonymWeight), null);
+            AddWeightedTerms(query, "all_w", ChineseAnalysis.TermCounts(ChineseAnalysis.Words, expansions), (float)(t.WordWeight * t.SynonymWeight), null, selection);
+            AddWeightedTerms(query, "all_bg", ChineseAnalysis.TermCounts(ChineseAnalysis.Bigrams, expansions), (float)(t.BigramWeight * t.SynonymWeight), null, selection);
         }
 
         foreach (var tech in q.Technologies)
@@ -368,18 +367,45 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
                 foreach (var synonym in group.Where(s => !s.Equals(tech, StringComparison.OrdinalIgnoreCase)))
                     query.Add(new TermQuery(new Term("tech", ChineseAnalysis.TechKey(synonym))) { Boost = (float)(t.TechnologyTagWeight * t.SynonymWeight) }, Occur.SHOULD);
         }
-        if (query.Clauses.Count == 0) return new MatchAllDocsQuery();
-        return query;
+        return query.Clauses.Count == 0 ? new MatchAllDocsQuery() : query;
     }
 
-    private static void AddWeightedTerms(BooleanQuery query, string field, Dictionary<string, int> counts, float weight, Func<Term, float>? multiplier)
+    /// <summary>
+    /// Which query terms are worth their cost against a large index: terms found in a large share of all firms
+    /// (公司, 服务, 系统) are dropped, and of the rest only the strongest (query weight × idf) are kept.
+    /// Small indexes keep everything, since there the cost is nothing.
+    /// </summary>
+    private sealed class TermSelection(IndexReader reader, int maxTerms, double maxDocFrequency)
     {
-        foreach (var (term, count) in counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(MaxTermsPerField))
+        private const int SmallIndex = 5_000;
+        private readonly int _n = reader.NumDocs;
+
+        public IEnumerable<(Term Term, float Boost)> Choose(IEnumerable<(Term Term, float Boost)> candidates)
         {
-            var luceneTerm = new Term(field, term);
-            var boost = weight * (1f + MathF.Log(count)) * (multiplier?.Invoke(luceneTerm) ?? 1f);
-            if (boost > 0) query.Add(new TermQuery(luceneTerm) { Boost = boost }, Occur.SHOULD);
+            if (_n < SmallIndex) return candidates;
+            return candidates
+                .Select(c => (c.Term, c.Boost, Df: reader.DocFreq(c.Term)))
+                .Where(c => c.Df > 0 && c.Df <= maxDocFrequency * _n)
+                .OrderByDescending(c => c.Boost * Math.Log((double)_n / c.Df))
+                .Take(maxTerms)
+                .Select(c => (c.Term, c.Boost));
         }
+    }
+
+    private const int MaxTermsPerFieldHardLimit = 300;
+
+    private static void AddWeightedTerms(BooleanQuery query, string field, Dictionary<string, int> counts, float weight,
+        Func<Term, float>? multiplier, TermSelection? selection)
+    {
+        var weighted = counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(MaxTermsPerFieldHardLimit)
+            .Select(kv =>
+            {
+                var term = new Term(field, kv.Key);
+                return (Term: term, Boost: weight * (1f + MathF.Log(kv.Value)) * (multiplier?.Invoke(term) ?? 1f));
+            })
+            .Where(x => x.Boost > 0);
+        foreach (var (term, boost) in selection?.Choose(weighted) ?? weighted)
+            query.Add(new TermQuery(term) { Boost = boost }, Occur.SHOULD);
     }
 
     /// <summary>

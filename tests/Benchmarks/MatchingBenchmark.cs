@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Marketplace.Matching;
+using Marketplace.Matching.Recommendations;
+using Marketplace.Matching.Search;
+using Marketplace.Matching.Text;
+using Marketplace.Web.Demo;
+using Marketplace.Web.Search;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Benchmarks;
+
+/// <summary>
+/// Full reindex of N synthetic firms into an on-disk Lucene index, then recommendation latency for the 60 demo
+/// scenarios, repeated. Targets (issue 5): reindex of 100,000 ≤ 60 s; p50 ≤ 10 ms, p99 ≤ 30 ms.
+/// </summary>
+internal static class MatchingBenchmark
+{
+    public static async Task RunAsync(int firms)
+    {
+        var generate = Stopwatch.StartNew();
+        var docs = DemoData.Enterprises(firms).Select(f => SearchIndexer.ToDocument(f, [])).ToList();
+        var scenarios = DemoData.Scenarios(DateTimeOffset.UtcNow).Select(SearchIndexer.ToDocument)
+            .Select(s => s with { Status = "published" }).ToList();
+        Console.WriteLine($"generated {docs.Count:N0} firms in {Stats.Ms(generate.Elapsed)}");
+
+        var folder = Path.Combine(Path.GetTempPath(), "marketplace-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var options = new MatchingOptions();
+            // Overrides for trying settings: BENCH_MAX_TERMS, BENCH_MAX_DF, BENCH_POOL.
+            if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_MAX_TERMS"), out var maxTerms)) options.Retrieval.MaxTermsPerField = maxTerms;
+            if (double.TryParse(Environment.GetEnvironmentVariable("BENCH_MAX_DF"), out var maxDf)) options.Retrieval.MaxDocFrequency = maxDf;
+            if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_POOL"), out var pool)) options.CandidatePool = pool;
+            Console.WriteLine($"settings: max terms/field {options.Retrieval.MaxTermsPerField}, max df {options.Retrieval.MaxDocFrequency}, candidate pool {options.CandidatePool}");
+            var thesaurus = Thesaurus.Load();
+            using var engine = new LuceneSearchEngine(folder, thesaurus, TimeProvider.System, options.Retrieval);
+
+            var reindex = Stopwatch.StartNew();
+            await engine.ReplaceAllAsync(scenarios, docs, default);
+            reindex.Stop();
+            Console.WriteLine($"reindex: {docs.Count:N0} firms + {scenarios.Count} scenarios in {reindex.Elapsed.TotalSeconds:0.00} s " +
+                              $"({docs.Count / reindex.Elapsed.TotalSeconds:N0} firms/s), index {DirectorySizeMb(folder):0.0} MB");
+
+            var recommender = new Recommender(engine, thesaurus, Options.Create(options));
+            foreach (var s in scenarios.Take(10)) await recommender.ForScenarioAsync(s, 20, default); // warm-up
+
+            var latencies = new List<double>();
+            var rounds = 10;
+            for (var round = 0; round < rounds; round++)
+                foreach (var s in scenarios)
+                {
+                    var t = Stopwatch.StartNew();
+                    await recommender.ForScenarioAsync(s, 20, default);
+                    latencies.Add(t.Elapsed.TotalMilliseconds);
+                }
+            latencies.Sort();
+            Console.WriteLine($"recommend (top 20 of {docs.Count:N0}, {latencies.Count} queries): " +
+                              $"p50 {Stats.Percentile(latencies, 50):0.0} ms, p90 {Stats.Percentile(latencies, 90):0.0} ms, " +
+                              $"p99 {Stats.Percentile(latencies, 99):0.0} ms, max {latencies[^1]:0.0} ms");
+
+            var retrieval = new List<double>();
+            foreach (var s in scenarios)
+            {
+                var rules = new EligibilityRules(s.RequiredQualifications, s.MinRegisteredCapitalWan, s.AllowedRegions);
+                var t = Stopwatch.StartNew();
+                await engine.RetrieveEnterprisesAsync(new EnterpriseRetrievalQuery(s.Title, s.Summary + "\n" + s.Description, s.Technologies, rules, options.CandidatePool), default);
+                retrieval.Add(t.Elapsed.TotalMilliseconds);
+            }
+            retrieval.Sort();
+            Console.WriteLine($"  of which engine retrieval ({options.CandidatePool} candidates): p50 {Stats.Percentile(retrieval, 50):0.0} ms, p99 {Stats.Percentile(retrieval, 99):0.0} ms");
+
+            var reverse = new List<double>();
+            foreach (var f in docs.Take(200))
+            {
+                var t = Stopwatch.StartNew();
+                await recommender.ForEnterpriseAsync(f, 10, new HashSet<Guid>(), default);
+                reverse.Add(t.Elapsed.TotalMilliseconds);
+            }
+            reverse.Sort();
+            Console.WriteLine($"recommend scenarios for a firm (200 firms): p50 {Stats.Percentile(reverse, 50):0.0} ms, p99 {Stats.Percentile(reverse, 99):0.0} ms");
+            Console.WriteLine($"peak working set {Stats.PeakWorkingSetMb()} MB");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static double DirectorySizeMb(string folder) =>
+        new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) / 1024.0 / 1024.0;
+}

@@ -1,0 +1,28 @@
+using System.Diagnostics;
+using Marketplace.Benchmarks;
+
+var which = args.FirstOrDefault() ?? "matching";
+var size = args.Length > 1 && int.TryParse(args[1], out var n) ? n : 100_000;
+Console.WriteLine($"Scenario Marketplace benchmarks · {Environment.ProcessorCount} cores · .NET {Environment.Version}");
+switch (which)
+{
+    case "matching":
+        await MatchingBenchmark.RunAsync(size);
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: Benchmarks [matching] [firms]");
+        return 2;
+}
+
+namespace Marketplace.Benchmarks
+{
+    internal static class Stats
+    {
+        public static double Percentile(IReadOnlyList<double> sorted, double p) =>
+            sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+        public static string Ms(TimeSpan t) => $"{t.TotalMilliseconds:0.0} ms";
+
+        public static long PeakWorkingSetMb() => Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024;
+    }
+}
