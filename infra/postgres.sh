@@ -35,14 +35,16 @@ pg_init() {
 
 # pg_start DATA_DIR PORT: start the cluster listening on 127.0.0.1:PORT, socket in DATA_DIR.
 pg_start() {
-  local data=$1 port=$2 bin
+  local data port=$2 bin
+  data=$(realpath "$1")  # the socket directory must be absolute
   bin=$(pg_bin)
   as_pg "$bin/pg_ctl" -D "$data" -w -l "$data/server.log" \
     -o "-p $port -k $data -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-on} -c max_connections=200" start >/dev/null
 }
 
 pg_stop() {
-  local data=$1 bin
+  local data bin
+  data=$(realpath "$1")
   bin=$(pg_bin)
   [ -f "$data/postmaster.pid" ] && as_pg "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
 }
