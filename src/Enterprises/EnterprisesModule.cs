@@ -10,6 +10,11 @@ public static class EnterprisesModule
     public static IServiceCollection AddEnterprisesModule(this IServiceCollection services)
     {
         services.AddSingleton<EnterpriseStore>();
+        services.AddSingleton<RegisterEnterprise>();
+        services.AddSingleton<UpdateProfile>();
+        services.AddSingleton<Vocabulary.TechnologyVocabulary>();
+        services.AddSingleton<Qualifications.QualificationReview>();
+        services.AddSingleton<Import.EnterpriseImport>();
         return services;
     }
 }

@@ -16,6 +16,7 @@ public static class AuthSetup
                 o.Cookie.Name = "marketplace.auth";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
+                // Secure whenever the request is HTTPS (production behind TLS); plain HTTP only on the local development port.
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);

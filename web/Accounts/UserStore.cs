@@ -1,70 +1,169 @@
+using System.Security.Cryptography;
+using System.Text;
 using Dapper;
 using Microsoft.AspNetCore.Identity;
 using Npgsql;
 
 namespace Marketplace.Web.Accounts;
 
-public sealed record UserAccount(Guid Id, string Email, string DisplayName, string PasswordHash, string Role, Guid? EnterpriseId, string? Department);
+public sealed record UserAccount
+{
+    public Guid Id { get; init; }
+    public string Email { get; init; } = "";
+    public string DisplayName { get; init; } = "";
+    public string PasswordHash { get; init; } = "";
+    public string Role { get; init; } = "";
+    public Guid? EnterpriseId { get; init; }
+    public string? Department { get; init; }
+    public string? FirmRole { get; init; }
+    public DateTimeOffset? EmailVerifiedAt { get; init; }
+    public int FailedLogins { get; init; }
+    public DateTimeOffset? LockedUntil { get; init; }
+}
 
-/// <summary>Users and their passwords, hashed with ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/>.</summary>
+public enum SignInOutcome { Success, InvalidCredentials, LockedOut, EmailNotVerified }
+
+public sealed record SignInResult(SignInOutcome Outcome, UserAccount? User = null, DateTimeOffset? LockedUntil = null);
+
+/// <summary>Accounts, passwords (ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/>), lockout and one-time tokens.</summary>
 public sealed class UserStore(NpgsqlDataSource db, TimeProvider clock)
 {
+    public const int MaxFailedLogins = 5;
+    public static readonly TimeSpan LockoutPeriod = TimeSpan.FromMinutes(15);
     private static readonly PasswordHasher<UserAccount> Hasher = new();
+    private static readonly UserAccount DummyUser = new();
+    private static readonly string DummyHash = Hasher.HashPassword(DummyUser, "not-a-real-password");
+
+    private const string Select = """
+        select id, email, display_name, password_hash, role, enterprise_id, department, firm_role, email_verified_at,
+               failed_logins, locked_until
+        from accounts.users
+        """;
 
     public async Task<UserAccount?> FindByEmailAsync(string email, CancellationToken ct)
     {
-        const string sql = """
-            select id, email, display_name, password_hash, role, enterprise_id, department
-            from accounts.users where lower(email) = lower(@email)
-            """;
         await using var conn = await db.OpenConnectionAsync(ct);
-        return await conn.QuerySingleOrDefaultAsync<UserAccount>(new CommandDefinition(sql, new { email = email.Trim() }, cancellationToken: ct));
+        return await conn.QuerySingleOrDefaultAsync<UserAccount>(new CommandDefinition(
+            Select + " where lower(email) = lower(@email)", new { email = email.Trim() }, cancellationToken: ct));
     }
 
     public async Task<UserAccount?> GetAsync(Guid id, CancellationToken ct)
     {
-        const string sql = """
-            select id, email, display_name, password_hash, role, enterprise_id, department
-            from accounts.users where id = @id
-            """;
         await using var conn = await db.OpenConnectionAsync(ct);
-        return await conn.QuerySingleOrDefaultAsync<UserAccount>(new CommandDefinition(sql, new { id }, cancellationToken: ct));
+        return await conn.QuerySingleOrDefaultAsync<UserAccount>(new CommandDefinition(Select + " where id = @id", new { id }, cancellationToken: ct));
     }
 
-    /// <summary>The account if the password is right, else null. A rehash-needed result upgrades the stored hash.</summary>
-    public async Task<UserAccount?> VerifyPasswordAsync(string email, string password, CancellationToken ct)
+    public async Task<IReadOnlyList<UserAccount>> ListMembersAsync(Guid enterpriseId, CancellationToken ct)
     {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<UserAccount>(new CommandDefinition(
+            Select + " where enterprise_id = @enterpriseId order by email", new { enterpriseId }, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>
+    /// Checks the password. Five failures in a row lock the account for 15 minutes; while locked even the right
+    /// password is refused. An unknown email costs the same hashing work, so timing does not reveal accounts.
+    /// </summary>
+    public async Task<SignInResult> SignInAsync(string email, string password, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
         var user = await FindByEmailAsync(email, ct);
         if (user is null)
         {
-            // Spend the same work as a real check so response time does not reveal which emails exist.
             Hasher.VerifyHashedPassword(DummyUser, DummyHash, password);
-            return null;
+            return new SignInResult(SignInOutcome.InvalidCredentials);
         }
-        var verdict = Hasher.VerifyHashedPassword(user, user.PasswordHash, password);
-        return verdict == PasswordVerificationResult.Failed ? null : user;
+        if (user.LockedUntil > now) return new SignInResult(SignInOutcome.LockedOut, LockedUntil: user.LockedUntil);
+
+        await using var conn = await db.OpenConnectionAsync(ct);
+        if (Hasher.VerifyHashedPassword(user, user.PasswordHash, password) == PasswordVerificationResult.Failed)
+        {
+            var lockedUntil = await conn.ExecuteScalarAsync<DateTimeOffset?>(new CommandDefinition("""
+                update accounts.users
+                set failed_logins = case when failed_logins + 1 >= @max then 0 else failed_logins + 1 end,
+                    locked_until = case when failed_logins + 1 >= @max then @until else locked_until end
+                where id = @id
+                returning locked_until
+                """, new { id = user.Id, max = MaxFailedLogins, until = now + LockoutPeriod }, cancellationToken: ct));
+            return lockedUntil > now
+                ? new SignInResult(SignInOutcome.LockedOut, LockedUntil: lockedUntil)
+                : new SignInResult(SignInOutcome.InvalidCredentials);
+        }
+        await conn.ExecuteAsync(new CommandDefinition(
+            "update accounts.users set failed_logins = 0, locked_until = null where id = @id", new { id = user.Id }, cancellationToken: ct));
+        if (user.EmailVerifiedAt is null) return new SignInResult(SignInOutcome.EmailNotVerified, user);
+        return new SignInResult(SignInOutcome.Success, user);
     }
 
-    private static readonly UserAccount DummyUser = new(Guid.Empty, "", "", "", Roles.Officer, null, null);
-    private static readonly string DummyHash = Hasher.HashPassword(DummyUser, "not-a-real-password");
+    public static string Hash(UserAccount user, string password) => Hasher.HashPassword(user, password);
 
-    /// <summary>Creates the account unless the email is taken; returns the stored account either way.</summary>
+    /// <summary>Inserts an account inside the caller's transaction; false when the email is taken.</summary>
+    public static async Task<bool> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, UserAccount user, string password,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            insert into accounts.users
+                (id, email, display_name, password_hash, role, enterprise_id, department, firm_role, email_verified_at, created_at)
+            values (@Id, @Email, @DisplayName, @PasswordHash, @Role, @EnterpriseId, @Department, @FirmRole, @EmailVerifiedAt, @Now)
+            on conflict do nothing
+            """;
+        var rows = await conn.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            user.Id, user.Email, user.DisplayName, PasswordHash = Hash(user, password), user.Role, user.EnterpriseId,
+            user.Department, user.FirmRole, user.EmailVerifiedAt, Now = now,
+        }, tx, cancellationToken: ct));
+        return rows == 1;
+    }
+
+    /// <summary>An account created by the operator (demo, tests): verified at once. Returns the stored account.</summary>
     public async Task<UserAccount> EnsureAsync(string email, string displayName, string password, string role, Guid? enterpriseId, string? department, CancellationToken ct)
     {
         var existing = await FindByEmailAsync(email, ct);
         if (existing is not null) return existing;
-        var user = new UserAccount(Guid.CreateVersion7(), email.Trim(), displayName, "", role, enterpriseId, department);
-        user = user with { PasswordHash = Hasher.HashPassword(user, password) };
-        const string sql = """
-            insert into accounts.users (id, email, display_name, password_hash, role, enterprise_id, department, created_at)
-            values (@Id, @Email, @DisplayName, @PasswordHash, @Role, @EnterpriseId, @Department, @Now)
-            on conflict do nothing
-            """;
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, new
+        var now = clock.GetUtcNow();
+        var user = new UserAccount
         {
-            user.Id, user.Email, user.DisplayName, user.PasswordHash, user.Role, user.EnterpriseId, user.Department, Now = clock.GetUtcNow(),
-        }, cancellationToken: ct));
+            Id = Guid.CreateVersion7(), Email = email.Trim(), DisplayName = displayName, Role = role, EnterpriseId = enterpriseId,
+            Department = department, FirmRole = role == Roles.Enterprise ? "owner" : null, EmailVerifiedAt = now,
+        };
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await InsertAsync(conn, tx, user, password, now, ct);
+        await tx.CommitAsync(ct);
         return (await FindByEmailAsync(email, ct))!;
     }
+
+    // ---- one-time tokens -------------------------------------------------------------------------------------
+
+    /// <summary>A fresh random token (returned once, for the link) whose SHA-256 is what the database keeps.</summary>
+    public static (string Token, string Hash) NewToken()
+    {
+        var token = Base64UrlToken(RandomNumberGenerator.GetBytes(32));
+        return (token, HashToken(token));
+    }
+
+    public static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private static string Base64UrlToken(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static async Task<string> IssueTokenAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid userId, string purpose,
+        TimeSpan lifetime, DateTimeOffset now, CancellationToken ct)
+    {
+        var (token, hash) = NewToken();
+        await conn.ExecuteAsync(new CommandDefinition("""
+            insert into accounts.tokens (token_hash, user_id, purpose, created_at, expires_at)
+            values (@hash, @userId, @purpose, @now, @expires)
+            """, new { hash, userId, purpose, now, expires = now + lifetime }, tx, cancellationToken: ct));
+        return token;
+    }
+
+    /// <summary>Uses a token once: the user it was for, or null when unknown, used, expired or of another purpose.</summary>
+    public static Task<Guid?> ConsumeTokenAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string? token, string purpose, DateTimeOffset now, CancellationToken ct) =>
+        string.IsNullOrWhiteSpace(token)
+            ? Task.FromResult<Guid?>(null)
+            : conn.ExecuteScalarAsync<Guid?>(new CommandDefinition("""
+                update accounts.tokens set used_at = @now
+                where token_hash = @hash and purpose = @purpose and used_at is null and expires_at > @now
+                returning user_id
+                """, new { hash = HashToken(token), purpose, now }, tx, cancellationToken: ct));
 }

@@ -1,3 +1,4 @@
+using Marketplace.Enterprises.Import;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Scenarios.Listings;
 using Marketplace.Web.Accounts;
@@ -13,7 +14,7 @@ public sealed class DemoOptions
 }
 
 public sealed class DemoSeeder(
-    ScenarioStore scenarios, ImportScenarios import, EnterpriseStore enterprises, UserStore users,
+    ScenarioStore scenarios, ImportScenarios import, EnterpriseImport firmsImport, EnterpriseStore enterprises, UserStore users,
     TimeProvider clock, ILogger<DemoSeeder> logger)
 {
     public async Task<bool> SeedIfEmptyAsync(CancellationToken ct)
@@ -21,12 +22,13 @@ public sealed class DemoSeeder(
         if (await scenarios.CountAsync(ct) > 0) return false;
         var now = clock.GetUtcNow();
         var firms = DemoData.Enterprises();
-        var idsByCode = new Dictionary<string, Guid>();
-        foreach (var firm in firms) idsByCode[firm.CreditCode] = await enterprises.UpsertAsync(firm, now, ct);
+        await firmsImport.ImportProfilesAsync(firms, ct);
         var inserted = await import.HandleAsync(DemoData.Scenarios(now), ct);
         foreach (var a in DemoData.Accounts)
-            await users.EnsureAsync(a.Email, a.DisplayName, a.Password, a.Role,
-                a.FirmCreditCode is null ? null : idsByCode[a.FirmCreditCode], a.Department, ct);
+        {
+            var firmId = a.FirmCreditCode is null ? (Guid?)null : (await enterprises.FindByCreditCodeAsync(a.FirmCreditCode, ct))!.Id;
+            await users.EnsureAsync(a.Email, a.DisplayName, a.Password, a.Role, firmId, a.Department, ct);
+        }
         logger.LogInformation("Demo data loaded: {Scenarios} scenarios, {Firms} enterprises, {Accounts} accounts",
             inserted, firms.Count, DemoData.Accounts.Count);
         return true;

@@ -11,6 +11,7 @@ public static class HostCommands
         ["migrate"] = "apply database migrations",
         ["seed-demo"] = "load the demo scenarios, firms and accounts into an empty database",
         ["reindex"] = "rebuild the search index from the database",
+        ["import"] = "import --file F [--dry-run] [--kind enterprises|scenarios]: JSON, .xlsx or .csv enterprise lists; JSON scenario lists",
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && (Help.ContainsKey(args[0]) || args[0] is "help" or "--help-commands");
@@ -36,6 +37,8 @@ public static class HostCommands
                 await services.GetRequiredService<SearchIndexer>().RebuildAsync(ct, new ProgressBar("reindex"));
                 Console.WriteLine($"reindex: done in {started.Elapsed.TotalSeconds:0.0} s");
                 return 0;
+            case "import":
+                return await ImportCommand.RunAsync(services, args, ct);
             default:
                 Console.WriteLine("Commands:");
                 foreach (var (name, text) in Help) Console.WriteLine($"  {name,-10} {text}");

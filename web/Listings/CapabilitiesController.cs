@@ -7,6 +7,14 @@ namespace Marketplace.Web.Listings;
 [Route("capabilities")]
 public sealed class CapabilitiesController(ISearchEngine search) : Controller
 {
+    /// <summary>A firm's public capability card; firms that have not opted in have none.</summary>
+    [HttpGet("{id:guid}")]
+    public async Task<IActionResult> Card(Guid id, [FromServices] Marketplace.Enterprises.Profiles.EnterpriseStore enterprises, CancellationToken ct)
+    {
+        var firm = await enterprises.GetAsync(id, ct);
+        return firm is { PublicCard: true } ? View(firm) : NotFound();
+    }
+
     [HttpGet("")]
     public async Task<IActionResult> Index([FromQuery] CapabilityFilters f, CancellationToken ct) =>
         View(new CapabilitySearchPage(f, await search.SearchEnterprisesAsync(f.ToQuery(), ct)));

@@ -1,6 +1,10 @@
 using Marketplace.Enterprises.Profiles;
+using Marketplace.Enterprises.Qualifications;
+using Marketplace.Enterprises.Vocabulary;
 using Marketplace.Matching.Recommendations;
 using Marketplace.Web.Accounts;
+using Marketplace.Web.Infrastructure;
+using Marketplace.Web.Notifications;
 using Marketplace.Web.Search;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -9,25 +13,102 @@ namespace Marketplace.Web.Listings;
 
 public sealed record FirmDashboard(EnterpriseProfile Firm, IReadOnlyList<ScenarioRecommendation> Recommended);
 
-/// <summary>The enterprise member's workbench: the firm and the open scenarios recommended for it.</summary>
+/// <summary>The enterprise member's workbench: recommended scenarios, the capability profile, qualifications, members.</summary>
 [Route("firm"), Authorize(Roles = Roles.Enterprise)]
 public sealed class FirmController(Recommendations recommendations, EnterpriseStore enterprises) : Controller
 {
+    private Guid FirmId => User.EnterpriseId()!.Value;
+
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken ct)
     {
-        var firmId = User.EnterpriseId()!.Value;
-        var firm = await enterprises.GetAsync(firmId, ct);
+        var firm = await enterprises.GetAsync(FirmId, ct);
         if (firm is null) return NotFound();
-        var recommended = await recommendations.ForEnterpriseAsync(firmId, 10, ct);
+        var recommended = await recommendations.ForEnterpriseAsync(FirmId, 10, ct);
         return View(new FirmDashboard(firm, recommended.IsSuccess ? recommended.Value : []));
     }
 
     [HttpPost("recommendations/{scenarioId:guid}/dismiss"), ValidateAntiForgeryToken]
     public async Task<IActionResult> Dismiss(Guid scenarioId, CancellationToken ct)
     {
-        var result = await recommendations.DismissAsync(User.EnterpriseId()!.Value, scenarioId, User.UserId(), ct);
+        var result = await recommendations.DismissAsync(FirmId, scenarioId, User.UserId(), ct);
         TempData[result.IsSuccess ? "Flash" : "Error"] = result.IsSuccess ? "已标记为不相关，今后不再推荐。" : result.FirstError.Message;
         return RedirectToAction(nameof(Index));
+    }
+
+    [HttpGet("profile")]
+    public async Task<IActionResult> Profile([FromServices] TechnologyVocabulary vocabulary, CancellationToken ct)
+    {
+        var firm = await enterprises.GetAsync(FirmId, ct);
+        if (firm is null) return NotFound();
+        ViewBag.Vocabulary = await vocabulary.TermsAsync(ct);
+        ViewBag.Firm = firm;
+        return View(ProfileForm.From(firm));
+    }
+
+    [HttpPost("profile"), ValidateAntiForgeryToken]
+    public async Task<IActionResult> Profile(ProfileForm form, [FromServices] UpdateProfile update, [FromServices] TechnologyVocabulary vocabulary,
+        [FromServices] OutboxSignal outbox, CancellationToken ct)
+    {
+        if (ModelState.IsValid)
+        {
+            var result = await update.HandleAsync(FirmId, form.ToEdit(), ct);
+            if (result.IsSuccess)
+            {
+                outbox.Notify();
+                TempData["Flash"] = "企业信息已保存。";
+                return RedirectToAction(nameof(Profile));
+            }
+            result.Errors.AddTo(ModelState);
+        }
+        ViewBag.Vocabulary = await vocabulary.TermsAsync(ct);
+        ViewBag.Firm = await enterprises.GetAsync(FirmId, ct);
+        return View(form);
+    }
+
+    [HttpGet("qualifications")]
+    public async Task<IActionResult> Qualifications([FromServices] QualificationReview review, CancellationToken ct)
+    {
+        ViewBag.Records = await review.ListForFirmAsync(FirmId, ct);
+        return View(new QualificationForm());
+    }
+
+    [HttpPost("qualifications"), ValidateAntiForgeryToken]
+    public async Task<IActionResult> Qualifications(QualificationForm form, [FromServices] QualificationReview review, CancellationToken ct)
+    {
+        if (ModelState.IsValid)
+        {
+            var result = await review.DeclareAsync(FirmId, User.UserId(), new DeclareQualificationCommand(form.Kind, form.Evidence, form.ExpiresOn), ct);
+            if (result.IsSuccess)
+            {
+                TempData["Flash"] = "资质已提交，等待部门审核。";
+                return RedirectToAction(nameof(Qualifications));
+            }
+            result.Errors.AddTo(ModelState);
+        }
+        ViewBag.Records = await review.ListForFirmAsync(FirmId, ct);
+        return View(form);
+    }
+
+    [HttpGet("members")]
+    public async Task<IActionResult> Members([FromServices] UserStore users, CancellationToken ct)
+    {
+        ViewBag.Members = await users.ListMembersAsync(FirmId, ct);
+        return View(new InviteForm { Role = Roles.Enterprise });
+    }
+
+    [HttpPost("members"), ValidateAntiForgeryToken]
+    public async Task<IActionResult> Members(InviteForm form, [FromServices] UserStore users, [FromServices] AccountFlows flows, CancellationToken ct)
+    {
+        var me = await users.GetAsync(User.UserId(), ct);
+        var result = await flows.InviteAsync(me!, form.Email, Roles.Enterprise, FirmId, null, ct);
+        if (result.IsSuccess)
+        {
+            TempData["Flash"] = $"邀请已发送至 {result.Value}。";
+            return RedirectToAction(nameof(Members));
+        }
+        result.Errors.AddTo(ModelState);
+        ViewBag.Members = await users.ListMembersAsync(FirmId, ct);
+        return View(form);
     }
 }

@@ -19,6 +19,8 @@ public static class NotificationsSetup
         services.AddSingleton<IOutboxHandler, EmailDeliveryHandler>();
         services.AddSingleton<IOutboxHandler, IndexPublishedScenario>();
         services.AddSingleton<IOutboxHandler, ApplicationReceipt>();
+        services.AddSingleton<IOutboxHandler, IndexChangedProfile>();
+        services.AddSingleton<IOutboxHandler, ReindexAfterImport>();
         services.AddHostedService<OutboxWorker>();
         return services;
     }

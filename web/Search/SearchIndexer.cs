@@ -25,7 +25,8 @@ public sealed class SearchIndexer(
         e.Id, e.Name, e.Industry, e.Region, e.Qualifications, e.RegisteredCapitalWan, e.Employees, e.Technologies, e.Description,
         e.Cases.Select(FormatCase).ToList(),
         experience.Select(x => x.Domain).Distinct().ToList(),
-        experience.Count);
+        experience.Count,
+        e.PublicCard);
 
     private static string FormatCase(EnterpriseCase c)
     {

@@ -7,7 +7,7 @@ namespace Marketplace.Enterprises.Profiles;
 /// <summary>Reads and writes firms. The credit code is the natural key for upserts.</summary>
 public sealed class EnterpriseStore(NpgsqlDataSource db)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     // A settable class, not a positional record: Dapper maps text[] columns onto properties but not onto constructors.
     private sealed class Row
@@ -24,15 +24,23 @@ public sealed class EnterpriseStore(NpgsqlDataSource db)
         public string Description { get; init; } = "";
         public string Cases { get; init; } = "[]";
         public string? ContactEmail { get; init; }
+        public string[] Products { get; init; } = [];
+        public string[] Certificates { get; init; } = [];
+        public string[] FreeTags { get; init; } = [];
+        public string? ContactName { get; init; }
+        public string? ContactPhone { get; init; }
+        public bool PublicCard { get; init; }
 
         public EnterpriseProfile ToProfile() => new(Id, Name, CreditCode, Industry, Region, Qualifications,
             RegisteredCapitalWan, Employees, Technologies, Description,
-            JsonSerializer.Deserialize<EnterpriseCase[]>(Cases, Json) ?? [], ContactEmail);
+            JsonSerializer.Deserialize<EnterpriseCase[]>(Cases, Json) ?? [], ContactEmail,
+            Products, Certificates, FreeTags, ContactName, ContactPhone, PublicCard);
     }
 
     private const string SelectColumns = """
         select id, name, credit_code, industry, region, qualifications, registered_capital_wan, employees,
-               technologies, description, cases::text as cases, contact_email
+               technologies, description, cases::text as cases, contact_email, products, certificates, free_tags,
+               contact_name, contact_phone, public_card
         from enterprises.enterprises
         """;
 
@@ -44,6 +52,14 @@ public sealed class EnterpriseStore(NpgsqlDataSource db)
         return row?.ToProfile();
     }
 
+    public async Task<EnterpriseProfile?> FindByCreditCodeAsync(string creditCode, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var row = await conn.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            SelectColumns + " where credit_code = @creditCode", new { creditCode }, cancellationToken: ct));
+        return row?.ToProfile();
+    }
+
     public async Task<IReadOnlyList<EnterpriseProfile>> ListAllAsync(CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -51,11 +67,42 @@ public sealed class EnterpriseStore(NpgsqlDataSource db)
         return rows.Select(r => r.ToProfile()).ToList();
     }
 
+    /// <summary>Firms matching the directory filters, for the officers' list and exports.</summary>
+    public async Task<IReadOnlyList<EnterpriseProfile>> ListAsync(DirectoryFilter f, CancellationToken ct)
+    {
+        const string where = """
+             where (@q::text is null or name ilike '%' || @q || '%' or credit_code = upper(@q) or description ilike '%' || @q || '%')
+               and (@region::text is null or region like @region || '%')
+               and (@industry::text is null or industry = @industry)
+               and (@qualification::text is null or @qualification = any(qualifications))
+             order by name
+             limit @limit
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<Row>(new CommandDefinition(SelectColumns + where, new
+        {
+            q = Blank(f.Query), region = Blank(f.Region), industry = Blank(f.Industry), qualification = Blank(f.Qualification), limit = f.Limit,
+        }, cancellationToken: ct));
+        return rows.Select(r => r.ToProfile()).ToList();
+    }
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
     public async Task<long> CountAsync(CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         return await conn.ExecuteScalarAsync<long>(new CommandDefinition("select count(*) from enterprises.enterprises", cancellationToken: ct));
     }
+
+    internal static object Parameters(EnterpriseProfile p, DateTimeOffset now) => new
+    {
+        p.Id, p.Name, p.CreditCode, p.Industry, p.Region,
+        Qualifications = p.Qualifications.ToArray(), p.RegisteredCapitalWan, p.Employees,
+        Technologies = p.Technologies.ToArray(), p.Description,
+        Cases = JsonSerializer.Serialize(p.Cases, Json), p.ContactEmail,
+        Products = (p.Products ?? []).ToArray(), Certificates = (p.Certificates ?? []).ToArray(), FreeTags = (p.FreeTags ?? []).ToArray(),
+        p.ContactName, p.ContactPhone, p.PublicCard, Now = now,
+    };
 
     /// <summary>Inserts the firm, or updates the one with the same credit code; returns the stored id.</summary>
     public async Task<Guid> UpsertAsync(EnterpriseProfile p, DateTimeOffset now, CancellationToken ct)
@@ -63,9 +110,11 @@ public sealed class EnterpriseStore(NpgsqlDataSource db)
         const string sql = """
             insert into enterprises.enterprises as e
                 (id, name, credit_code, industry, region, qualifications, registered_capital_wan, employees,
-                 technologies, description, cases, contact_email, created_at, updated_at)
+                 technologies, description, cases, contact_email, products, certificates, free_tags, contact_name,
+                 contact_phone, public_card, created_at, updated_at)
             values (@Id, @Name, @CreditCode, @Industry, @Region, @Qualifications, @RegisteredCapitalWan, @Employees,
-                    @Technologies, @Description, @Cases::jsonb, @ContactEmail, @Now, @Now)
+                    @Technologies, @Description, @Cases::jsonb, @ContactEmail, @Products, @Certificates, @FreeTags, @ContactName,
+                    @ContactPhone, @PublicCard, @Now, @Now)
             on conflict (credit_code) do update set
                 name = excluded.name, industry = excluded.industry, region = excluded.region,
                 qualifications = excluded.qualifications, registered_capital_wan = excluded.registered_capital_wan,
@@ -75,12 +124,39 @@ public sealed class EnterpriseStore(NpgsqlDataSource db)
             returning id
             """;
         await using var conn = await db.OpenConnectionAsync(ct);
-        return await conn.ExecuteScalarAsync<Guid>(new CommandDefinition(sql, new
-        {
-            p.Id, p.Name, p.CreditCode, p.Industry, p.Region,
-            Qualifications = p.Qualifications.ToArray(), p.RegisteredCapitalWan, p.Employees,
-            Technologies = p.Technologies.ToArray(), p.Description,
-            Cases = JsonSerializer.Serialize(p.Cases, Json), p.ContactEmail, Now = now,
-        }, cancellationToken: ct));
+        return await conn.ExecuteScalarAsync<Guid>(new CommandDefinition(sql, Parameters(p, now), cancellationToken: ct));
+    }
+
+    /// <summary>A new firm at sign-up; null when its credit code is registered already.</summary>
+    internal static async Task<Guid?> RegisterAsync(NpgsqlConnection conn, NpgsqlTransaction tx, EnterpriseProfile p, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            insert into enterprises.enterprises
+                (id, name, credit_code, industry, region, qualifications, registered_capital_wan, employees,
+                 technologies, description, cases, contact_email, products, certificates, free_tags, contact_name,
+                 contact_phone, public_card, created_at, updated_at)
+            values (@Id, @Name, @CreditCode, @Industry, @Region, '{}', @RegisteredCapitalWan, @Employees,
+                    @Technologies, @Description, @Cases::jsonb, @ContactEmail, @Products, @Certificates, @FreeTags, @ContactName,
+                    @ContactPhone, @PublicCard, @Now, @Now)
+            on conflict (credit_code) do nothing
+            returning id
+            """;
+        return await conn.ExecuteScalarAsync<Guid?>(new CommandDefinition(sql, Parameters(p, now), tx, cancellationToken: ct));
+    }
+
+    /// <summary>Everything a member may edit; the credit code and the verified qualifications are not among it.</summary>
+    internal static Task<int> UpdateProfileAsync(NpgsqlConnection conn, NpgsqlTransaction tx, EnterpriseProfile p, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            update enterprises.enterprises set
+                name = @Name, industry = @Industry, region = @Region, registered_capital_wan = @RegisteredCapitalWan,
+                employees = @Employees, technologies = @Technologies, description = @Description, cases = @Cases::jsonb,
+                contact_email = @ContactEmail, products = @Products, certificates = @Certificates, free_tags = @FreeTags,
+                contact_name = @ContactName, contact_phone = @ContactPhone, public_card = @PublicCard, updated_at = @Now
+            where id = @Id
+            """;
+        return conn.ExecuteAsync(new CommandDefinition(sql, Parameters(p, now), tx, cancellationToken: ct));
     }
 }
+
+public sealed record DirectoryFilter(string? Query = null, string? Region = null, string? Industry = null, string? Qualification = null, int Limit = 100_000);

@@ -30,4 +30,5 @@ public sealed record EnterpriseDocument(
     string Description,
     IReadOnlyList<string> Cases,
     IReadOnlyList<string> ExperienceDomains,
-    int OpenApplications);
+    int OpenApplications,
+    bool PublicCard = true);

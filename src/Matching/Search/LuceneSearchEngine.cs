@@ -126,6 +126,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             new StoredField("employees", e.Employees),
             new StoredField("description", e.Description),
             new StoredField("open_apps", e.OpenApplications),
+            new StringField("public", e.PublicCard ? "1" : "0", Field.Store.YES),
             new TextField("all_w", all, Field.Store.NO),
             new TextField("all_bg", all, Field.Store.NO),
             new TextField("cases_w", string.Join('\n', e.Cases), Field.Store.NO),
@@ -150,7 +151,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         Guid.Parse(d.Get("id")), d.Get("name"), d.Get("industry"), d.Get("region"), d.GetValues("qual"),
         (decimal)(d.GetField("capital").GetDoubleValue() ?? 0), d.GetField("employees").GetInt32Value() ?? 0,
         d.GetValues("tech_label"), d.Get("description"), d.GetValues("case"), d.GetValues("exp"),
-        d.GetField("open_apps").GetInt32Value() ?? 0);
+        d.GetField("open_apps").GetInt32Value() ?? 0, d.Get("public") != "0");
 
     // ---- scenario search -----------------------------------------------------------------------------------
 
@@ -217,7 +218,8 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     {
         var text = q.Text?.Trim() ?? "";
         var (query, highlightTerms) = text.Length == 0 ? (new MatchAllDocsQuery(), Array.Empty<string>()) : BuildVisitorTextQuery(text, withTitle: false);
-        var filter = new BooleanQuery { { new MatchAllDocsQuery(), Occur.MUST } };
+        // Only firms that opted into the public capability list appear in it.
+        var filter = new BooleanQuery { { new TermQuery(new Term("public", "1")), Occur.MUST } };
         if (!string.IsNullOrEmpty(q.Region)) filter.Add(new PrefixQuery(new Term("region", q.Region)), Occur.MUST);
         if (!string.IsNullOrEmpty(q.Industry)) filter.Add(new TermQuery(new Term("industry", q.Industry)), Occur.MUST);
         if (!string.IsNullOrEmpty(q.Technology)) filter.Add(new TermQuery(new Term("tech", ChineseAnalysis.TechKey(q.Technology))), Occur.MUST);

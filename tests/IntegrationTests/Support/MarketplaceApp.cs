@@ -22,6 +22,7 @@ public class MarketplaceApp : WebApplicationFactory<Program>, IAsyncLifetime
     protected virtual bool SeedDemo => false;
     protected virtual bool RealPort => false;
     protected virtual bool OutboxWorker => true;
+    protected virtual int LoginPermitsPerMinute => 100_000;
 
     public async Task InitializeAsync()
     {
@@ -51,6 +52,8 @@ public class MarketplaceApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Outbox:FirstRetryDelay", "00:00:00.200");
         builder.UseSetting("Demo:Seed", SeedDemo ? "true" : "false");
         builder.UseSetting("Outbox:Enabled", OutboxWorker ? "true" : "false");
+        builder.UseSetting("Security:LoginPermitsPerMinute", LoginPermitsPerMinute.ToString());
+        builder.UseSetting("Site:BaseUrl", "http://marketplace.test");
     }
 
     /// <summary>The real address when the app listens on a port (browser tests).</summary>

@@ -18,7 +18,7 @@ public static class TestData
         var n = Interlocked.Increment(ref _sequence);
         var code = CreditCode.Complete("91110112" + $"MA{n:000000}");
         var firm = new EnterpriseProfile(Guid.CreateVersion7(), $"{name}{n}", code, "数字经济", region,
-            qualifications ?? ["高新技术企业"], capital, 120, technologies ?? ["物联网", "计算机视觉"], description, [], null);
+            qualifications ?? ["高新技术企业"], capital, 120, technologies ?? ["物联网", "计算机视觉"], description, [], null, PublicCard: true);
         var id = await app.Get<EnterpriseStore>().UpsertAsync(firm, DateTimeOffset.UtcNow, default);
         return firm with { Id = id };
     }

@@ -33,7 +33,7 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
     internal sealed record EnterpriseDoc(
         string Id, string Name, string Industry, string Region, IReadOnlyList<string> RegionPrefixes, IReadOnlyList<string> Qualifications,
         double Capital, int Employees, IReadOnlyList<string> Technologies, string Description, IReadOnlyList<string> Cases,
-        IReadOnlyList<string> ExperienceDomains, int OpenApplications);
+        IReadOnlyList<string> ExperienceDomains, int OpenApplications, bool PublicCard = true);
 
     internal static ScenarioDoc ToDoc(ScenarioDocument s) => new(
         s.Id.ToString(), s.Code, s.Title, s.Summary, s.Description, s.Category, s.Domain, s.Location, s.Technologies, s.Status,
@@ -52,11 +52,11 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
 
     internal static EnterpriseDoc ToDoc(EnterpriseDocument e) => new(
         e.Id.ToString(), e.Name, e.Industry, e.Region, RegionPrefixes(e.Region), e.Qualifications, (double)e.RegisteredCapitalWan,
-        e.Employees, e.Technologies, e.Description, e.Cases, e.ExperienceDomains, e.OpenApplications);
+        e.Employees, e.Technologies, e.Description, e.Cases, e.ExperienceDomains, e.OpenApplications, e.PublicCard);
 
     private static EnterpriseDocument FromDoc(EnterpriseDoc d) => new(
         Guid.Parse(d.Id), d.Name, d.Industry, d.Region, d.Qualifications, (decimal)d.Capital, d.Employees, d.Technologies,
-        d.Description, d.Cases, d.ExperienceDomains, d.OpenApplications);
+        d.Description, d.Cases, d.ExperienceDomains, d.OpenApplications, d.PublicCard);
 
     // ---- set-up -----------------------------------------------------------------------------------------------
 
@@ -82,7 +82,7 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
     internal IndexSettings EnterpriseSettings() => new()
     {
         SearchableAttributes = ["technologies", "description", "cases", "name", "experienceDomains"],
-        FilterableAttributes = ["id", "qualifications", "capital", "regionPrefixes", "industry", "technologies"],
+        FilterableAttributes = ["id", "qualifications", "capital", "regionPrefixes", "industry", "technologies", "publicCard"],
         DisplayedAttributes = ["*"],
         Synonyms = Synonyms(),
         LocalizedAttributes = [new(["name", "description", "cases", "technologies", "experienceDomains"], ChineseLocales)],
@@ -219,7 +219,7 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
     public async Task<EnterpriseSearchResult> SearchEnterprisesAsync(EnterpriseSearchQuery q, CancellationToken ct)
     {
         await EnsureIndexesAsync(ct);
-        var filters = new List<string>();
+        var filters = new List<string> { "publicCard = true" };
         if (!string.IsNullOrEmpty(q.Region)) filters.Add($"regionPrefixes = {Quote(q.Region)}");
         if (!string.IsNullOrEmpty(q.Industry)) filters.Add($"industry = {Quote(q.Industry)}");
         if (!string.IsNullOrEmpty(q.Technology)) filters.Add($"technologies = {Quote(q.Technology)}");
@@ -228,7 +228,7 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
         var response = await client.SearchAsync(EnterpriseIndex, new SearchRequest
         {
             Q = string.IsNullOrWhiteSpace(q.Text) ? null : q.Text.Trim(),
-            Filter = filters.Count == 0 ? null : string.Join(" AND ", filters),
+            Filter = string.Join(" AND ", filters),
             Offset = (Math.Max(1, q.Page) - 1) * size,
             Limit = size,
             Facets = [.. EnterpriseFacetAttributes.Values],

@@ -1,0 +1,42 @@
+using Marketplace.Enterprises.Vocabulary;
+using Marketplace.Web.Accounts;
+using Marketplace.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Marketplace.Web.Listings;
+
+/// <summary>Platform administration: inviting officers, reviewers and admins; the technology vocabulary.</summary>
+[Route("admin"), Authorize(Roles = Roles.Admin)]
+public sealed class AdminController(TechnologyVocabulary vocabulary) : Controller
+{
+    [HttpGet("")]
+    public async Task<IActionResult> Index(CancellationToken ct)
+    {
+        ViewBag.Vocabulary = await vocabulary.TermsAsync(ct);
+        return View(new InviteForm { Role = Roles.Officer });
+    }
+
+    [HttpPost("invitations"), ValidateAntiForgeryToken]
+    public async Task<IActionResult> Invite(InviteForm form, [FromServices] UserStore users, [FromServices] AccountFlows flows, CancellationToken ct)
+    {
+        var me = await users.GetAsync(User.UserId(), ct);
+        var result = await flows.InviteAsync(me!, form.Email, form.Role ?? "", null, form.Department, ct);
+        if (result.IsSuccess)
+        {
+            TempData["Flash"] = $"邀请已发送至 {result.Value}。";
+            return RedirectToAction(nameof(Index));
+        }
+        result.Errors.AddTo(ModelState);
+        ViewBag.Vocabulary = await vocabulary.TermsAsync(ct);
+        return View("Index", form);
+    }
+
+    [HttpPost("vocabulary"), ValidateAntiForgeryToken]
+    public async Task<IActionResult> AddTerm(string? term, CancellationToken ct)
+    {
+        var result = await vocabulary.AddAsync(term, ct);
+        TempData[result.IsSuccess ? "Flash" : "Error"] = result.IsSuccess ? $"已加入词表：{result.Value}" : result.FirstError.Message;
+        return RedirectToAction(nameof(Index));
+    }
+}

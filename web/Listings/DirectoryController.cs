@@ -1,0 +1,111 @@
+using System.Text;
+using Marketplace.Enterprises.Import;
+using Marketplace.Enterprises.Profiles;
+using Marketplace.Enterprises.Qualifications;
+using Marketplace.Web.Accounts;
+using Marketplace.Web.Infrastructure;
+using Marketplace.Web.Notifications;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using MiniExcelLibs;
+
+namespace Marketplace.Web.Listings;
+
+public sealed record DirectoryPage(DirectoryFilter Filter, IReadOnlyList<EnterpriseProfile> Firms, int Total);
+
+/// <summary>The officers' enterprise directory: list, filters, export, bulk import, qualification review.</summary>
+[Route("officer/directory"), Authorize(Roles = Roles.OfficerOrAdmin)]
+public sealed class DirectoryController(EnterpriseStore enterprises) : Controller
+{
+    private const int PageSize = 200;
+
+    [HttpGet("")]
+    public async Task<IActionResult> Index(string? q, string? region, string? industry, string? qualification, CancellationToken ct)
+    {
+        var filter = new DirectoryFilter(q, region, industry, qualification, PageSize + 1);
+        var firms = await enterprises.ListAsync(filter, ct);
+        return View(new DirectoryPage(filter, firms.Take(PageSize).ToList(), firms.Count));
+    }
+
+    /// <summary>The directory as .xlsx or .csv, with the same filters as the list on screen.</summary>
+    [HttpGet("export")]
+    public async Task<IActionResult> Export(string? q, string? region, string? industry, string? qualification, string format = "xlsx", CancellationToken ct = default)
+    {
+        if (format is not ("xlsx" or "csv")) return BadRequest("format 应为 xlsx 或 csv");
+        var firms = await enterprises.ListAsync(new DirectoryFilter(q, region, industry, qualification), ct);
+        var rows = firms.Select(f => new Dictionary<string, object?>
+        {
+            ["企业名称"] = f.Name, ["统一社会信用代码"] = f.CreditCode, ["行业"] = f.Industry, ["注册地"] = f.Region,
+            ["资质"] = string.Join("、", f.Qualifications), ["注册资本（万元）"] = f.RegisteredCapitalWan, ["员工人数"] = f.Employees,
+            ["关键技术"] = string.Join("、", f.Technologies), ["简介"] = f.Description,
+            ["案例"] = string.Join("；", f.Cases.Select(c => c.Title)), ["联系人"] = f.ContactName, ["联系邮箱"] = f.ContactEmail,
+            ["联系电话"] = f.ContactPhone, ["公开名片"] = f.PublicCard ? "是" : "否",
+        }).ToList();
+        var stream = new MemoryStream();
+        if (format == "csv")
+        {
+            // Excel opens UTF-8 CSV correctly only with a byte-order mark.
+            stream.Write(Encoding.UTF8.GetPreamble());
+            await stream.SaveAsAsync(rows, excelType: ExcelType.CSV, cancellationToken: ct);
+        }
+        else
+        {
+            await stream.SaveAsAsync(rows, sheetName: "企业名录", excelType: ExcelType.XLSX, cancellationToken: ct);
+        }
+        stream.Position = 0;
+        var name = $"enterprises-{DateTime.UtcNow:yyyyMMdd}.{format}";
+        return File(stream, format == "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
+    }
+
+    [HttpGet("import")]
+    public IActionResult Import() => View(model: null);
+
+    [HttpPost("import"), ValidateAntiForgeryToken, RequestSizeLimit(50_000_000)]
+    public async Task<IActionResult> Import(IFormFile? file, bool dryRun, [FromServices] EnterpriseImport import,
+        [FromServices] OutboxSignal outbox, CancellationToken ct)
+    {
+        if (file is null || file.Length == 0)
+        {
+            ModelState.AddModelError("file", "请选择要导入的文件（.json、.xlsx 或 .csv）");
+            return View(model: null);
+        }
+        IReadOnlyList<RawRow> rows;
+        try
+        {
+            await using var stream = file.OpenReadStream();
+            var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, ct);
+            buffer.Position = 0;
+            rows = ImportReaders.Read(file.FileName, buffer);
+        }
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or IOException or InvalidOperationException)
+        {
+            ModelState.AddModelError("file", $"无法读取文件：{e.Message}");
+            return View(model: null);
+        }
+        var report = await import.RunAsync(rows, dryRun, null, ct);
+        if (!dryRun) outbox.Notify();
+        return View(report);
+    }
+
+    [HttpGet("qualifications")]
+    public async Task<IActionResult> Qualifications([FromServices] QualificationReview review, CancellationToken ct) =>
+        View(await review.ListPendingAsync(ct));
+
+    [HttpPost("qualifications/{id:guid}/verify"), ValidateAntiForgeryToken]
+    public async Task<IActionResult> Verify(Guid id, [FromServices] QualificationReview review, [FromServices] OutboxSignal outbox, CancellationToken ct)
+    {
+        var result = await review.VerifyAsync(id, User.UserId(), ct);
+        TempData[result.IsSuccess ? "Flash" : "Error"] = result.IsSuccess ? $"已认证：{result.Value.EnterpriseName} {result.Value.Kind}" : result.FirstError.Message;
+        outbox.Notify();
+        return RedirectToAction(nameof(Qualifications));
+    }
+
+    [HttpPost("qualifications/{id:guid}/reject"), ValidateAntiForgeryToken]
+    public async Task<IActionResult> Reject(Guid id, string? reason, [FromServices] QualificationReview review, CancellationToken ct)
+    {
+        var result = await review.RejectAsync(id, User.UserId(), reason, ct);
+        TempData[result.IsSuccess ? "Flash" : "Error"] = result.IsSuccess ? $"已驳回：{result.Value.EnterpriseName} {result.Value.Kind}" : result.FirstError.Message;
+        return RedirectToAction(nameof(Qualifications));
+    }
+}
