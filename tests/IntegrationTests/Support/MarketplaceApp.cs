@@ -78,6 +78,26 @@ public class MarketplaceApp : WebApplicationFactory<Program>, IAsyncLifetime
         throw new TimeoutException("The outbox did not drain.");
     }
 
+    /// <summary>A client with a cookie jar that does not follow redirects, for walking forms.</summary>
+    public HttpClient FormClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>GETs a page with a form and POSTs the fields with its antiforgery token.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string formPage, string action, IDictionary<string, string> fields)
+    {
+        var html = await client.GetStringAsync(formPage);
+        var token = Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        var all = new List<KeyValuePair<string, string>>(fields) { new("__RequestVerificationToken", token) };
+        return await client.PostAsync(action, new FormUrlEncodedContent(all));
+    }
+
+    /// <summary>The link with a token that an email carries (verification, reset, invitation).</summary>
+    public static string LinkPathIn(MimeKit.MimeMessage email)
+    {
+        var match = Regex.Match(email.TextBody ?? "", "http://marketplace\\.test(/account/[a-z]+\\?token=[A-Za-z0-9_%-]+)");
+        if (!match.Success) throw new InvalidOperationException("No link in email: " + email.TextBody);
+        return match.Groups[1].Value;
+    }
+
     /// <summary>An HTTP client signed in through the real login form (antiforgery token and cookie included).</summary>
     public async Task<HttpClient> SignedInClientAsync(string email, string password)
     {
@@ -115,4 +135,10 @@ public sealed class DemoMarketplaceApp : MarketplaceApp
 public sealed class ManualOutboxMarketplaceApp : MarketplaceApp
 {
     protected override bool OutboxWorker => false;
+}
+
+/// <summary>The app with the production-like login rate limit turned low, to see it act.</summary>
+public sealed class RateLimitedMarketplaceApp : MarketplaceApp
+{
+    protected override int LoginPermitsPerMinute => 3;
 }
