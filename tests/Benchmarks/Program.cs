@@ -9,8 +9,11 @@ switch (which)
     case "matching":
         await MatchingBenchmark.RunAsync(size);
         return 0;
+    case "import":
+        await ImportBenchmark.RunAsync(size);
+        return 0;
     default:
-        Console.Error.WriteLine("usage: Benchmarks [matching] [firms]");
+        Console.Error.WriteLine("usage: Benchmarks matching|import [firms]");
         return 2;
 }
 

@@ -74,7 +74,7 @@ public sealed class ThinSliceBrowserTests(DemoMarketplaceApp app) : IClassFixtur
     }
 
     /// <summary>Screenshots go to artifacts/screenshots at the repository root (or SCREENSHOT_DIR).</summary>
-    private static string ScreenshotPath(string name)
+    internal static string ScreenshotPath(string name)
     {
         var dir = Environment.GetEnvironmentVariable("SCREENSHOT_DIR");
         if (string.IsNullOrEmpty(dir))
