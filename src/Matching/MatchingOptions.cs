@@ -50,6 +50,8 @@ public sealed class RetrievalTuning
     [Range(0, 10)] public double SynonymWeight { get; set; } = 0.5;
     /// <summary>Boost of an exact technology-tag match.</summary>
     [Range(0, 20)] public double TechnologyTagWeight { get; set; } = 1.0;
+    /// <summary>Weight of matches in a firm's past cases, on top of its whole text (0 turns it off).</summary>
+    [Range(0, 10)] public double CasesWeight { get; set; } = 0;
     /// <summary>Exponent of the down-weighting of terms common to many scenarios (0 turns it off).</summary>
     [Range(0, 5)] public double ScenarioSpecificity { get; set; } = 1.0;
     [Range(0.1, 5)] public double Bm25K1 { get; set; } = 1.2;

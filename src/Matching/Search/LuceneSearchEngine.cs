@@ -351,8 +351,8 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         var t = _tuning;
         var specificity = ScenarioSpecificity();
         var selection = new TermSelection(firms, t.MaxTermsPerField, t.MaxDocFrequency);
-        AddWeightedTerms(query, "all_w", ChineseAnalysis.TermCounts(ChineseAnalysis.Words, text), (float)t.WordWeight, specificity, selection);
-        AddWeightedTerms(query, "all_bg", ChineseAnalysis.TermCounts(ChineseAnalysis.Bigrams, text), (float)t.BigramWeight, specificity, selection);
+        AddWeightedTerms(query, "all_w", ChineseAnalysis.TermCounts(ChineseAnalysis.Words, text), (float)t.WordWeight, specificity, selection, t.CasesWeight);
+        AddWeightedTerms(query, "all_bg", ChineseAnalysis.TermCounts(ChineseAnalysis.Bigrams, text), (float)t.BigramWeight, specificity, selection, t.CasesWeight);
 
         var expansions = string.Join('\n', _thesaurus.ExpansionsFor(text));
         if (expansions.Length > 0)
@@ -396,8 +396,10 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
 
     private const int MaxTermsPerFieldHardLimit = 300;
 
+    /// <param name="casesWeight">When above 0, each term also scores in the firm's past cases (field cases_*), taking the
+    /// better of the two: delivered work, often told in the client's words, counts for more than a self-description.</param>
     private static void AddWeightedTerms(BooleanQuery query, string field, Dictionary<string, int> counts, float weight,
-        Func<Term, float>? multiplier, TermSelection? selection)
+        Func<Term, float>? multiplier, TermSelection? selection, double casesWeight = 0)
     {
         var weighted = counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(MaxTermsPerFieldHardLimit)
             .Select(kv =>
@@ -407,7 +409,19 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             })
             .Where(x => x.Boost > 0);
         foreach (var (term, boost) in selection?.Choose(weighted) ?? weighted)
-            query.Add(new TermQuery(term) { Boost = boost }, Occur.SHOULD);
+        {
+            if (casesWeight <= 0)
+            {
+                query.Add(new TermQuery(term) { Boost = boost }, Occur.SHOULD);
+                continue;
+            }
+            var inCases = new Term(field.Replace("all_", "cases_"), term.Text);
+            query.Add(new DisjunctionMaxQuery(0f)
+            {
+                new TermQuery(term) { Boost = boost },
+                new TermQuery(inCases) { Boost = boost * (float)casesWeight },
+            }, Occur.SHOULD);
+        }
     }
 
     /// <summary>
