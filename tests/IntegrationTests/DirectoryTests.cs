@@ -81,6 +81,40 @@ public sealed class DirectoryTests(MarketplaceApp app) : IClassFixture<Marketpla
         Assert.Equal("not_pending", (await review.VerifyAsync(pending.Id, Guid.NewGuid(), default)).FirstError.Code);
     }
 
+    [PostgresFact]
+    public async Task Qualification_PastItsExpiry_StopsCounting()
+    {
+        var firm = await TestData.FirmAsync(app, qualifications: []);
+        var review = app.Get<QualificationReview>();
+        var id = (await review.DeclareAsync(firm.Id, Guid.NewGuid(), new DeclareQualificationCommand("高新技术企业", "GR2024110001",
+            DateOnly.FromDateTime(DateTime.UtcNow.AddDays(30))), default)).Value;
+        await review.VerifyAsync(id, Guid.NewGuid(), default);
+        Assert.Equal(["高新技术企业"], (await app.Get<EnterpriseStore>().GetAsync(firm.Id, default))!.Qualifications);
+
+        await using (var conn = new Npgsql.NpgsqlConnection(app.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await new Npgsql.NpgsqlCommand($"update enterprises.qualifications set expires_on = current_date - 1 where id = '{id}'", conn).ExecuteNonQueryAsync();
+        }
+        Assert.True(await review.ExpireAsync(default) >= 1);
+
+        Assert.Empty((await app.Get<EnterpriseStore>().GetAsync(firm.Id, default))!.Qualifications);
+    }
+
+    [SkippableFact]
+    public async Task ImportCommand_TakesScenarioListsInTheSharedFormat_Idempotently()
+    {
+        Skip.If(TestServers.AdminConnectionString is null && !TestServers.IsCi, "No PostgreSQL server: set MARKETPLACE_TEST_PG.");
+        var path = SharedFiles.Path("data", "dev", "scenarios.json");
+        Skip.If(path is null, "../shared/data/dev/scenarios.json is not beside the repository.");
+
+        Assert.Equal(0, await Marketplace.Web.Infrastructure.ImportCommand.RunAsync(app.Services, ["import", "--file", path!, "--kind", "scenarios"], default));
+        Assert.Equal(0, await Marketplace.Web.Infrastructure.ImportCommand.RunAsync(app.Services, ["import", "--file", path!, "--kind", "scenarios"], default));
+
+        var all = await app.Get<Marketplace.Scenarios.Listings.ScenarioStore>().ListAllAsync(default);
+        Assert.Equal(15, all.Count(s => s.Code.StartsWith("DS", StringComparison.Ordinal)));
+    }
+
     [SkippableFact]
     public async Task Import_OfTheDevSet_ImportsAllAndTwiceChangesNothing()
     {

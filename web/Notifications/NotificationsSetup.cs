@@ -22,6 +22,7 @@ public static class NotificationsSetup
         services.AddSingleton<IOutboxHandler, IndexChangedProfile>();
         services.AddSingleton<IOutboxHandler, ReindexAfterImport>();
         services.AddHostedService<OutboxWorker>();
+        services.AddHostedService<QualificationExpiry>();
         return services;
     }
 }

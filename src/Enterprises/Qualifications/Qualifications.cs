@@ -109,6 +109,25 @@ public sealed class QualificationReview(NpgsqlDataSource db, TimeProvider clock)
         return record;
     }
 
+    /// <summary>
+    /// Drops qualifications whose validity ended from the firms that still carry them (run periodically); returns how
+    /// many firms changed.
+    /// </summary>
+    public async Task<int> ExpireAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var firms = (await conn.QueryAsync<Guid>(new CommandDefinition("""
+            select distinct e.id from enterprises.enterprises e
+            join enterprises.qualifications q on q.enterprise_id = e.id
+            where q.status = 'verified' and q.expires_on < @today and q.kind = any(e.qualifications)
+            """, new { today = now.UtcDateTime.Date }, tx, cancellationToken: ct))).ToList();
+        foreach (var id in firms) await RefreshVerifiedAsync(conn, tx, id, now, ct);
+        await tx.CommitAsync(ct);
+        return firms.Count;
+    }
+
     /// <summary>Copies the verified, unexpired qualifications onto the firm and tells the index.</summary>
     private static async Task RefreshVerifiedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid enterpriseId, DateTimeOffset now, CancellationToken ct)
     {
