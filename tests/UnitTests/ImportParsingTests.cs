@@ -26,8 +26,10 @@ public sealed class ImportParsingTests
     [Fact]
     public void Json_CasesAsStringsOrObjects_BecomeCases()
     {
-        var json = """[{"name":"北京丙科技有限公司","creditCode":"91131082MA0BN72F7Q","industry":"数字经济","region":"雄安新区",
-            "cases":["为某街道建设平台，覆盖三万户",{"title":"某区项目","client":"区教委","year":2024}]},{"name":"缺行业"}]""";
+        var json = """
+            [{"name":"北京丙科技有限公司","creditCode":"91131082MA0BN72F7Q","industry":"数字经济","region":"雄安新区",
+              "cases":["为某街道建设平台，覆盖三万户",{"title":"某区项目","client":"区教委","year":2024}]},{"name":"缺行业"}]
+            """;
         var rows = ImportReaders.Read("x.json", new MemoryStream(Encoding.UTF8.GetBytes(json)));
         var (profile, issues) = EnterpriseImport.Parse(rows[0], 2026);
         Assert.Empty(issues);
