@@ -23,15 +23,10 @@ public sealed class ScenarioFilters
         Domain: Blank(Domain), Technology: Blank(Technology), Location: Blank(Location), Status: Blank(Status));
 
     /// <summary>The query string of these filters with one of them changed (null removes it).</summary>
-    public string With(string key, string? value)
+    public string With(string key, string? value) => QueryStrings.With(new()
     {
-        var pairs = new Dictionary<string, string?>
-        {
-            ["q"] = Q, ["category"] = Category, ["domain"] = Domain, ["technology"] = Technology, ["location"] = Location, ["status"] = Status,
-        };
-        pairs[key] = value;
-        return "?" + string.Join("&", pairs.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}"));
-    }
+        ["q"] = Q, ["category"] = Category, ["domain"] = Domain, ["technology"] = Technology, ["location"] = Location, ["status"] = Status,
+    }, key, value);
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }
@@ -50,15 +45,10 @@ public sealed class CapabilityFilters
     public EnterpriseSearchQuery ToQuery(int pageSize = 20) =>
         new(Q, Region, Industry, Technology, Qualification, Math.Clamp(Page, 1, 1000), pageSize);
 
-    public string With(string key, string? value)
+    public string With(string key, string? value) => QueryStrings.With(new()
     {
-        var pairs = new Dictionary<string, string?>
-        {
-            ["q"] = Q, ["region"] = Region, ["industry"] = Industry, ["technology"] = Technology, ["qualification"] = Qualification,
-        };
-        pairs[key] = value;
-        return "?" + string.Join("&", pairs.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}"));
-    }
+        ["q"] = Q, ["region"] = Region, ["industry"] = Industry, ["technology"] = Technology, ["qualification"] = Qualification,
+    }, key, value);
 }
 
 public sealed record CapabilitySearchPage(CapabilityFilters Filters, EnterpriseSearchResult Result);
@@ -106,4 +96,14 @@ public static class Applicants
 {
     public static ApplicantFacts ToFacts(EnterpriseProfile firm) =>
         new(firm.Id, firm.Qualifications.ToArray(), firm.RegisteredCapitalWan, firm.Region);
+}
+
+/// <summary>Links that keep the current filters and change one of them (the facet links).</summary>
+public static class QueryStrings
+{
+    public static string With(Dictionary<string, string?> current, string key, string? value)
+    {
+        current[key] = value;
+        return "?" + string.Join("&", current.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}"));
+    }
 }

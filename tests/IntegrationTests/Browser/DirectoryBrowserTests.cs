@@ -10,11 +10,7 @@ public sealed class DirectoryBrowserTests(DemoMarketplaceApp app) : IClassFixtur
     public async Task SignUp_VerifyByEmail_FillProfile_SeePublicCard()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = TestServers.ChromiumPath, Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var browser = await Browsers.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { BaseURL = app.ServerAddress, Locale = "zh-CN" });
         var email = $"founder-{Guid.NewGuid():N}@firm.test";
         var code = Marketplace.Enterprises.Profiles.CreditCode.Complete("91110112MA0BRW" + Random.Shared.Next(10, 99));
@@ -58,6 +54,6 @@ public sealed class DirectoryBrowserTests(DemoMarketplaceApp app) : IClassFixtur
 
         await page.GotoAsync("/capabilities?q=" + Uri.EscapeDataString("导览机器人"));
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "北京浏览器测试智能科技有限公司" })).ToBeVisibleAsync();
-        await page.ScreenshotAsync(new() { Path = ThinSliceBrowserTests.ScreenshotPath("capability-list-zh.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath("capability-list-zh.png"), FullPage = true });
     }
 }

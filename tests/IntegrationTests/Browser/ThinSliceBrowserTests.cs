@@ -16,12 +16,7 @@ public sealed class ThinSliceBrowserTests(DemoMarketplaceApp app) : IClassFixtur
     public async Task OfficerPublishes_VisitorFinds_FirmApplies_OfficerSeesFirmRecommended()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = TestServers.ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var browser = await Browsers.LaunchAsync(playwright);
         var baseUrl = app.ServerAddress;
 
         // The officer publishes a demo draft from the workbench.
@@ -40,7 +35,7 @@ public sealed class ThinSliceBrowserTests(DemoMarketplaceApp app) : IClassFixtur
         var result = visitor.GetByRole(AriaRole.Link, new() { Name = Title });
         await Assertions.Expect(result).ToBeVisibleAsync();
         await Assertions.Expect(visitor.Locator("mark").First).ToBeVisibleAsync();
-        await visitor.ScreenshotAsync(new() { Path = ScreenshotPath("scenario-search-zh.png"), FullPage = true });
+        await visitor.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath("scenario-search-zh.png"), FullPage = true });
 
         // The demo firm's member applies.
         var member = await browser.NewPageAsync(new() { BaseURL = baseUrl, Locale = "zh-CN" });
@@ -61,7 +56,7 @@ public sealed class ThinSliceBrowserTests(DemoMarketplaceApp app) : IClassFixtur
         var card = officer.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "北京通州智联物联科技有限公司" });
         await Assertions.Expect(card).ToBeVisibleAsync();
         await Assertions.Expect(card.GetByText("技术匹配")).ToBeVisibleAsync();
-        await officer.ScreenshotAsync(new() { Path = ScreenshotPath("recommendations-zh.png"), FullPage = true });
+        await officer.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath("recommendations-zh.png"), FullPage = true });
     }
 
     private static async Task SignInAsync(IPage page, string email)
@@ -71,19 +66,5 @@ public sealed class ThinSliceBrowserTests(DemoMarketplaceApp app) : IClassFixtur
         await page.GetByLabel("密码").FillAsync(DemoData.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).Last.ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "退出" })).ToBeVisibleAsync();
-    }
-
-    /// <summary>Screenshots go to artifacts/screenshots at the repository root (or SCREENSHOT_DIR).</summary>
-    internal static string ScreenshotPath(string name)
-    {
-        var dir = Environment.GetEnvironmentVariable("SCREENSHOT_DIR");
-        if (string.IsNullOrEmpty(dir))
-        {
-            var root = new DirectoryInfo(AppContext.BaseDirectory);
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Marketplace.sln"))) root = root.Parent;
-            dir = Path.Combine(root?.FullName ?? AppContext.BaseDirectory, "artifacts", "screenshots");
-        }
-        Directory.CreateDirectory(dir);
-        return Path.Combine(dir, name);
     }
 }

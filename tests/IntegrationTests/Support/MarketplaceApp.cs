@@ -43,6 +43,9 @@ public class MarketplaceApp : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // Request logs and routine information would bury the test results; warnings and errors still show.
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware", "Warning");
         builder.UseSetting("ConnectionStrings:Marketplace", ConnectionString);
         builder.UseSetting("Matching:IndexPath", "");
         builder.UseSetting("Smtp:Host", "127.0.0.1");
