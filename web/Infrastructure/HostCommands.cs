@@ -11,6 +11,7 @@ public static class HostCommands
         ["migrate"] = "apply database migrations",
         ["seed-demo"] = "load the demo scenarios, firms and accounts into an empty database",
         ["reindex"] = "rebuild the search index from the database",
+        ["verify-audit"] = "check the audit log's hash chain and report the first broken entry",
         ["import"] = "import --file F [--dry-run] [--kind enterprises|scenarios]: JSON, .xlsx or .csv enterprise lists; JSON scenario lists",
     };
 
@@ -39,6 +40,16 @@ public static class HostCommands
                 return 0;
             case "import":
                 return await ImportCommand.RunAsync(services, args, ct);
+            case "verify-audit":
+                services.GetRequiredService<Migrator>().Run();
+                var (entries, broken) = await Marketplace.BuildingBlocks.Audit.AuditLog.VerifyAsync(services.GetRequiredService<Npgsql.NpgsqlDataSource>(), ct);
+                if (broken is null)
+                {
+                    Console.WriteLine($"verify-audit: {entries} entries, chain intact");
+                    return 0;
+                }
+                Console.WriteLine($"verify-audit: {entries} entries; first broken entry #{broken.Seq}: {broken.Problem}");
+                return 1;
             default:
                 Console.WriteLine("Commands:");
                 foreach (var (name, text) in Help) Console.WriteLine($"  {name,-10} {text}");

@@ -32,6 +32,16 @@ public sealed class AdminController(TechnologyVocabulary vocabulary) : Controlle
         return View("Index", form);
     }
 
+    /// <summary>The audit log: the latest entries and whether the hash chain holds.</summary>
+    [HttpGet("audit")]
+    public async Task<IActionResult> Audit([FromServices] Npgsql.NpgsqlDataSource db, string? entityType, string? entityId, CancellationToken ct)
+    {
+        var (count, broken) = await Marketplace.BuildingBlocks.Audit.AuditLog.VerifyAsync(db, ct);
+        ViewBag.Count = count;
+        ViewBag.Broken = broken;
+        return View(await Marketplace.BuildingBlocks.Audit.AuditLog.ListAsync(db, entityType, entityId, 200, ct));
+    }
+
     [HttpPost("vocabulary"), ValidateAntiForgeryToken]
     public async Task<IActionResult> AddTerm(string? term, CancellationToken ct)
     {

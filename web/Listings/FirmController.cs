@@ -52,7 +52,7 @@ public sealed class FirmController(Recommendations recommendations, EnterpriseSt
     {
         if (ModelState.IsValid)
         {
-            var result = await update.HandleAsync(FirmId, form.ToEdit(), ct);
+            var result = await update.HandleAsync(FirmId, form.ToEdit(), ct, User.UserId());
             if (result.IsSuccess)
             {
                 outbox.Notify();

@@ -27,7 +27,7 @@ public sealed class OfficerController(ScenarioStore scenarios) : Controller
             create.Check(form.ToCommand()).Where(e => e.Field is null || ModelState[e.Field]?.Errors.Count is null or 0).ToList().AddTo(ModelState);
             return View(form);
         }
-        var result = await create.HandleAsync(form.ToCommand(), ct);
+        var result = await create.HandleAsync(form.ToCommand(), ct, User.UserId());
         if (!result.IsSuccess)
         {
             result.Errors.AddTo(ModelState);
@@ -40,7 +40,7 @@ public sealed class OfficerController(ScenarioStore scenarios) : Controller
     [HttpPost("scenarios/{id:guid}/publish"), ValidateAntiForgeryToken]
     public async Task<IActionResult> Publish(Guid id, [FromServices] PublishScenario publish, [FromServices] OutboxSignal outbox, CancellationToken ct)
     {
-        var result = await publish.HandleAsync(id, ct);
+        var result = await publish.HandleAsync(id, ct, User.UserId());
         if (result.IsSuccess)
         {
             outbox.Notify();

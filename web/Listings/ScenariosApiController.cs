@@ -61,7 +61,7 @@ public sealed class ScenariosApiController(ScenarioStore scenarios, OutboxSignal
     [HttpPost(""), Authorize(Roles = Roles.OfficerOrAdmin)]
     public async Task<IActionResult> Create(CreateScenarioCommand command, [FromServices] CreateScenario create, CancellationToken ct)
     {
-        var result = await create.HandleAsync(command, ct);
+        var result = await create.HandleAsync(command, ct, User.UserId());
         return result.IsSuccess ? CreatedAtAction(nameof(Get), new { id = result.Value }, new CreatedDto(result.Value)) : this.Problem(result.Errors);
     }
 
@@ -69,7 +69,7 @@ public sealed class ScenariosApiController(ScenarioStore scenarios, OutboxSignal
     [HttpPost("{id:guid}/publish"), Authorize(Roles = Roles.OfficerOrAdmin)]
     public async Task<IActionResult> Publish(Guid id, [FromServices] PublishScenario publish, CancellationToken ct)
     {
-        var result = await publish.HandleAsync(id, ct);
+        var result = await publish.HandleAsync(id, ct, User.UserId());
         if (!result.IsSuccess) return this.Problem(result.Errors);
         outbox.Notify();
         return Ok(result.Value);

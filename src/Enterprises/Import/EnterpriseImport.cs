@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
+using Marketplace.BuildingBlocks.Audit;
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Enterprises.Profiles;
 using Npgsql;
@@ -136,6 +137,9 @@ public sealed class EnterpriseImport(NpgsqlDataSource db, TimeProvider clock)
             on conflict (enterprise_id, kind) do nothing
             """, new { now }, tx, commandTimeout: 600, cancellationToken: ct));
 
+        if (inserted + updated > 0)
+            await AuditLog.AppendAsync(conn, tx, null, "enterprise.directory_imported", "directory", "enterprises", null,
+                new { rows = valid.Count, inserted, updated }, now, ct);
         if (inserted + updated > 0)
             await OutboxWriter.EnqueueAsync(conn, tx, DirectoryImportedV1, $"{DirectoryImportedV1}:{now.UtcTicks}",
                 new { inserted, updated }, now, ct);

@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Audit;
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.BuildingBlocks.Results;
 using Marketplace.Enterprises.Vocabulary;
@@ -14,7 +15,7 @@ public sealed record ProfileEdit(
 /// <summary>A member edits the firm's capability profile; the search index follows through the outbox.</summary>
 public sealed class UpdateProfile(NpgsqlDataSource db, EnterpriseStore store, TechnologyVocabulary vocabulary, TimeProvider clock)
 {
-    public async Task<Result<EnterpriseProfile>> HandleAsync(Guid enterpriseId, ProfileEdit e, CancellationToken ct)
+    public async Task<Result<EnterpriseProfile>> HandleAsync(Guid enterpriseId, ProfileEdit e, CancellationToken ct, Guid? actorId = null)
     {
         var current = await store.GetAsync(enterpriseId, ct);
         if (current is null) return Error.NotFound("enterprise_not_found", "企业不存在");
@@ -37,6 +38,7 @@ public sealed class UpdateProfile(NpgsqlDataSource db, EnterpriseStore store, Te
         await EnterpriseStore.UpdateProfileAsync(conn, tx, updated, now, ct);
         await OutboxWriter.EnqueueAsync(conn, tx, EnterpriseEvents.ProfileChangedV1,
             $"{EnterpriseEvents.ProfileChangedV1}:{enterpriseId}:{now.UtcTicks}", new ProfileChanged(enterpriseId, now), now, ct);
+        await AuditLog.AppendAsync(conn, tx, actorId, "enterprise.profile_updated", "enterprise", enterpriseId.ToString(), current, updated, now, ct);
         await tx.CommitAsync(ct);
         return updated;
     }

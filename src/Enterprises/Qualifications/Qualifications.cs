@@ -1,4 +1,5 @@
 using Dapper;
+using Marketplace.BuildingBlocks.Audit;
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.BuildingBlocks.Results;
 using Marketplace.Enterprises.Profiles;
@@ -78,6 +79,8 @@ public sealed class QualificationReview(NpgsqlDataSource db, TimeProvider clock)
             expiresOn = c.ExpiresOn?.ToDateTime(TimeOnly.MinValue), userId, now,
         }, tx, cancellationToken: ct));
         if (id is null) return Error.Conflict("already_verified", "该资质已认证且信息未变");
+        await AuditLog.AppendAsync(conn, tx, userId, "qualification.declared", "qualification", id.Value.ToString(), null,
+            new { enterpriseId, c.Kind, c.Evidence, c.ExpiresOn }, now, ct);
         await RefreshVerifiedAsync(conn, tx, enterpriseId, now, ct);
         await tx.CommitAsync(ct);
         return id.Value;
@@ -103,6 +106,8 @@ public sealed class QualificationReview(NpgsqlDataSource db, TimeProvider clock)
             returning enterprise_id
             """, new { id, verdict, officerId, now, reason }, tx, cancellationToken: ct));
         if (enterpriseId is null) return Error.Conflict("not_pending", "该资质不在待审核状态");
+        await AuditLog.AppendAsync(conn, tx, officerId, "qualification." + verdict, "qualification", id.ToString(),
+            new { Status = "declared" }, new { Status = verdict, RejectReason = reason }, now, ct);
         await RefreshVerifiedAsync(conn, tx, enterpriseId.Value, now, ct);
         var record = await conn.QuerySingleAsync<QualificationRecord>(new CommandDefinition(Select + " where q.id = @id", new { id }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);

@@ -1,4 +1,5 @@
 using Dapper;
+using Marketplace.BuildingBlocks.Audit;
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.BuildingBlocks.Results;
 using Marketplace.Scenarios.Listings;
@@ -53,6 +54,9 @@ public sealed class SubmitApplication(NpgsqlDataSource db, TimeProvider clock)
         await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.ApplicationSubmittedV1,
             $"{ScenarioEvents.ApplicationSubmittedV1}:{id}",
             new ApplicationSubmitted(id.Value, c.ScenarioId, c.Applicant.EnterpriseId, c.SubmittedBy), now, ct);
+        // The audit entry records that and when a firm applied, not what it proposed: the content stays sealed.
+        await AuditLog.AppendAsync(conn, tx, c.SubmittedBy, "application.submitted", "application", id.Value.ToString(), null,
+            new { c.ScenarioId, c.Applicant.EnterpriseId, SubmittedAt = now }, now, ct);
         await tx.CommitAsync(ct);
         return id.Value;
     }

@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Audit;
 using Marketplace.BuildingBlocks.Results;
 using Npgsql;
 
@@ -24,7 +25,7 @@ public sealed record CreateScenarioCommand(
 /// <summary>An officer drafts a scenario (草稿). All field problems are reported at once.</summary>
 public sealed class CreateScenario(NpgsqlDataSource db, TimeProvider clock)
 {
-    public async Task<Result<Guid>> HandleAsync(CreateScenarioCommand c, CancellationToken ct)
+    public async Task<Result<Guid>> HandleAsync(CreateScenarioCommand c, CancellationToken ct, Guid? actorId = null)
     {
         var now = clock.GetUtcNow();
         var errors = Validate(c, now);
@@ -40,6 +41,7 @@ public sealed class CreateScenario(NpgsqlDataSource db, TimeProvider clock)
             c.BudgetMinWan, c.BudgetMaxWan, c.Mode ?? ScenarioMode.Single, c.AwardSlots, c.OpensAt ?? now, c.ClosesAt!.Value,
             Clean(c.RequiredQualifications), c.MinRegisteredCapitalWan, [], ScenarioStatus.Draft, null);
         await ScenarioStore.InsertAsync(conn, tx, scenario, now, ct);
+        await AuditLog.AppendAsync(conn, tx, actorId, "scenario.created", "scenario", scenario.Id.ToString(), null, scenario, now, ct);
         await tx.CommitAsync(ct);
         return scenario.Id;
     }

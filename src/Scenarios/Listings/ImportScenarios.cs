@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Audit;
 using Marketplace.BuildingBlocks.Outbox;
 using Npgsql;
 
@@ -19,6 +20,7 @@ public sealed class ImportScenarios(NpgsqlDataSource db, TimeProvider clock)
         {
             if (await ScenarioStore.InsertAsync(conn, tx, s, now, ct) == 0) continue;
             inserted++;
+            await AuditLog.AppendAsync(conn, tx, null, "scenario.imported", "scenario", s.Id.ToString(), null, new { s.Code, s.Status }, now, ct);
             if (s.IsPublic)
                 await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.ScenarioPublishedV1,
                     $"{ScenarioEvents.ScenarioPublishedV1}:{s.Id}", new ScenarioPublished(s.Id), now, ct);

@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Audit;
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.BuildingBlocks.Results;
 using Npgsql;
@@ -7,7 +8,7 @@ namespace Marketplace.Scenarios.Listings;
 /// <summary>An officer publishes (张榜) a drafted or proposed scenario; the index and invitations follow through the outbox.</summary>
 public sealed class PublishScenario(NpgsqlDataSource db, TimeProvider clock)
 {
-    public async Task<Result<Scenario>> HandleAsync(Guid scenarioId, CancellationToken ct)
+    public async Task<Result<Scenario>> HandleAsync(Guid scenarioId, CancellationToken ct, Guid? actorId = null)
     {
         var now = clock.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -20,6 +21,8 @@ public sealed class PublishScenario(NpgsqlDataSource db, TimeProvider clock)
             return Error.Conflict("scenario_changed", "场景刚被他人修改，请刷新后重试");
         await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.ScenarioPublishedV1,
             $"{ScenarioEvents.ScenarioPublishedV1}:{scenarioId}", new ScenarioPublished(scenarioId), now, ct);
+        await AuditLog.AppendAsync(conn, tx, actorId, "scenario.published", "scenario", scenarioId.ToString(),
+            new { scenario.Status }, new { Status = ScenarioStatus.Published, PublishedAt = now }, now, ct);
         await tx.CommitAsync(ct);
         return scenario with { Status = ScenarioStatus.Published, PublishedAt = now };
     }
