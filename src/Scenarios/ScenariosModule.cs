@@ -16,6 +16,9 @@ public static class ScenariosModule
         services.AddSingleton<PublishScenario>();
         services.AddSingleton<ImportScenarios>();
         services.AddSingleton<SubmitApplication>();
+        services.AddSingleton<WithdrawApplication>();
+        services.AddSingleton<CloseDueScenarios>();
+        services.AddSingleton<CheckEligibilityAtClose>();
         return services;
     }
 }

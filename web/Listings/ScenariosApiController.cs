@@ -88,6 +88,27 @@ public sealed class ScenariosApiController(ScenarioStore scenarios, OutboxSignal
         return Ok(new CreatedDto(result.Value));
     }
 
+    /// <summary>Withdraw the firm's application before the deadline (enterprise members).</summary>
+    [HttpPost("{id:guid}/applications/withdraw"), Authorize(Roles = Roles.Enterprise)]
+    public async Task<IActionResult> Withdraw(Guid id, [FromServices] WithdrawApplication withdraw, CancellationToken ct)
+    {
+        var result = await withdraw.HandleAsync(new WithdrawApplicationCommand(id, User.EnterpriseId()!.Value, User.UserId()), ct);
+        if (!result.IsSuccess) return this.Problem(result.Errors);
+        outbox.Notify();
+        return NoContent();
+    }
+
+    /// <summary>
+    /// The applications of a scenario (officers), only after it closed. Before the deadline the answer is 404: the
+    /// applications are sealed and even their number is not shown.
+    /// </summary>
+    [HttpGet("{id:guid}/applications"), Authorize(Roles = Roles.OfficerOrAdmin)]
+    public async Task<IActionResult> Applications(Guid id, [FromServices] ApplicationQueries applications, CancellationToken ct)
+    {
+        var rows = await applications.ListAfterCloseAsync(id, ct);
+        return rows is null ? NotFound() : Ok(rows);
+    }
+
     /// <summary>Recommended firms for a scenario, with reasons (officers). Firms that dismissed it are left out.</summary>
     [HttpGet("{id:guid}/recommendations"), Authorize(Roles = Roles.OfficerOrAdmin)]
     public async Task<IActionResult> Recommendations(Guid id, [FromServices] Recommendations recommendations,

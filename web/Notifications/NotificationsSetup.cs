@@ -23,6 +23,10 @@ public static class NotificationsSetup
         services.AddSingleton<IOutboxHandler, ReindexAfterImport>();
         services.AddHostedService<OutboxWorker>();
         services.AddHostedService<QualificationExpiry>();
+        services.AddOptions<SchedulerOptions>().Bind(configuration.GetSection(SchedulerOptions.Section));
+        services.AddHostedService<Scheduler>();
+        services.AddSingleton<IOutboxHandler, EligibilityAtClose>();
+        services.AddSingleton<IOutboxHandler, WithdrawalReceipt>();
         return services;
     }
 }

@@ -13,6 +13,17 @@ public sealed record OwnApplication
     public DateTimeOffset? SubmittedAt { get; init; }
 }
 
+public sealed record ApplicationRow
+{
+    public Guid Id { get; init; }
+    public Guid EnterpriseId { get; init; }
+    public string Status { get; init; } = "";
+    public string Approach { get; init; } = "";
+    public decimal QuotedBudgetWan { get; init; }
+    public DateTimeOffset? SubmittedAt { get; init; }
+    public string[] IneligibleReasons { get; init; } = [];
+}
+
 /// <summary>A firm's track record in the process, which the matcher reads as domain experience.</summary>
 public sealed record ApplicationExperience(Guid EnterpriseId, Guid ScenarioId, string Category, string Domain);
 
@@ -32,12 +43,29 @@ public sealed class ApplicationQueries(NpgsqlDataSource db)
         return await conn.QuerySingleOrDefaultAsync<OwnApplication>(new CommandDefinition(sql, new { scenarioId, enterpriseId }, cancellationToken: ct));
     }
 
+    /// <summary>
+    /// The applications of a scenario for officers, or null while the window is open: before the deadline not even
+    /// their number is shown to anyone but each applicant.
+    /// </summary>
+    public async Task<IReadOnlyList<ApplicationRow>?> ListAfterCloseAsync(Guid scenarioId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var status = await conn.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "select status from scenarios.scenarios where id = @scenarioId", new { scenarioId }, cancellationToken: ct));
+        if (status is null or "draft" or "submitted" or "rejected" or "published" or "withdrawn") return null;
+        return (await conn.QueryAsync<ApplicationRow>(new CommandDefinition("""
+            select id, enterprise_id, status, approach, quoted_budget_wan, submitted_at, ineligible_reasons
+            from scenarios.applications where scenario_id = @scenarioId and status <> 'withdrawn' and status <> 'draft'
+            order by submitted_at
+            """, new { scenarioId }, cancellationToken: ct))).ToList();
+    }
+
     public async Task<IReadOnlyList<ApplicationExperience>> ListExperienceAsync(Guid? enterpriseId, CancellationToken ct)
     {
         const string sql = """
             select a.enterprise_id, a.scenario_id, s.category, s.domain
             from scenarios.applications a join scenarios.scenarios s on s.id = a.scenario_id
-            where a.status = 'submitted' and (@enterpriseId::uuid is null or a.enterprise_id = @enterpriseId)
+            where a.status in ('submitted', 'eligible', 'shortlisted', 'awarded', 'not_awarded') and (@enterpriseId::uuid is null or a.enterprise_id = @enterpriseId)
             """;
         await using var conn = await db.OpenConnectionAsync(ct);
         var rows = await conn.QueryAsync<ApplicationExperience>(new CommandDefinition(sql, new { enterpriseId }, cancellationToken: ct));

@@ -57,6 +57,8 @@ public class MarketplaceApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Outbox:Enabled", OutboxWorker ? "true" : "false");
         builder.UseSetting("Security:LoginPermitsPerMinute", LoginPermitsPerMinute.ToString());
         builder.UseSetting("Site:BaseUrl", "http://marketplace.test");
+        // Tests move time-driven states themselves (CloseDueScenarios), so a background tick never races them.
+        builder.UseSetting("Scheduler:Enabled", "false");
     }
 
     /// <summary>The real address when the app listens on a port (browser tests).</summary>
