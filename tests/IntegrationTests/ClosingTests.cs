@@ -43,6 +43,7 @@ public sealed class ClosingTests(MarketplaceApp app) : IClassFixture<Marketplace
         var otherFirm = await app.SignedInClientAsync((await TestData.MemberAsync(app, await TestData.FirmAsync(app))).Email, TestData.Password);
 
         Assert.Equal(HttpStatusCode.NotFound, (await officer.GetAsync($"/api/v1/scenarios/{scenario.Id}/applications")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await officer.GetAsync($"/officer/scenarios/{scenario.Id}/applications")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await otherFirm.GetAsync($"/api/v1/scenarios/{scenario.Id}/applications")).StatusCode);
 
         // One firm loses its qualification before the deadline.
@@ -57,6 +58,9 @@ public sealed class ClosingTests(MarketplaceApp app) : IClassFixture<Marketplace
         var ineligible = Assert.Single(rows!, r => r.EnterpriseId == loses.Id);
         Assert.Equal("ineligible", ineligible.Status);
         Assert.Contains("缺少资质：高新技术企业", ineligible.IneligibleReasons);
+        var page = await officer.GetStringAsync($"/officer/scenarios/{scenario.Id}/applications");
+        Assert.Contains(keeps.Name, page);
+        Assert.Contains("不符合：缺少资质：高新技术企业", page);
         Assert.Equal(HttpStatusCode.Forbidden, (await otherFirm.GetAsync($"/api/v1/scenarios/{scenario.Id}/applications")).StatusCode);
     }
 

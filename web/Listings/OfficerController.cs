@@ -53,6 +53,21 @@ public sealed class OfficerController(ScenarioStore scenarios) : Controller
         return RedirectToAction("Details", "Scenarios", new { id });
     }
 
+    /// <summary>After the deadline: the applications with their eligibility. Before it they are sealed (404).</summary>
+    [HttpGet("scenarios/{id:guid}/applications")]
+    public async Task<IActionResult> Applications(Guid id, [FromServices] Marketplace.Scenarios.Applications.ApplicationQueries applications,
+        [FromServices] Marketplace.Enterprises.Profiles.EnterpriseStore enterprises, CancellationToken ct)
+    {
+        var scenario = await scenarios.GetAsync(id, ct);
+        var rows = scenario is null ? null : await applications.ListAfterCloseAsync(id, ct);
+        if (rows is null) return NotFound();
+        var names = new Dictionary<Guid, string>();
+        foreach (var r in rows) names[r.EnterpriseId] = (await enterprises.GetAsync(r.EnterpriseId, ct))?.Name ?? "?";
+        ViewBag.Names = names;
+        ViewBag.Scenario = scenario;
+        return View(rows);
+    }
+
     [HttpGet("scenarios/{id:guid}/recommendations")]
     public async Task<IActionResult> Recommendations(Guid id, [FromServices] Recommendations recommendations, CancellationToken ct)
     {

@@ -33,6 +33,15 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
         return View(new ScenarioPage(scenario, own, blocked is null, blocked?.Message));
     }
 
+    [HttpPost("{id:guid}/withdraw"), Authorize(Roles = Roles.Enterprise), ValidateAntiForgeryToken]
+    public async Task<IActionResult> Withdraw(Guid id, [FromServices] WithdrawApplication withdraw, [FromServices] OutboxSignal outbox, CancellationToken ct)
+    {
+        var result = await withdraw.HandleAsync(new WithdrawApplicationCommand(id, User.EnterpriseId()!.Value, User.UserId()), ct);
+        if (result.IsSuccess) outbox.Notify();
+        TempData[result.IsSuccess ? "Flash" : "Error"] = result.IsSuccess ? "申报已撤回；截止前可重新提交。" : result.FirstError.Message;
+        return RedirectToAction(nameof(Details), new { id });
+    }
+
     [HttpGet("{id:guid}/apply"), Authorize(Roles = Roles.Enterprise)]
     public async Task<IActionResult> Apply(Guid id, [FromServices] ApplicationQueries applications, CancellationToken ct)
     {
