@@ -19,6 +19,7 @@ public static class ScenariosModule
         services.AddSingleton<WithdrawApplication>();
         services.AddSingleton<CloseDueScenarios>();
         services.AddSingleton<CheckEligibilityAtClose>();
+        services.AddSingleton<Reviews.ReviewProcess>();
         return services;
     }
 }
