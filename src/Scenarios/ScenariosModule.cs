@@ -20,6 +20,7 @@ public static class ScenariosModule
         services.AddSingleton<CloseDueScenarios>();
         services.AddSingleton<CheckEligibilityAtClose>();
         services.AddSingleton<Reviews.ReviewProcess>();
+        services.AddSingleton<Awards.AwardProcess>();
         return services;
     }
 }

@@ -56,6 +56,23 @@ public sealed class BadInputTests(MarketplaceApp app) : IClassFixture<Marketplac
     }
 
     [PostgresFact]
+    public async Task CreateScenarioForm_WithGoodInput_SavesWithTheBeijingDeadlineInUtc()
+    {
+        var officer = await TestData.OfficerAsync(app);
+        var client = await app.SignedInClientAsync(officer.Email, TestData.Password);
+        var response = await MarketplaceApp.PostFormAsync(client, "/officer/scenarios/new", "/officer/scenarios/new", new Dictionary<string, string>
+        {
+            ["Title"] = "表单创建的社区停车场景", ["Summary"] = "利用高位视频管理路内停车泊位。", ["Description"] = "路内泊位收费流失严重，希望以高位视频自动计时计费并识别违停。",
+            ["Category"] = "smart-city", ["Domain"] = "智慧交通", ["Technologies"] = "计算机视觉、物联网", ["Mode"] = "single", ["AwardSlots"] = "1",
+            ["BudgetMinWan"] = "50", ["BudgetMaxWan"] = "100", ["ClosesAt"] = "2031-03-01T17:00", ["MinRegisteredCapitalWan"] = "0",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var id = Guid.Parse(response.Headers.Location!.ToString().Split('/').Last());
+        var saved = (await app.Get<Marketplace.Scenarios.Listings.ScenarioStore>().GetAsync(id, default))!;
+        Assert.Equal(new DateTimeOffset(2031, 3, 1, 9, 0, 0, TimeSpan.Zero), saved.ClosesAt);
+    }
+
+    [PostgresFact]
     public async Task Apply_AfterTheDeadline_IsRefusedAsScenarioClosed()
     {
         var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand(closesAt: DateTimeOffset.UtcNow.AddSeconds(2)));

@@ -9,13 +9,16 @@ public sealed class SchedulerOptions
     public const string Section = "Scheduler";
     public bool Enabled { get; set; } = true;
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Length of publicity (公示) in working days.</summary>
+    public int PublicityWorkingDays { get; set; } = 5;
 }
 
 /// <summary>
-/// Moves time-driven states: closes scenarios at their deadline. Each step is one conditional UPDATE, so any number of
+/// Moves time-driven states: closes scenarios at their deadline and ends publicity periods. Each step is one conditional UPDATE, so any number of
 /// nodes may run this loop and every transition still happens exactly once.
 /// </summary>
-public sealed class Scheduler(CloseDueScenarios close, OutboxSignal outbox, IOptions<SchedulerOptions> options, ILogger<Scheduler> logger)
+public sealed class Scheduler(CloseDueScenarios close, Marketplace.Scenarios.Awards.AwardProcess awards, OutboxSignal outbox,
+    IOptions<SchedulerOptions> options, ILogger<Scheduler> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -32,6 +35,8 @@ public sealed class Scheduler(CloseDueScenarios close, OutboxSignal outbox, IOpt
                     logger.LogInformation("Closed {Count} scenario(s) at their deadline", closed.Count);
                     outbox.Notify();
                 }
+                var finished = await awards.FinishPublicityAsync(stoppingToken);
+                if (finished.Count > 0) logger.LogInformation("Publicity ended for {Count} scenario(s)", finished.Count);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

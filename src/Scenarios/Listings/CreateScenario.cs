@@ -38,7 +38,8 @@ public sealed class CreateScenario(NpgsqlDataSource db, TimeProvider clock)
         var scenario = new Scenario(
             Guid.CreateVersion7(), code, c.Title!.Trim(), c.Summary!.Trim(), c.Description!.Trim(), c.Category!, c.Domain!.Trim(),
             c.Location?.Trim() ?? "", technologies, Batch: $"{now.Year}年人工录入", c.OwnerDepartment?.Trim() ?? "",
-            c.BudgetMinWan, c.BudgetMaxWan, c.Mode ?? ScenarioMode.Single, c.AwardSlots, c.OpensAt ?? now, c.ClosesAt!.Value,
+            // Instants are kept in UTC (Npgsql writes timestamptz only from offset 0); forms and clients send Beijing time.
+            c.BudgetMinWan, c.BudgetMaxWan, c.Mode ?? ScenarioMode.Single, c.AwardSlots, (c.OpensAt ?? now).ToUniversalTime(), c.ClosesAt!.Value.ToUniversalTime(),
             Clean(c.RequiredQualifications), c.MinRegisteredCapitalWan, [], ScenarioStatus.Draft, null);
         await ScenarioStore.InsertAsync(conn, tx, scenario, now, ct);
         await AuditLog.AppendAsync(conn, tx, actorId, "scenario.created", "scenario", scenario.Id.ToString(), null, scenario, now, ct);

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Marketplace.IntegrationTests.Support;
+using Marketplace.Scenarios.Awards;
+using Marketplace.Scenarios.Listings;
+using Marketplace.Scenarios.Reviews;
+using Marketplace.Web.Accounts;
+using Marketplace.Web.Listings;
+using Npgsql;
+
+namespace Marketplace.IntegrationTests;
+
+/// <summary>Decision with reasons, publicity in working days, objections answered, and the award made final after it.</summary>
+public sealed class AwardTests(MarketplaceApp app) : IClassFixture<MarketplaceApp>
+{
+    private async Task<(Scenario Scenario, Guid[] Applications, HttpClient Officer)> InReviewAsync(int firms)
+    {
+        var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("待决定的智能垃圾分类场景", DateTimeOffset.UtcNow.AddSeconds(2)));
+        var applications = new List<Guid>();
+        for (var i = 0; i < firms; i++)
+        {
+            var member = await TestData.MemberAsync(app, await TestData.FirmAsync(app));
+            var client = await app.SignedInClientAsync(member.Email, TestData.Password);
+            var response = await client.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications",
+                new SubmitApplicationDto($"第 {i} 家企业的技术方案：智能投放设备、督导平台和收运联动，分期实施。", 100));
+            applications.Add((await response.ReadAsync<CreatedDto>()).Id);
+        }
+        await Task.Delay(scenario.ClosesAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(100));
+        await app.Get<CloseDueScenarios>().HandleAsync(default);
+        await app.DrainOutboxAsync();
+        var officer = await app.SignedInClientAsync((await TestData.OfficerAsync(app)).Email, TestData.Password);
+        await officer.PostAsync($"/api/v1/scenarios/{scenario.Id}/review/start", null);
+        return (scenario, applications.ToArray(), officer);
+    }
+
+    private async Task EndPublicityNowAsync(Guid scenarioId)
+    {
+        // Stands in for the days passing: the publicity period is moved into the past.
+        await using var conn = new NpgsqlConnection(app.ConnectionString);
+        await conn.ExecuteAsync("update scenarios.scenarios set publicity_ends_at = now() - interval '1 minute' where id = @scenarioId", new { scenarioId });
+    }
+
+    [PostgresFact]
+    public async Task Decision_Publicity_DismissedObjection_AwardBecomesFinal()
+    {
+        var (scenario, apps, officer) = await InReviewAsync(2);
+
+        var tooMany = await officer.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/decision", new DecisionDto(apps, "两家方案都很好，全部入选。"));
+        Assert.Equal("winners_count", (await tooMany.ReadAsync<JsonElement>()).GetProperty("code").GetString());
+        var decided = await officer.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/decision", new DecisionDto([apps[0]], "评审排名第一，方案成熟，报价合理。"));
+        Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
+        var endsAt = (await decided.ReadAsync<JsonElement>()).GetProperty("publicityEndsAt").GetDateTimeOffset();
+        Assert.True(endsAt > DateTimeOffset.UtcNow.AddDays(4));
+
+        var visitor = app.CreateClient();
+        var bad = await visitor.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/objections", new ObjectionDto("", "", "短"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        var filed = await visitor.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/objections",
+            new ObjectionDto("某科技公司", "13800000000", "我们认为入选企业的案例材料与实际不符，请核查。"));
+        var objectionId = (await filed.ReadAsync<JsonElement>()).GetProperty("objectionId").GetGuid();
+
+        // An unanswered objection holds the award even after the period ends.
+        await EndPublicityNowAsync(scenario.Id);
+        Assert.DoesNotContain(await app.Get<AwardProcess>().FinishPublicityAsync(default), r => r.ScenarioId == scenario.Id);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await officer.PostAsJsonAsync($"/api/v1/objections/{objectionId}/answer",
+            new AnswerDto("经核查，案例材料属实，异议不成立。", Upheld: false))).StatusCode);
+        Assert.Contains(await app.Get<AwardProcess>().FinishPublicityAsync(default), r => r.ScenarioId == scenario.Id && r.Outcome == "awarded");
+
+        Assert.Equal(ScenarioStatus.Awarded, (await app.Get<ScenarioStore>().GetAsync(scenario.Id, default))!.Status);
+        var rows = await officer.GetFromJsonAsync<List<Marketplace.Scenarios.Applications.ApplicationRow>>($"/api/v1/scenarios/{scenario.Id}/applications");
+        Assert.Equal("awarded", rows!.Single(r => r.Id == apps[0]).Status);
+        Assert.Equal("not_awarded", rows!.Single(r => r.Id == apps[1]).Status);
+        var objections = await officer.GetFromJsonAsync<List<Objection>>($"/api/v1/scenarios/{scenario.Id}/objections");
+        Assert.Equal("dismissed", Assert.Single(objections!).Outcome);
+    }
+
+    [PostgresFact]
+    public async Task UpheldObjection_ReopensTheReview()
+    {
+        var (scenario, apps, officer) = await InReviewAsync(1);
+        await officer.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/decision", new DecisionDto([apps[0]], "唯一符合资格的申报，方案可行。"));
+        var filed = await app.CreateClient().PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/objections",
+            new ObjectionDto("某研究院", "objection@example.test", "入选企业的注册资本证明材料存在明显问题，请复核。"));
+        var objectionId = (await filed.ReadAsync<JsonElement>()).GetProperty("objectionId").GetGuid();
+        await officer.PostAsJsonAsync($"/api/v1/objections/{objectionId}/answer", new AnswerDto("经核查异议成立，重新评审。", Upheld: true));
+        await EndPublicityNowAsync(scenario.Id);
+
+        Assert.Contains(await app.Get<AwardProcess>().FinishPublicityAsync(default), r => r.ScenarioId == scenario.Id && r.Outcome == "reviewing");
+        Assert.Equal(ScenarioStatus.Reviewing, (await app.Get<ScenarioStore>().GetAsync(scenario.Id, default))!.Status);
+        var late = await app.Get<AwardProcess>().FileObjectionAsync(
+            new ObjectionCommand(scenario.Id, "某人", "someone@example.test", "公示已结束后提交的异议应被拒绝。"), default);
+        Assert.Equal("publicity_not_open", late.FirstError.Code);
+    }
+
+    [PostgresFact]
+    public async Task Calendar_IsKeptByAdminsOnly()
+    {
+        var admin = await app.Get<UserStore>().EnsureAsync($"cal-{Guid.NewGuid():N}@gov.test", "管理员", TestData.Password, Roles.Admin, null, "平台", default);
+        var adminClient = await app.SignedInClientAsync(admin.Email, TestData.Password);
+        var officer = await app.SignedInClientAsync((await TestData.OfficerAsync(app)).Email, TestData.Password);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await adminClient.PutAsJsonAsync("/api/v1/calendar/2026-12-31", new CalendarDayDto(false, "元旦前夕"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await officer.PutAsJsonAsync("/api/v1/calendar/2026-12-31", new CalendarDayDto(true, null))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await adminClient.PutAsJsonAsync("/api/v1/calendar/not-a-date", new CalendarDayDto(true, null))).StatusCode);
+    }
+}
