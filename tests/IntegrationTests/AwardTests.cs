@@ -27,7 +27,7 @@ public sealed class AwardTests(MarketplaceApp app) : IClassFixture<MarketplaceAp
                 new SubmitApplicationDto($"第 {i} 家企业的技术方案：智能投放设备、督导平台和收运联动，分期实施。", 100));
             applications.Add((await response.ReadAsync<CreatedDto>()).Id);
         }
-        await Task.Delay(scenario.ClosesAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(100));
+        await TestData.PassAsync(scenario.ClosesAt);
         await app.Get<CloseDueScenarios>().HandleAsync(default);
         await app.DrainOutboxAsync();
         var officer = await app.SignedInClientAsync((await TestData.OfficerAsync(app)).Email, TestData.Password);

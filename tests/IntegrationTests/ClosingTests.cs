@@ -19,11 +19,7 @@ public sealed class ClosingTests(MarketplaceApp app) : IClassFixture<Marketplace
     private async Task<Scenario> ClosingSoonAsync(TimeSpan inWhat, string[]? qualifications = null) =>
         await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("即将截止的垃圾分类改造场景", DateTimeOffset.UtcNow + inWhat, qualifications));
 
-    private async Task WaitUntilAsync(DateTimeOffset t)
-    {
-        var wait = t - DateTimeOffset.UtcNow;
-        if (wait > TimeSpan.Zero) await Task.Delay(wait + TimeSpan.FromMilliseconds(50));
-    }
+    private static Task WaitUntilAsync(DateTimeOffset t) => TestData.PassAsync(t);
 
     [PostgresFact]
     public async Task Applications_AreSealedUntilTheDeadline_ThenOfficersSeeThemCheckedAgain()

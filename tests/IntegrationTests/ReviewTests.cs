@@ -24,8 +24,7 @@ public sealed class ReviewTests(MarketplaceApp app) : IClassFixture<MarketplaceA
                 new SubmitApplicationDto($"第 {i} 家企业的技术方案：智能投放设备、督导平台和收运联动，分期实施。", 100 + i));
             applications.Add((await response.ReadAsync<CreatedDto>()).Id);
         }
-        var wait = scenario.ClosesAt - DateTimeOffset.UtcNow;
-        if (wait > TimeSpan.Zero) await Task.Delay(wait + TimeSpan.FromMilliseconds(100));
+        await TestData.PassAsync(scenario.ClosesAt);
         await app.Get<CloseDueScenarios>().HandleAsync(default);
         await app.DrainOutboxAsync();
         return (scenario, applications.ToArray());

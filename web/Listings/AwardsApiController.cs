@@ -17,6 +17,10 @@ public sealed record AnswerDto(string? Answer, bool Upheld);
 
 public sealed record CalendarDayDto(bool Working, string? Name);
 
+public sealed record EvidenceDto(string? Evidence);
+
+public sealed record VerdictDto(string? Verdict, string? Note);
+
 /// <summary>Decision, publicity (公示) with objections, and the working-day calendar.</summary>
 [ApiController, Route("api/v1")]
 public sealed class AwardsApiController(AwardProcess awards) : ControllerBase
@@ -44,6 +48,32 @@ public sealed class AwardsApiController(AwardProcess awards) : ControllerBase
     {
         var result = await awards.AnswerObjectionAsync(id, User.UserId(), body.Answer, body.Upheld, ct);
         return result.IsSuccess ? NoContent() : this.Problem(result.Errors);
+    }
+
+    [HttpPost("scenarios/{id:guid}/delivery/start"), Authorize(Roles = Roles.OfficerOrAdmin)]
+    public async Task<IActionResult> StartDelivery(Guid id, [FromServices] DeliveryProcess delivery, CancellationToken ct)
+    {
+        var result = await delivery.StartAsync(id, User.UserId(), ct);
+        return result.IsSuccess ? Ok(new { milestones = result.Value }) : this.Problem(result.Errors);
+    }
+
+    /// <summary>Milestones of a scenario: officers see all, an enterprise member only its own firm's.</summary>
+    [HttpGet("scenarios/{id:guid}/milestones"), Authorize(Roles = Roles.OfficerOrAdmin + "," + Roles.Enterprise)]
+    public async Task<IReadOnlyList<Milestone>> Milestones(Guid id, [FromServices] DeliveryProcess delivery, CancellationToken ct) =>
+        await delivery.ListAsync(id, User.IsInRole(Roles.Enterprise) ? User.EnterpriseId() : null, ct);
+
+    [HttpPost("milestones/{id:guid}/evidence"), Authorize(Roles = Roles.Enterprise)]
+    public async Task<IActionResult> Evidence(Guid id, EvidenceDto body, [FromServices] DeliveryProcess delivery, CancellationToken ct)
+    {
+        var result = await delivery.SubmitEvidenceAsync(id, User.EnterpriseId()!.Value, User.UserId(), body.Evidence, ct);
+        return result.IsSuccess ? NoContent() : this.Problem(result.Errors);
+    }
+
+    [HttpPost("milestones/{id:guid}/verdict"), Authorize(Roles = Roles.OfficerOrAdmin)]
+    public async Task<IActionResult> Verdict(Guid id, VerdictDto body, [FromServices] DeliveryProcess delivery, CancellationToken ct)
+    {
+        var result = await delivery.JudgeAsync(id, User.UserId(), body.Verdict, body.Note, ct);
+        return result.IsSuccess ? Ok(new { scenarioStatus = result.Value }) : this.Problem(result.Errors);
     }
 
     [HttpPut("calendar/{day}"), Authorize(Roles = Roles.Admin)]

@@ -14,10 +14,11 @@ public sealed class SchedulerOptions
 }
 
 /// <summary>
-/// Moves time-driven states: closes scenarios at their deadline and ends publicity periods. Each step is one conditional UPDATE, so any number of
+/// Moves time-driven states: closes scenarios at their deadline, ends publicity periods, marks overdue milestones. Each step is one conditional UPDATE, so any number of
 /// nodes may run this loop and every transition still happens exactly once.
 /// </summary>
-public sealed class Scheduler(CloseDueScenarios close, Marketplace.Scenarios.Awards.AwardProcess awards, OutboxSignal outbox,
+public sealed class Scheduler(CloseDueScenarios close, Marketplace.Scenarios.Awards.AwardProcess awards,
+    Marketplace.Scenarios.Awards.DeliveryProcess delivery, OutboxSignal outbox,
     IOptions<SchedulerOptions> options, ILogger<Scheduler> logger)
     : BackgroundService
 {
@@ -37,6 +38,8 @@ public sealed class Scheduler(CloseDueScenarios close, Marketplace.Scenarios.Awa
                 }
                 var finished = await awards.FinishPublicityAsync(stoppingToken);
                 if (finished.Count > 0) logger.LogInformation("Publicity ended for {Count} scenario(s)", finished.Count);
+                var overdue = await delivery.MarkOverdueAsync(stoppingToken);
+                if (overdue > 0) logger.LogInformation("{Count} milestone(s) became overdue", overdue);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

@@ -45,6 +45,13 @@ public static class TestData
         return published;
     }
 
+    /// <summary>Waits until just after a moment (a deadline), or not at all if it has passed.</summary>
+    public static async Task PassAsync(DateTimeOffset moment)
+    {
+        var wait = moment - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(100);
+        if (wait > TimeSpan.Zero) await Task.Delay(wait);
+    }
+
     public static async Task<T> ReadAsync<T>(this HttpResponseMessage response)
     {
         var body = await response.Content.ReadFromJsonAsync<T>();
