@@ -14,6 +14,7 @@ public static class ScenariosModule
         services.AddSingleton<ApplicationQueries>();
         services.AddSingleton<CreateScenario>();
         services.AddSingleton<PublishScenario>();
+        services.AddSingleton<RejectScenario>();
         services.AddSingleton<ImportScenarios>();
         services.AddSingleton<SubmitApplication>();
         services.AddSingleton<WithdrawApplication>();

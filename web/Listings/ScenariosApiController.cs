@@ -24,6 +24,8 @@ public sealed record RecommendationDto(Guid EnterpriseId, string Name, string Re
 
 public sealed record InviteDto(Guid EnterpriseId);
 
+public sealed record ReasonDto(string? Reason);
+
 public sealed record ScenarioRecommendationDto(Guid ScenarioId, string Code, string Title, string Category, string Domain,
     DateTimeOffset ClosesAt, double Score, IReadOnlyList<Reason> Reasons);
 
@@ -63,6 +65,24 @@ public sealed class ScenariosApiController(ScenarioStore scenarios, OutboxSignal
     {
         var result = await create.HandleAsync(command, ct, User.UserId());
         return result.IsSuccess ? CreatedAtAction(nameof(Get), new { id = result.Value }, new CreatedDto(result.Value)) : this.Problem(result.Errors);
+    }
+
+    /// <summary>A firm poses a problem (企业出题): it becomes a proposed scenario (待审核) for officers to edit and publish or reject.</summary>
+    [HttpPost("proposals"), Authorize(Roles = Roles.Enterprise)]
+    public async Task<IActionResult> Propose(CreateScenarioCommand command, [FromServices] CreateScenario create, CancellationToken ct)
+    {
+        // A proposal needs no window yet: the officer sets it before publishing.
+        var c = command with { ClosesAt = command.ClosesAt ?? DateTimeOffset.UtcNow.AddDays(60), Mode = command.Mode ?? ScenarioMode.Single, AwardSlots = command.AwardSlots == 0 ? 1 : command.AwardSlots };
+        var result = await create.HandleAsync(c, ct, User.UserId(), User.EnterpriseId());
+        return result.IsSuccess ? CreatedAtAction(nameof(Get), new { id = result.Value }, new CreatedDto(result.Value)) : this.Problem(result.Errors);
+    }
+
+    /// <summary>Decline to publish a proposed or drafted scenario (officers), with the reason.</summary>
+    [HttpPost("{id:guid}/reject"), Authorize(Roles = Roles.OfficerOrAdmin)]
+    public async Task<IActionResult> Reject(Guid id, ReasonDto body, [FromServices] RejectScenario reject, CancellationToken ct)
+    {
+        var result = await reject.HandleAsync(id, User.UserId(), body.Reason, ct);
+        return result.IsSuccess ? NoContent() : this.Problem(result.Errors);
     }
 
     /// <summary>Publish (张榜) a draft or proposed scenario (officers).</summary>

@@ -25,7 +25,8 @@ public sealed record CreateScenarioCommand(
 /// <summary>An officer drafts a scenario (草稿). All field problems are reported at once.</summary>
 public sealed class CreateScenario(NpgsqlDataSource db, TimeProvider clock)
 {
-    public async Task<Result<Guid>> HandleAsync(CreateScenarioCommand c, CancellationToken ct, Guid? actorId = null)
+    /// <param name="proposerEnterpriseId">Set when a firm poses the problem (企业出题): the scenario starts as submitted (待审核).</param>
+    public async Task<Result<Guid>> HandleAsync(CreateScenarioCommand c, CancellationToken ct, Guid? actorId = null, Guid? proposerEnterpriseId = null)
     {
         var now = clock.GetUtcNow();
         var errors = Validate(c, now);
@@ -40,9 +41,11 @@ public sealed class CreateScenario(NpgsqlDataSource db, TimeProvider clock)
             c.Location?.Trim() ?? "", technologies, Batch: $"{now.Year}年人工录入", c.OwnerDepartment?.Trim() ?? "",
             // Instants are kept in UTC (Npgsql writes timestamptz only from offset 0); forms and clients send Beijing time.
             c.BudgetMinWan, c.BudgetMaxWan, c.Mode ?? ScenarioMode.Single, c.AwardSlots, (c.OpensAt ?? now).ToUniversalTime(), c.ClosesAt!.Value.ToUniversalTime(),
-            Clean(c.RequiredQualifications), c.MinRegisteredCapitalWan, [], ScenarioStatus.Draft, null);
-        await ScenarioStore.InsertAsync(conn, tx, scenario, now, ct);
-        await AuditLog.AppendAsync(conn, tx, actorId, "scenario.created", "scenario", scenario.Id.ToString(), null, scenario, now, ct);
+            Clean(c.RequiredQualifications), c.MinRegisteredCapitalWan, [],
+            proposerEnterpriseId is null ? ScenarioStatus.Draft : ScenarioStatus.Submitted, null);
+        await ScenarioStore.InsertAsync(conn, tx, scenario, now, ct, proposerEnterpriseId);
+        await AuditLog.AppendAsync(conn, tx, actorId, proposerEnterpriseId is null ? "scenario.created" : "scenario.proposed", "scenario",
+            scenario.Id.ToString(), null, new { scenario, proposerEnterpriseId }, now, ct);
         await tx.CommitAsync(ct);
         return scenario.Id;
     }

@@ -79,17 +79,18 @@ public sealed class ScenarioStore(NpgsqlDataSource db)
         return await conn.ExecuteScalarAsync<long>(new CommandDefinition("select count(*) from scenarios.scenarios", cancellationToken: ct));
     }
 
-    internal static Task<int> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Scenario s, DateTimeOffset now, CancellationToken ct)
+    internal static Task<int> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Scenario s, DateTimeOffset now, CancellationToken ct,
+        Guid? proposerEnterpriseId = null)
     {
         const string sql = """
             insert into scenarios.scenarios
                 (id, code, title, summary, description, category, domain, location, technologies, batch, owner_department,
                  budget_min_wan, budget_max_wan, mode, award_slots, opens_at, closes_at, required_qualifications,
-                 min_registered_capital_wan, allowed_regions, status, created_at, updated_at, published_at)
+                 min_registered_capital_wan, allowed_regions, status, created_at, updated_at, published_at, proposer_enterprise_id)
             values
                 (@Id, @Code, @Title, @Summary, @Description, @Category, @Domain, @Location, @Technologies, @Batch, @OwnerDepartment,
                  @BudgetMinWan, @BudgetMaxWan, @Mode, @AwardSlots, @OpensAt, @ClosesAt, @RequiredQualifications,
-                 @MinRegisteredCapitalWan, @AllowedRegions, @Status, @Now, @Now, @PublishedAt)
+                 @MinRegisteredCapitalWan, @AllowedRegions, @Status, @Now, @Now, @PublishedAt, @ProposerEnterpriseId)
             on conflict (code) do nothing
             """;
         return conn.ExecuteAsync(new CommandDefinition(sql, new
@@ -98,6 +99,7 @@ public sealed class ScenarioStore(NpgsqlDataSource db)
             Technologies = s.Technologies.ToArray(), s.Batch, s.OwnerDepartment, s.BudgetMinWan, s.BudgetMaxWan,
             s.Mode, s.AwardSlots, s.OpensAt, s.ClosesAt, RequiredQualifications = s.RequiredQualifications.ToArray(),
             s.MinRegisteredCapitalWan, AllowedRegions = s.AllowedRegions.ToArray(), s.Status, Now = now, s.PublishedAt,
+            ProposerEnterpriseId = proposerEnterpriseId,
         }, tx, cancellationToken: ct));
     }
 
