@@ -53,6 +53,12 @@ public sealed class UserStore(NpgsqlDataSource db, TimeProvider clock)
         return await conn.QuerySingleOrDefaultAsync<UserAccount>(new CommandDefinition(Select + " where id = @id", new { id }, cancellationToken: ct));
     }
 
+    public async Task<IReadOnlyList<UserAccount>> ListByRoleAsync(string role, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<UserAccount>(new CommandDefinition(Select + " where role = @role order by display_name", new { role }, cancellationToken: ct))).ToList();
+    }
+
     public async Task<IReadOnlyList<UserAccount>> ListMembersAsync(Guid enterpriseId, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);

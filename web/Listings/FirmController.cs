@@ -90,6 +90,18 @@ public sealed class FirmController(Recommendations recommendations, EnterpriseSt
         return View(form);
     }
 
+    [HttpGet("milestones")]
+    public async Task<IActionResult> Milestones([FromServices] Marketplace.Scenarios.Awards.DeliveryProcess delivery, CancellationToken ct) =>
+        View(await delivery.ListForEnterpriseAsync(FirmId, ct));
+
+    [HttpPost("milestones/{milestoneId:guid}/evidence"), ValidateAntiForgeryToken]
+    public async Task<IActionResult> Evidence(Guid milestoneId, string? evidence, [FromServices] Marketplace.Scenarios.Awards.DeliveryProcess delivery, CancellationToken ct)
+    {
+        var r = await delivery.SubmitEvidenceAsync(milestoneId, FirmId, User.UserId(), evidence, ct);
+        TempData[r.IsSuccess ? "Flash" : "Error"] = r.IsSuccess ? "交付材料已提交。" : r.FirstError.Message;
+        return RedirectToAction(nameof(Milestones));
+    }
+
     [HttpGet("members")]
     public async Task<IActionResult> Members([FromServices] UserStore users, CancellationToken ct)
     {

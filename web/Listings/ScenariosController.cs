@@ -42,6 +42,16 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
         return RedirectToAction(nameof(Details), new { id });
     }
 
+    /// <summary>Anyone may object while the proposed winners are publicised (公示).</summary>
+    [HttpPost("{id:guid}/objections"), ValidateAntiForgeryToken, Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(SecuritySetup.LoginPolicy)]
+    public async Task<IActionResult> Object(Guid id, string? name, string? contact, string? content,
+        [FromServices] Marketplace.Scenarios.Awards.AwardProcess awards, CancellationToken ct)
+    {
+        var r = await awards.FileObjectionAsync(new Marketplace.Scenarios.Awards.ObjectionCommand(id, name, contact, content), ct);
+        TempData[r.IsSuccess ? "Flash" : "Error"] = r.IsSuccess ? "异议已提交，经办部门将答复。" : string.Join("；", r.Errors.Select(e => e.Message));
+        return RedirectToAction(nameof(Details), new { id });
+    }
+
     [HttpGet("{id:guid}/apply"), Authorize(Roles = Roles.Enterprise)]
     public async Task<IActionResult> Apply(Guid id, [FromServices] ApplicationQueries applications, CancellationToken ct)
     {

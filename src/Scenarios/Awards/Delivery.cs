@@ -81,6 +81,14 @@ public sealed class DeliveryProcess(NpgsqlDataSource db, TimeProvider clock)
             new { scenarioId, enterpriseId }, cancellationToken: ct))).ToList();
     }
 
+    /// <summary>A firm's own milestones across its awards.</summary>
+    public async Task<IReadOnlyList<Milestone>> ListForEnterpriseAsync(Guid enterpriseId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<Milestone>(new CommandDefinition(
+            Select + " where a.enterprise_id = @enterpriseId order by m.due_at, m.seq", new { enterpriseId }, cancellationToken: ct))).ToList();
+    }
+
     public async Task<Result<Guid>> SubmitEvidenceAsync(Guid milestoneId, Guid enterpriseId, Guid userId, string? evidence, CancellationToken ct)
     {
         if (evidence?.Trim().Length is not (>= 5 and <= 5000)) return Error.Invalid("evidence_required", "请说明交付成果与证明材料（5–5000 字）", "Evidence");

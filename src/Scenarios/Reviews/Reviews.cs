@@ -22,6 +22,9 @@ public sealed record Assignment
     public string Status { get; init; } = "";
     public string Approach { get; init; } = "";
     public decimal QuotedBudgetWan { get; init; }
+    public string Rubric { get; init; } = "[]";
+
+    public IReadOnlyList<Criterion> Criteria => ReviewProcess.ParseRubric(Rubric);
 }
 
 /// <summary>One application's place in the ranking: its aggregated weighted score and how many reviews it rests on.</summary>
@@ -98,7 +101,7 @@ public sealed class ReviewProcess(NpgsqlDataSource db, TimeProvider clock)
 
     private const string SelectAssignment = """
         select r.id, r.application_id, s.id as scenario_id, s.title as scenario_title, a.enterprise_id, r.reviewer_id, r.status,
-               case when r.status = 'recused' then '' else a.approach end as approach, a.quoted_budget_wan
+               case when r.status = 'recused' then '' else a.approach end as approach, a.quoted_budget_wan, s.rubric::text as rubric
         from scenarios.review_assignments r
         join scenarios.applications a on a.id = r.application_id
         join scenarios.scenarios s on s.id = a.scenario_id
@@ -170,6 +173,8 @@ public sealed class ReviewProcess(NpgsqlDataSource db, TimeProvider clock)
         public string Rubric { get; init; } = "[]";
         public Guid ApplicationId { get; init; }
     }
+
+    public static IReadOnlyList<Criterion> ParseRubric(string json) => JsonSerializer.Deserialize<Criterion[]>(json, Json) ?? [];
 
     internal static IReadOnlyList<Error> CheckScores(IReadOnlyList<Criterion> rubric, IReadOnlyList<CriterionScore> scores)
     {

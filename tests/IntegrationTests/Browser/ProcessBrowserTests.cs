@@ -1,0 +1,118 @@
+using Dapper;
+using Marketplace.IntegrationTests.Support;
+using Marketplace.Scenarios.Awards;
+using Marketplace.Scenarios.Listings;
+using Marketplace.Web.Accounts;
+using Microsoft.Playwright;
+using Npgsql;
+
+namespace Marketplace.IntegrationTests.Browser;
+
+/// <summary>
+/// The whole 揭榜挂帅 process in Chromium: publish, apply, review, publicity, award, milestones, landed. Time is the
+/// one thing the test moves itself: it runs the scheduler's steps when a deadline or publicity period is due.
+/// </summary>
+public sealed class ProcessBrowserTests(DemoMarketplaceApp app) : IClassFixture<DemoMarketplaceApp>
+{
+    [BrowserFact]
+    public async Task Publish_Apply_Review_Publicity_Award_Milestones()
+    {
+        const string title = "浏览器全流程：楼道智慧用电监测改造";
+        var command = TestData.ScenarioCommand(title, DateTimeOffset.UtcNow.AddSeconds(20)) with
+        {
+            Description = "老旧小区楼道线路老化，希望加装剩余电流、线缆温度监测终端，隐患时向物业和网格员告警。",
+        };
+        var officerAccount = await TestData.OfficerAsync(app);
+        var scenarioId = (await app.Get<CreateScenario>().HandleAsync(command, default)).Value;
+        var firm = await TestData.FirmAsync(app, name: "北京全流程用电安全科技有限公司");
+        var member = await TestData.MemberAsync(app, firm);
+        var reviewers = new List<UserAccount>();
+        for (var i = 0; i < 2; i++)
+            reviewers.Add(await app.Get<UserStore>().EnsureAsync($"expert{i}-{Guid.NewGuid():N}@expert.test", $"评审专家{i + 1}", TestData.Password, Roles.Reviewer, null, null, default));
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Browsers.LaunchAsync(playwright);
+        async Task<IPage> SignedIn(string email)
+        {
+            var page = await (await browser.NewContextAsync(new() { BaseURL = app.ServerAddress, Locale = "zh-CN" })).NewPageAsync();
+            await page.GotoAsync("/account/login");
+            await page.GetByLabel("邮箱").FillAsync(email);
+            await page.GetByLabel("密码").FillAsync(TestData.Password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).Last.ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "退出" })).ToBeVisibleAsync();
+            return page;
+        }
+
+        // 张榜
+        var officer = await SignedIn(officerAccount.Email);
+        await officer.GotoAsync("/officer");
+        await officer.GetByRole(AriaRole.Button, new() { Name = $"发布 {title}" }).ClickAsync();
+        await Assertions.Expect(officer.GetByRole(AriaRole.Status)).ToContainTextAsync("场景已发布");
+
+        // 揭榜
+        var firmPage = await SignedIn(member.Email);
+        await firmPage.GotoAsync($"/scenarios/{scenarioId}");
+        await firmPage.GetByRole(AriaRole.Link, new() { Name = "我要揭榜" }).ClickAsync();
+        await firmPage.GetByLabel("技术方案").FillAsync("在每个楼栋配电箱加装具备剩余电流和线缆温度检测的终端，告警推送物业、网格员，三个月完成。");
+        await firmPage.GetByLabel("报价（万元）").FillAsync("150");
+        await firmPage.GetByRole(AriaRole.Button, new() { Name = "提交申报" }).ClickAsync();
+        await Assertions.Expect(firmPage.GetByText("本企业已申报")).ToBeVisibleAsync();
+
+        // 截止 (the scheduler's step, run when the deadline has passed)
+        await TestData.PassAsync((await app.Get<ScenarioStore>().GetAsync(scenarioId, default))!.ClosesAt);
+        await app.Get<CloseDueScenarios>().HandleAsync(default);
+        await app.DrainOutboxAsync();
+
+        // 评审
+        await officer.GotoAsync($"/officer/scenarios/{scenarioId}/process");
+        await officer.GetByRole(AriaRole.Button, new() { Name = "开始评审" }).ClickAsync();
+        await Assertions.Expect(officer.GetByRole(AriaRole.Status).First).ToContainTextAsync("评审中");
+        foreach (var reviewer in reviewers)
+        {
+            await officer.GetByRole(AriaRole.Combobox, new() { Name = $"评审专家 {firm.Name}" }).SelectOptionAsync(new SelectOptionValue { Label = reviewer.DisplayName });
+            await officer.GetByRole(AriaRole.Button, new() { Name = $"分配 {firm.Name}" }).ClickAsync();
+            await Assertions.Expect(officer.GetByText("已分配评审专家")).ToBeVisibleAsync();
+        }
+        foreach (var (reviewer, score) in reviewers.Zip(new[] { "85", "75" }))
+        {
+            var desk = await SignedIn(reviewer.Email);
+            await desk.GotoAsync("/reviewer");
+            foreach (var criterion in new[] { "技术方案", "团队与案例", "实施计划", "报价合理性" })
+                await desk.Locator($"input[name='scores[{criterion}]']").FillAsync(score);
+            await desk.GetByRole(AriaRole.Button, new() { Name = "提交评分" }).ClickAsync();
+            await Assertions.Expect(desk.GetByText("评分已提交")).ToBeVisibleAsync();
+        }
+
+        // 决定与公示
+        await officer.ReloadAsync();
+        await Assertions.Expect(officer.GetByRole(AriaRole.Cell, new() { Name = "80.00" })).ToBeVisibleAsync();
+        await officer.GetByRole(AriaRole.Checkbox, new() { Name = $"入选 {firm.Name}" }).CheckAsync();
+        await officer.GetByLabel("决定理由").FillAsync("两位专家一致认可，方案成熟、报价合理。");
+        await officer.GetByRole(AriaRole.Button, new() { Name = "作出决定并公示" }).ClickAsync();
+        await Assertions.Expect(officer.GetByText("已公示")).ToBeVisibleAsync();
+        await using (var conn = new NpgsqlConnection(app.ConnectionString))
+            await conn.ExecuteAsync("update scenarios.scenarios set publicity_ends_at = now() - interval '1 minute' where id = @scenarioId", new { scenarioId });
+        await app.Get<AwardProcess>().FinishPublicityAsync(default);
+
+        // 挂帅与实施
+        await officer.ReloadAsync();
+        await Assertions.Expect(officer.GetByRole(AriaRole.Status).First).ToContainTextAsync("已挂帅");
+        await officer.GetByRole(AriaRole.Button, new() { Name = "签订任务书，开始实施" }).ClickAsync();
+        await Assertions.Expect(officer.GetByText("已开始实施")).ToBeVisibleAsync();
+
+        foreach (var (milestone, verdict) in new[] { ("实施方案评审", "continue"), ("试点部署", "continue"), ("验收", "accepted") })
+        {
+            await firmPage.GotoAsync("/firm/milestones");
+            await firmPage.GetByLabel($"交付成果与证明材料（{milestone}）").FillAsync($"{milestone}：已完成，附报告和照片。");
+            await firmPage.GetByRole(AriaRole.Button, new() { Name = $"提交材料 {milestone}" }).ClickAsync();
+            await Assertions.Expect(firmPage.GetByText("交付材料已提交")).ToBeVisibleAsync();
+            await officer.ReloadAsync();
+            await officer.GetByRole(AriaRole.Combobox, new() { Name = $"结论 {milestone}" }).SelectOptionAsync(verdict);
+            await officer.GetByRole(AriaRole.Button, new() { Name = $"记录结论 {milestone}" }).ClickAsync();
+            await Assertions.Expect(officer.GetByText("结论已记录")).ToBeVisibleAsync();
+        }
+
+        await Assertions.Expect(officer.GetByRole(AriaRole.Status).First).ToContainTextAsync("已落地");
+        await officer.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath("process-landed-zh.png"), FullPage = true });
+    }
+}
