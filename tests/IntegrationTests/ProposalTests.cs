@@ -35,3 +35,27 @@ public sealed class ProposalTests(MarketplaceApp app) : IClassFixture<Marketplac
         Assert.Equal("scenario_not_rejectable", (await late.ReadAsync<JsonElement>()).GetProperty("code").GetString());
     }
 }
+
+public sealed class BatchPublishTests(MarketplaceApp app) : IClassFixture<MarketplaceApp>
+{
+    [PostgresFact]
+    public async Task Officer_PublishesSelectedDraftsAsOneBatch()
+    {
+        var create = app.Get<CreateScenario>();
+        var a = (await create.HandleAsync(TestData.ScenarioCommand("批次发布甲：路灯智能运维"), default)).Value;
+        var b = (await create.HandleAsync(TestData.ScenarioCommand("批次发布乙：井盖位移监测"), default)).Value;
+        var officer = await app.SignedInClientAsync((await TestData.OfficerAsync(app)).Email, TestData.Password);
+
+        var html = await officer.GetStringAsync("/officer");
+        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        var response = await officer.PostAsync("/officer/scenarios/publish", new FormUrlEncodedContent(
+        [
+            new("__RequestVerificationToken", token), new("ids", a.ToString()), new("ids", b.ToString()),
+        ]));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var store = app.Get<ScenarioStore>();
+        Assert.Equal(ScenarioStatus.Published, (await store.GetAsync(a, default))!.Status);
+        Assert.Equal(ScenarioStatus.Published, (await store.GetAsync(b, default))!.Status);
+    }
+}

@@ -29,6 +29,16 @@ public static class Labels
         _ => category,
     };
 
+    public static string Verdict(string? verdict) => verdict switch
+    {
+        "continue" => "继续", "scale_up" => "扩大", "stop" => "终止", "merge" => "合并", "accepted" => "验收通过", null => "", _ => verdict,
+    };
+
+    public static string AwardStatus(string status) => status switch
+    {
+        "active" => "实施中", "stopped" => "已终止", "merged" => "已合并", "accepted" => "已验收", _ => status,
+    };
+
     public static string Mode(string mode) => mode == "horse_race" ? "赛马" : "揭榜挂帅";
 
     public static readonly TimeSpan Beijing = TimeSpan.FromHours(8);

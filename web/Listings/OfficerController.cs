@@ -54,6 +54,29 @@ public sealed class OfficerController(ScenarioStore scenarios) : Controller
     }
 
     /// <summary>After the deadline: the applications with their eligibility. Before it they are sealed (404).</summary>
+    /// <summary>Publishes the selected drafts and proposals as one batch (批次发布); each is checked on its own.</summary>
+    [HttpPost("scenarios/publish"), ValidateAntiForgeryToken]
+    public async Task<IActionResult> PublishBatch(List<Guid> ids, [FromServices] PublishScenario publish, [FromServices] OutboxSignal outbox, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            TempData["Error"] = "请先勾选要发布的场景";
+            return RedirectToAction(nameof(Index));
+        }
+        var failures = new List<string>();
+        var published = 0;
+        foreach (var id in ids.Distinct())
+        {
+            var result = await publish.HandleAsync(id, ct, User.UserId());
+            if (result.IsSuccess) published++;
+            else failures.Add(result.FirstError.Message);
+        }
+        outbox.Notify();
+        TempData["Flash"] = $"已发布 {published} 个场景。";
+        if (failures.Count > 0) TempData["Error"] = $"{failures.Count} 个未发布：" + string.Join("；", failures.Distinct());
+        return RedirectToAction(nameof(Index));
+    }
+
     [HttpGet("scenarios/{id:guid}/applications")]
     public async Task<IActionResult> Applications(Guid id, [FromServices] Marketplace.Scenarios.Applications.ApplicationQueries applications,
         [FromServices] Marketplace.Enterprises.Profiles.EnterpriseStore enterprises, CancellationToken ct)
