@@ -21,7 +21,7 @@ builder.Services.AddEmail(builder.Configuration);
 builder.Services.AddOutbox(builder.Configuration);
 builder.Services.AddMarketplaceAuth();
 builder.Services.AddMarketplaceSecurity(builder.Configuration);
-builder.Services.AddMarketplaceWeb();
+builder.Services.AddMarketplaceWeb(builder.Configuration);
 builder.Services.AddOperations(builder.Configuration);
 builder.Services.AddDemo(builder.Configuration);
 

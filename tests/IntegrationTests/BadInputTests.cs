@@ -105,6 +105,27 @@ public sealed class BadInputTests(MarketplaceApp app) : IClassFixture<Marketplac
     }
 
     [PostgresFact]
+    public async Task Apply_BeyondTheCapOnOpenApplications_IsRefused()
+    {
+        var cap = app.Get<Microsoft.Extensions.Options.IOptions<Marketplace.Scenarios.Applications.ApplicationOptions>>().Value.MaxOpenPerFirm;
+        var firm = await TestData.FirmAsync(app);
+        var member = await TestData.MemberAsync(app, firm);
+        var client = await app.SignedInClientAsync(member.Email, TestData.Password);
+        var body = new SubmitApplicationDto("同时申报多个场景的技术方案，用于检验在途申报数量上限。", 10);
+        for (var i = 0; i < cap; i++)
+        {
+            var s = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand($"上限测试场景之{i}号"));
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/v1/scenarios/{s.Id}/applications", body)).StatusCode);
+        }
+        var one = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("上限测试场景之超额"));
+
+        var refused = await client.PostAsJsonAsync($"/api/v1/scenarios/{one.Id}/applications", body);
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("too_many_open_applications", (await refused.ReadAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    [PostgresFact]
     public async Task Publish_Twice_IsRefusedAsNotPublishable()
     {
         var officer = await TestData.OfficerAsync(app);

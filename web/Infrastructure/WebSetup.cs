@@ -9,7 +9,7 @@ namespace Marketplace.Web.Infrastructure;
 public static class WebSetup
 {
     /// <summary>MVC with views, the JSON API, and Chinese-first localisation (English on request).</summary>
-    public static IServiceCollection AddMarketplaceWeb(this IServiceCollection services)
+    public static IServiceCollection AddMarketplaceWeb(this IServiceCollection services, IConfiguration configuration)
     {
         // Emit Chinese as characters, not &#x…; entities: pages stay readable and a third of the size.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
@@ -39,6 +39,7 @@ public static class WebSetup
             o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
         });
         services.AddSingleton<StartupTasks>();
+        services.Configure<Marketplace.Scenarios.Applications.ApplicationOptions>(configuration.GetSection(Marketplace.Scenarios.Applications.ApplicationOptions.Section));
         return services;
     }
 

@@ -14,7 +14,15 @@ public sealed record SubmitApplicationCommand(
 /// A firm applies (揭榜). A second submit by the same firm edits its one application. The deadline is checked
 /// again inside the insert, so a submission racing the deadline is stored or refused, never accepted late.
 /// </summary>
-public sealed class SubmitApplication(NpgsqlDataSource db, TimeProvider clock)
+/// <summary>Section <c>Applications</c>.</summary>
+public sealed class ApplicationOptions
+{
+    public const string Section = "Applications";
+    /// <summary>How many applications a firm may have open (submitted, window not yet closed) at once.</summary>
+    public int MaxOpenPerFirm { get; set; } = 5;
+}
+
+public sealed class SubmitApplication(NpgsqlDataSource db, TimeProvider clock, Microsoft.Extensions.Options.IOptions<ApplicationOptions> options)
 {
     public async Task<Result<Guid>> HandleAsync(SubmitApplicationCommand c, CancellationToken ct)
     {
@@ -29,6 +37,12 @@ public sealed class SubmitApplication(NpgsqlDataSource db, TimeProvider clock)
         if (scenario.CheckAcceptsApplications(now) is { } refusal) return refusal;
         var ineligible = scenario.CheckEligibility(c.Applicant);
         if (ineligible.Count > 0) return Result<Guid>.Fail(ineligible);
+        var open = await conn.ExecuteScalarAsync<int>(new CommandDefinition("""
+            select count(*) from scenarios.applications a join scenarios.scenarios s on s.id = a.scenario_id
+            where a.enterprise_id = @EnterpriseId and a.status = 'submitted' and s.status = 'published' and a.scenario_id <> @ScenarioId
+            """, new { c.Applicant.EnterpriseId, c.ScenarioId }, tx, cancellationToken: ct));
+        if (open >= options.Value.MaxOpenPerFirm)
+            return Error.Conflict("too_many_open_applications", $"同时在途的申报最多 {options.Value.MaxOpenPerFirm} 项；请待已有申报截止或撤回后再申报");
         if (scenario.BudgetMaxWan > 0 && c.QuotedBudgetWan > scenario.BudgetMaxWan)
             return Error.Invalid("quote_over_budget", $"报价不能超过场景预算上限 {scenario.BudgetMaxWan:0.##} 万元", nameof(c.QuotedBudgetWan));
 
