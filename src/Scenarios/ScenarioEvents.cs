@@ -7,6 +7,7 @@ public static class ScenarioEvents
     public const string ApplicationSubmittedV1 = "scenarios.application_submitted.v1";
     public const string ApplicationWithdrawnV1 = "scenarios.application_withdrawn.v1";
     public const string ScenarioClosedV1 = "scenarios.scenario_closed.v1";
+    public const string TermsChangedV1 = "scenarios.terms_changed.v1";
 }
 
 public sealed record ScenarioPublished(Guid ScenarioId);
@@ -16,3 +17,5 @@ public sealed record ApplicationSubmitted(Guid ApplicationId, Guid ScenarioId, G
 public sealed record ApplicationWithdrawn(Guid ApplicationId, Guid ScenarioId, Guid EnterpriseId, Guid WithdrawnBy);
 
 public sealed record ScenarioClosed(Guid ScenarioId);
+
+public sealed record TermsChanged(Guid ScenarioId, string Note, Guid[] ApplicantUserIds);

@@ -15,6 +15,7 @@ public static class ScenariosModule
         services.AddSingleton<CreateScenario>();
         services.AddSingleton<PublishScenario>();
         services.AddSingleton<RejectScenario>();
+        services.AddSingleton<ChangeTerms>();
         services.AddSingleton<ImportScenarios>();
         services.AddSingleton<SubmitApplication>();
         services.AddSingleton<WithdrawApplication>();

@@ -26,6 +26,9 @@ public sealed record InviteDto(Guid EnterpriseId);
 
 public sealed record ReasonDto(string? Reason);
 
+public sealed record TermsDto(DateTimeOffset? ClosesAt, decimal BudgetMaxWan, IReadOnlyList<string>? RequiredQualifications,
+    decimal MinRegisteredCapitalWan, string? Description, string? ChangeNote);
+
 public sealed record ScenarioRecommendationDto(Guid ScenarioId, string Code, string Title, string Category, string Domain,
     DateTimeOffset ClosesAt, double Score, IReadOnlyList<Reason> Reasons);
 
@@ -106,6 +109,25 @@ public sealed class ScenariosApiController(ScenarioStore scenarios, OutboxSignal
         if (!result.IsSuccess) return this.Problem(result.Errors);
         outbox.Notify();
         return Ok(new CreatedDto(result.Value));
+    }
+
+    /// <summary>Change the terms of a published scenario (officers); applicants are asked to confirm again.</summary>
+    [HttpPut("{id:guid}/terms"), Authorize(Roles = Roles.OfficerOrAdmin)]
+    public async Task<IActionResult> ChangeTerms(Guid id, TermsDto body, [FromServices] ChangeTerms change, CancellationToken ct)
+    {
+        var result = await change.HandleAsync(new ChangeTermsCommand(id, body.ClosesAt, body.BudgetMaxWan, body.RequiredQualifications,
+            body.MinRegisteredCapitalWan, body.Description, body.ChangeNote), User.UserId(), ct);
+        if (!result.IsSuccess) return this.Problem(result.Errors);
+        outbox.Notify();
+        return Ok(new { applicantsToReconfirm = result.Value });
+    }
+
+    /// <summary>Confirm the firm's application under changed terms (enterprise members).</summary>
+    [HttpPost("{id:guid}/applications/reconfirm"), Authorize(Roles = Roles.Enterprise)]
+    public async Task<IActionResult> Reconfirm(Guid id, [FromServices] ChangeTerms change, CancellationToken ct)
+    {
+        var result = await change.ReconfirmAsync(id, User.EnterpriseId()!.Value, User.UserId(), ct);
+        return result.IsSuccess ? NoContent() : this.Problem(result.Errors);
     }
 
     /// <summary>Withdraw the firm's application before the deadline (enterprise members).</summary>

@@ -42,6 +42,14 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
         return RedirectToAction(nameof(Details), new { id });
     }
 
+    [HttpPost("{id:guid}/reconfirm"), Authorize(Roles = Roles.Enterprise), ValidateAntiForgeryToken]
+    public async Task<IActionResult> Reconfirm(Guid id, [FromServices] ChangeTerms change, CancellationToken ct)
+    {
+        var result = await change.ReconfirmAsync(id, User.EnterpriseId()!.Value, User.UserId(), ct);
+        TempData[result.IsSuccess ? "Flash" : "Error"] = result.IsSuccess ? "已确认按变更后的条款参与。" : result.FirstError.Message;
+        return RedirectToAction(nameof(Details), new { id });
+    }
+
     /// <summary>Anyone may object while the proposed winners are publicised (公示).</summary>
     [HttpPost("{id:guid}/objections"), ValidateAntiForgeryToken, Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(SecuritySetup.LoginPolicy)]
     public async Task<IActionResult> Object(Guid id, string? name, string? contact, string? content,

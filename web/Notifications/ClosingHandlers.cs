@@ -49,3 +49,30 @@ public sealed class WithdrawalReceipt(UserStore users, ScenarioStore scenarios, 
             clock.GetUtcNow(), ct);
     }
 }
+
+/// <summary>Changed terms: every applicant is told what changed and asked to confirm again before the deadline.</summary>
+public sealed class TermsChangedNotice(UserStore users, ScenarioStore scenarios, TimeProvider clock) : IOutboxHandler
+{
+    public string Type => ScenarioEvents.TermsChangedV1;
+
+    public async Task HandleAsync(OutboxMessage message, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        var e = JsonSerializer.Deserialize<TermsChanged>(message.Payload, OutboxWriter.Json)!;
+        var scenario = await scenarios.GetAsync(e.ScenarioId, ct) ?? throw new InvalidOperationException($"Scenario {e.ScenarioId} not found.");
+        string H(string s) => WebUtility.HtmlEncode(s);
+        foreach (var userId in e.ApplicantUserIds)
+        {
+            if (await users.GetAsync(userId, ct) is not { } user) continue;
+            var text = $"{user.DisplayName}，您好：\n\n场景「{scenario.Title}」（{scenario.Code}）的条款已变更：{e.Note}\n" +
+                       $"请在截止时间（{Labels.Time(scenario.ClosesAt)}）前登录平台，在场景页面确认申报；未确认的申报将不能进入评审。\n\n" +
+                       $"The terms of \"{scenario.Title}\" have changed: {e.Note}. Please confirm your application on the scenario page before the deadline.\n\n应用场景供需对接平台 / Scenario Marketplace";
+            var html = $"<!doctype html><html lang=\"zh-CN\"><body style=\"font-family:sans-serif\"><p>{H(user.DisplayName)}，您好：</p>" +
+                       $"<p>场景「{H(scenario.Title)}」（{H(scenario.Code)}）的条款已变更：{H(e.Note)}</p>" +
+                       $"<p>请在截止时间（{Labels.Time(scenario.ClosesAt)}）前在场景页面确认申报；未确认的申报将不能进入评审。</p>" +
+                       $"<hr><p lang=\"en\">The terms of “{H(scenario.Title)}” have changed. Please confirm your application before the deadline.</p></body></html>";
+            await OutboxEnqueue.EmailAsync(connection, transaction,
+                new EmailMessage($"{message.DedupeKey}:{user.Email.ToLowerInvariant()}", user.Email, $"条款变更，请确认申报：{scenario.Title} / Terms changed", text, html),
+                clock.GetUtcNow(), ct);
+        }
+    }
+}

@@ -27,6 +27,7 @@ public static class NotificationsSetup
         services.AddHostedService<Scheduler>();
         services.AddSingleton<IOutboxHandler, EligibilityAtClose>();
         services.AddSingleton<IOutboxHandler, WithdrawalReceipt>();
+        services.AddSingleton<IOutboxHandler, TermsChangedNotice>();
         return services;
     }
 }

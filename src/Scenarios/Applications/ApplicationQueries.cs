@@ -11,6 +11,7 @@ public sealed record OwnApplication
     public string Approach { get; init; } = "";
     public decimal QuotedBudgetWan { get; init; }
     public DateTimeOffset? SubmittedAt { get; init; }
+    public DateTimeOffset? ReconfirmRequiredAt { get; init; }
 }
 
 public sealed record ApplicationRow
@@ -36,7 +37,7 @@ public sealed class ApplicationQueries(NpgsqlDataSource db)
     public async Task<OwnApplication?> GetOwnAsync(Guid scenarioId, Guid enterpriseId, CancellationToken ct)
     {
         const string sql = """
-            select id, scenario_id, status, approach, quoted_budget_wan, submitted_at
+            select id, scenario_id, status, approach, quoted_budget_wan, submitted_at, reconfirm_required_at
             from scenarios.applications where scenario_id = @scenarioId and enterprise_id = @enterpriseId
             """;
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -54,7 +55,7 @@ public sealed class ApplicationQueries(NpgsqlDataSource db)
             "select status from scenarios.scenarios where id = @scenarioId", new { scenarioId }, cancellationToken: ct));
         if (status is null or "draft" or "submitted" or "rejected" or "published" or "withdrawn") return null;
         return (await conn.QueryAsync<ApplicationRow>(new CommandDefinition("""
-            select id, enterprise_id, status, approach, quoted_budget_wan, submitted_at, ineligible_reasons
+            select id, enterprise_id, status, approach, quoted_budget_wan, submitted_at, ineligible_reasons, reconfirm_required_at
             from scenarios.applications where scenario_id = @scenarioId and status <> 'withdrawn' and status <> 'draft'
             order by submitted_at
             """, new { scenarioId }, cancellationToken: ct))).ToList();

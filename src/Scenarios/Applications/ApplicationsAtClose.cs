@@ -21,14 +21,16 @@ public sealed class CheckEligibilityAtClose(NpgsqlDataSource db, ScenarioStore s
         var now = clock.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var pending = (await conn.QueryAsync<(Guid Id, Guid EnterpriseId)>(new CommandDefinition(
-            "select id, enterprise_id from scenarios.applications where scenario_id = @scenarioId and status = 'submitted' for update",
-            new { scenarioId }, tx, cancellationToken: ct))).ToList();
+        var pending = (await conn.QueryAsync<(Guid Id, Guid EnterpriseId, bool Unconfirmed)>(new CommandDefinition("""
+            select id, enterprise_id, reconfirm_required_at is not null from scenarios.applications
+            where scenario_id = @scenarioId and status = 'submitted' for update
+            """, new { scenarioId }, tx, cancellationToken: ct))).ToList();
         int eligible = 0, ineligible = 0;
-        foreach (var (id, enterpriseId) in pending)
+        foreach (var (id, enterpriseId, unconfirmed) in pending)
         {
             var facts = await factsOf(enterpriseId);
-            var reasons = facts is null ? ["企业信息不存在"] : scenario.CheckEligibility(facts).Select(e => e.Message).ToArray();
+            var reasons = (facts is null ? ["企业信息不存在"] : scenario.CheckEligibility(facts).Select(e => e.Message))
+                .Concat(unconfirmed ? ["未在截止前确认变更后的条款"] : []).ToArray();
             await conn.ExecuteAsync(new CommandDefinition("""
                 update scenarios.applications set status = @status, ineligible_reasons = @reasons, updated_at = @now where id = @id
                 """, new { id, status = reasons.Length == 0 ? "eligible" : "ineligible", reasons, now }, tx, cancellationToken: ct));

@@ -1,0 +1,47 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Marketplace.IntegrationTests.Support;
+using Marketplace.Scenarios.Applications;
+using Marketplace.Scenarios.Listings;
+using Marketplace.Web.Listings;
+
+namespace Marketplace.IntegrationTests;
+
+/// <summary>Changing the terms of a published scenario notifies applicants, who must confirm again before the deadline.</summary>
+public sealed class TermsChangeTests(MarketplaceApp app) : IClassFixture<MarketplaceApp>
+{
+    [PostgresFact]
+    public async Task ChangedTerms_NotifyApplicants_AndUnconfirmedApplicationsAreIneligibleAtClose()
+    {
+        var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("条款将变更的垃圾分类场景", DateTimeOffset.UtcNow.AddSeconds(6)));
+        var confirms = await TestData.MemberAsync(app, await TestData.FirmAsync(app));
+        var ignores = await TestData.MemberAsync(app, await TestData.FirmAsync(app));
+        var confirmClient = await app.SignedInClientAsync(confirms.Email, TestData.Password);
+        var ignoreClient = await app.SignedInClientAsync(ignores.Email, TestData.Password);
+        var body = new SubmitApplicationDto("在条款变更前提交的技术方案：智能投放设备与督导平台。", 100);
+        await confirmClient.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications", body);
+        await ignoreClient.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications", body);
+        var officer = await app.SignedInClientAsync((await TestData.OfficerAsync(app)).Email, TestData.Password);
+
+        var bad = await officer.PutAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/terms", new TermsDto(null, 200, null, 0, null, ""));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        var changed = await officer.PutAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/terms",
+            new TermsDto(null, 200, null, 0, null, "预算上限由 300 万元调整为 200 万元。"));
+        Assert.Equal(2, (await changed.ReadAsync<JsonElement>()).GetProperty("applicantsToReconfirm").GetInt32());
+        await app.DrainOutboxAsync();
+        var notice = await app.Smtp.WaitForAsync(m => m.To.ToString().Contains(confirms.Email) && (m.Subject ?? "").Contains("条款变更"));
+        Assert.Contains("200 万元", notice.TextBody);
+        await app.Smtp.WaitForAsync(m => m.To.ToString().Contains(ignores.Email) && (m.Subject ?? "").Contains("条款变更"));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await confirmClient.PostAsync($"/api/v1/scenarios/{scenario.Id}/applications/reconfirm", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await confirmClient.PostAsync($"/api/v1/scenarios/{scenario.Id}/applications/reconfirm", null)).StatusCode);
+
+        await TestData.PassAsync(scenario.ClosesAt);
+        await app.Get<CloseDueScenarios>().HandleAsync(default);
+        await app.DrainOutboxAsync();
+        var rows = await officer.GetFromJsonAsync<List<ApplicationRow>>($"/api/v1/scenarios/{scenario.Id}/applications");
+        Assert.Equal(["eligible", "ineligible"], rows!.OrderBy(r => r.Status).Select(r => r.Status));
+        Assert.Contains("未在截止前确认变更后的条款", rows!.Single(r => r.Status == "ineligible").IneligibleReasons);
+    }
+}
