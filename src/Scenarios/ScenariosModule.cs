@@ -16,6 +16,7 @@ public static class ScenariosModule
         services.AddSingleton<PublishScenario>();
         services.AddSingleton<RejectScenario>();
         services.AddSingleton<ChangeTerms>();
+        services.AddSingleton<Questions>();
         services.AddSingleton<ImportScenarios>();
         services.AddSingleton<SubmitApplication>();
         services.AddSingleton<WithdrawApplication>();

@@ -45,3 +45,26 @@ public sealed class TermsChangeTests(MarketplaceApp app) : IClassFixture<Marketp
         Assert.Contains("未在截止前确认变更后的条款", rows!.Single(r => r.Status == "ineligible").IneligibleReasons);
     }
 }
+
+/// <summary>答疑: firms ask during the window, officers answer publicly, the asker stays anonymous.</summary>
+public sealed class QuestionTests(MarketplaceApp app) : IClassFixture<MarketplaceApp>
+{
+    [PostgresFact]
+    public async Task Questions_AreAnsweredInPublic()
+    {
+        var scenario = await TestData.PublishedScenarioAsync(app);
+        var firm = await app.SignedInClientAsync((await TestData.MemberAsync(app, await TestData.FirmAsync(app))).Email, TestData.Password);
+        var officer = await app.SignedInClientAsync((await TestData.OfficerAsync(app)).Email, TestData.Password);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await firm.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/questions", new QuestionDto("短"))).StatusCode);
+        var asked = await (await firm.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/questions", new QuestionDto("投放点的电源由谁提供？"))).ReadAsync<CreatedDto>();
+        Assert.Empty((await app.CreateClient().GetFromJsonAsync<List<Question>>($"/api/v1/scenarios/{scenario.Id}/questions"))!);
+        Assert.Single((await officer.GetFromJsonAsync<List<Question>>($"/api/v1/scenarios/{scenario.Id}/questions"))!);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await officer.PostAsJsonAsync($"/api/v1/scenarios/questions/{asked.Id}/answer", new AnswerQuestionDto("由小区物业提供市电接入。"))).StatusCode);
+
+        var page = await app.CreateClient().GetStringAsync($"/scenarios/{scenario.Id}");
+        Assert.Contains("投放点的电源由谁提供？", page);
+        Assert.Contains("由小区物业提供市电接入。", page);
+    }
+}

@@ -26,6 +26,10 @@ public sealed record InviteDto(Guid EnterpriseId);
 
 public sealed record ReasonDto(string? Reason);
 
+public sealed record QuestionDto(string? Question);
+
+public sealed record AnswerQuestionDto(string? Answer);
+
 public sealed record TermsDto(DateTimeOffset? ClosesAt, decimal BudgetMaxWan, IReadOnlyList<string>? RequiredQualifications,
     decimal MinRegisteredCapitalWan, string? Description, string? ChangeNote);
 
@@ -127,6 +131,25 @@ public sealed class ScenariosApiController(ScenarioStore scenarios, OutboxSignal
     public async Task<IActionResult> Reconfirm(Guid id, [FromServices] ChangeTerms change, CancellationToken ct)
     {
         var result = await change.ReconfirmAsync(id, User.EnterpriseId()!.Value, User.UserId(), ct);
+        return result.IsSuccess ? NoContent() : this.Problem(result.Errors);
+    }
+
+    /// <summary>Questions and answers (答疑): answered ones are public; officers also see the open ones.</summary>
+    [HttpGet("{id:guid}/questions")]
+    public async Task<IReadOnlyList<Question>> Questions(Guid id, [FromServices] Questions questions, CancellationToken ct) =>
+        await questions.ListAsync(id, User.IsInRole(Roles.Officer) || User.IsInRole(Roles.Admin), ct);
+
+    [HttpPost("{id:guid}/questions"), Authorize(Roles = Roles.Enterprise)]
+    public async Task<IActionResult> Ask(Guid id, QuestionDto body, [FromServices] Questions questions, CancellationToken ct)
+    {
+        var result = await questions.AskAsync(id, User.UserId(), body.Question, ct);
+        return result.IsSuccess ? Ok(new CreatedDto(result.Value)) : this.Problem(result.Errors);
+    }
+
+    [HttpPost("questions/{questionId:guid}/answer"), Authorize(Roles = Roles.OfficerOrAdmin)]
+    public async Task<IActionResult> AnswerQuestion(Guid questionId, AnswerQuestionDto body, [FromServices] Questions questions, CancellationToken ct)
+    {
+        var result = await questions.AnswerAsync(questionId, User.UserId(), body.Answer, ct);
         return result.IsSuccess ? NoContent() : this.Problem(result.Errors);
     }
 

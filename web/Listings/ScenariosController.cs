@@ -30,6 +30,8 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
         var firm = User.EnterpriseId();
         var own = firm is null ? null : await applications.GetOwnAsync(id, firm.Value, ct);
         var blocked = scenario.CheckAcceptsApplications(clock.GetUtcNow());
+        ViewBag.Questions = await HttpContext.RequestServices.GetRequiredService<Questions>()
+            .ListAsync(id, User.IsInRole(Roles.Officer) || User.IsInRole(Roles.Admin), ct);
         return View(new ScenarioPage(scenario, own, blocked is null, blocked?.Message));
     }
 
@@ -39,6 +41,22 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
         var result = await withdraw.HandleAsync(new WithdrawApplicationCommand(id, User.EnterpriseId()!.Value, User.UserId()), ct);
         if (result.IsSuccess) outbox.Notify();
         TempData[result.IsSuccess ? "Flash" : "Error"] = result.IsSuccess ? "申报已撤回；截止前可重新提交。" : result.FirstError.Message;
+        return RedirectToAction(nameof(Details), new { id });
+    }
+
+    [HttpPost("{id:guid}/questions"), Authorize(Roles = Roles.Enterprise), ValidateAntiForgeryToken]
+    public async Task<IActionResult> Ask(Guid id, string? question, [FromServices] Questions questions, CancellationToken ct)
+    {
+        var r = await questions.AskAsync(id, User.UserId(), question, ct);
+        TempData[r.IsSuccess ? "Flash" : "Error"] = r.IsSuccess ? "问题已提交，答复后将在本页公开。" : r.FirstError.Message;
+        return RedirectToAction(nameof(Details), new { id });
+    }
+
+    [HttpPost("{id:guid}/questions/{questionId:guid}/answer"), Authorize(Roles = Roles.OfficerOrAdmin), ValidateAntiForgeryToken]
+    public async Task<IActionResult> Answer(Guid id, Guid questionId, string? answer, [FromServices] Questions questions, CancellationToken ct)
+    {
+        var r = await questions.AnswerAsync(questionId, User.UserId(), answer, ct);
+        TempData[r.IsSuccess ? "Flash" : "Error"] = r.IsSuccess ? "答复已公开。" : r.FirstError.Message;
         return RedirectToAction(nameof(Details), new { id });
     }
 
