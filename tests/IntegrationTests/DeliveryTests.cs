@@ -17,19 +17,8 @@ public sealed class DeliveryTests(MarketplaceApp app) : IClassFixture<Marketplac
     private async Task<(Scenario Scenario, (Guid App, HttpClient Firm)[] Teams, HttpClient Officer)> AwardedHorseRaceAsync()
     {
         var command = TestData.ScenarioCommand("赛马：社区垃圾分类智能督导", DateTimeOffset.UtcNow.AddSeconds(2)) with { Mode = ScenarioMode.HorseRace, AwardSlots = 2 };
-        var scenario = await TestData.PublishedScenarioAsync(app, command);
-        var teams = new List<(Guid, HttpClient)>();
-        for (var i = 0; i < 2; i++)
-        {
-            var member = await TestData.MemberAsync(app, await TestData.FirmAsync(app));
-            var client = await app.SignedInClientAsync(member.Email, TestData.Password);
-            var applied = await client.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications",
-                new SubmitApplicationDto($"第 {i} 支队伍：投放点改造、视频识别与督导平台，分三期交付。", 120));
-            teams.Add(((await applied.ReadAsync<CreatedDto>()).Id, client));
-        }
-        await TestData.PassAsync(scenario.ClosesAt);
-        await app.Get<CloseDueScenarios>().HandleAsync(default);
-        await app.DrainOutboxAsync();
+        var (scenario, applicants) = await TestData.ClosedWithApplicationsAsync(app, command, 2);
+        var teams = applicants.Select(a => (a.Application, a.Firm)).ToList();
         var officer = await app.SignedInClientAsync((await TestData.OfficerAsync(app)).Email, TestData.Password);
         await officer.PostAsync($"/api/v1/scenarios/{scenario.Id}/review/start", null);
         var decided = await officer.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/decision",

@@ -14,20 +14,9 @@ public sealed class ReviewTests(MarketplaceApp app) : IClassFixture<MarketplaceA
 {
     private async Task<(Scenario Scenario, Guid[] Applications)> ClosedWithApplicationsAsync(int firms)
     {
-        var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("待评审的智能垃圾分类场景", DateTimeOffset.UtcNow.AddSeconds(2)));
-        var applications = new List<Guid>();
-        for (var i = 0; i < firms; i++)
-        {
-            var member = await TestData.MemberAsync(app, await TestData.FirmAsync(app));
-            var client = await app.SignedInClientAsync(member.Email, TestData.Password);
-            var response = await client.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications",
-                new SubmitApplicationDto($"第 {i} 家企业的技术方案：智能投放设备、督导平台和收运联动，分期实施。", 100 + i));
-            applications.Add((await response.ReadAsync<CreatedDto>()).Id);
-        }
-        await TestData.PassAsync(scenario.ClosesAt);
-        await app.Get<CloseDueScenarios>().HandleAsync(default);
-        await app.DrainOutboxAsync();
-        return (scenario, applications.ToArray());
+        var (scenario, applicants) = await TestData.ClosedWithApplicationsAsync(app,
+            TestData.ScenarioCommand("待评审的智能垃圾分类场景", DateTimeOffset.UtcNow.AddSeconds(2)), firms);
+        return (scenario, applicants.Select(a => a.Application).ToArray());
     }
 
     private Task<UserAccount> ReviewerAsync() =>

@@ -45,6 +45,29 @@ public static class TestData
         return published;
     }
 
+    /// <summary>
+    /// A scenario that took <paramref name="firms"/> applications and has closed (deadline passed, closing and the
+    /// eligibility check done): the common start of review, award and delivery tests.
+    /// </summary>
+    public static async Task<(Scenario Scenario, (Guid Application, HttpClient Firm)[] Applicants)> ClosedWithApplicationsAsync(
+        MarketplaceApp app, CreateScenarioCommand command, int firms)
+    {
+        var scenario = await PublishedScenarioAsync(app, command);
+        var applicants = new List<(Guid, HttpClient)>();
+        for (var i = 0; i < firms; i++)
+        {
+            var member = await MemberAsync(app, await FirmAsync(app));
+            var client = await app.SignedInClientAsync(member.Email, Password);
+            var response = await client.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications",
+                new Marketplace.Web.Listings.SubmitApplicationDto($"第 {i} 家企业的技术方案：智能投放设备、督导平台和收运联动，分期实施。", 100 + i));
+            applicants.Add(((await response.ReadAsync<Marketplace.Web.Listings.CreatedDto>()).Id, client));
+        }
+        await PassAsync(scenario.ClosesAt);
+        await app.Get<CloseDueScenarios>().HandleAsync(default);
+        await app.DrainOutboxAsync();
+        return (scenario, applicants.ToArray());
+    }
+
     /// <summary>Waits until just after a moment (a deadline), or not at all if it has passed.</summary>
     public static async Task PassAsync(DateTimeOffset moment)
     {
