@@ -10,7 +10,8 @@ using Npgsql;
 namespace Marketplace.Web.Notifications;
 
 /// <summary>A rendered email. <see cref="DedupeKey"/> is (event, recipient) and also fixes the Message-ID.</summary>
-public sealed record EmailMessage(string DedupeKey, string To, string Subject, string TextBody, string HtmlBody);
+/// <param name="UnsubscribeUrl">For non-essential mail: sent as List-Unsubscribe with one-click POST (RFC 8058).</param>
+public sealed record EmailMessage(string DedupeKey, string To, string Subject, string TextBody, string HtmlBody, string? UnsubscribeUrl = null);
 
 /// <summary>Sends an email. Two real implementations: MailKit over SMTP, and the test harness's in-process server.</summary>
 public interface IEmailSender
@@ -30,6 +31,11 @@ public sealed class MailKitEmailSender(IOptions<SmtpOptions> options) : IEmailSe
         // A Message-ID derived from the dedupe key: a resend after a crash carries the same id, so receivers can drop it.
         message.MessageId = MessageIdFor(email.DedupeKey, o.MessageIdDomain);
         message.Body = new BodyBuilder { TextBody = email.TextBody, HtmlBody = email.HtmlBody }.ToMessageBody();
+        if (email.UnsubscribeUrl is { } unsubscribe)
+        {
+            message.Headers.Add("List-Unsubscribe", $"<{unsubscribe}>");
+            message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
 
         using var client = new SmtpClient { Timeout = (int)o.Timeout.TotalMilliseconds };
         await client.ConnectAsync(o.Host, o.Port, Enum.Parse<SecureSocketOptions>(o.Security, ignoreCase: true), ct);

@@ -8,6 +8,7 @@ public static class NotificationsSetup
     {
         services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IEmailSender, MailKitEmailSender>();
+        services.AddSingleton<Unsubscribe>();
         return services;
     }
 

@@ -8,7 +8,7 @@ using Npgsql;
 namespace Marketplace.Web.Search;
 
 /// <summary>What people tell the matcher: firms dismiss scenarios, officers invite firms.</summary>
-public sealed class MatchingFeedback(NpgsqlDataSource db, TimeProvider clock)
+public sealed class MatchingFeedback(NpgsqlDataSource db, Unsubscribe unsubscribe, TimeProvider clock)
 {
     public async Task DismissAsync(Guid enterpriseId, Guid scenarioId, Guid userId, CancellationToken ct)
     {
@@ -66,9 +66,16 @@ public sealed class MatchingFeedback(NpgsqlDataSource db, TimeProvider clock)
         var recipients = (await conn.QueryAsync<string>(new CommandDefinition(
                 "select email from accounts.users where enterprise_id = @id", new { id = firm.Id }, tx, cancellationToken: ct)))
             .Append(firm.ContactEmail).OfType<string>().Select(e => e.Trim().ToLowerInvariant()).Where(e => e.Length > 0).Distinct().ToList();
+        var sent = 0;
         foreach (var to in recipients)
-            await OutboxEnqueue.EmailAsync(conn, tx, InvitationEmail.Render(scenario, firm.Name, reasons, to), now, ct);
+        {
+            // Invitations are not essential: people who turned them off get none.
+            if ((await unsubscribe.TurnedOffAsync(to, ct)).Contains("invitation")) continue;
+            var link = await unsubscribe.LinkAsync(to, "invitation", ct);
+            await OutboxEnqueue.EmailAsync(conn, tx, InvitationEmail.Render(scenario, firm.Name, reasons, to) with { UnsubscribeUrl = link }, now, ct);
+            sent++;
+        }
         await tx.CommitAsync(ct);
-        return recipients.Count;
+        return sent;
     }
 }
