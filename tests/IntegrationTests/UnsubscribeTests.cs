@@ -42,3 +42,25 @@ public sealed class UnsubscribeTests(MarketplaceApp app) : IClassFixture<Marketp
         Assert.Contains("checked", await memberClient.GetStringAsync("/account/preferences"));
     }
 }
+
+public sealed class AutoInvitationTests(AutoInviteMarketplaceApp app) : IClassFixture<AutoInviteMarketplaceApp>
+{
+    [PostgresFact]
+    public async Task Publishing_InvitesTheBestMatchingFirms_OnceWithReasons()
+    {
+        var fits = await TestData.FirmAsync(app, name: "北京自动邀请物联科技有限公司", description: "老旧小区智能垃圾分类投放设备，满溢检测、视频识别混投行为。");
+        var fitsMember = await TestData.MemberAsync(app, fits);
+        var unrelated = await TestData.FirmAsync(app, name: "北京无关医疗科技有限公司", technologies: ["医学影像"], description: "医学影像辅助诊断软件。");
+        var unrelatedMember = await TestData.MemberAsync(app, unrelated);
+        foreach (var f in new[] { fits, unrelated }) await app.Get<Marketplace.Web.Search.SearchIndexer>().IndexEnterpriseAsync(f.Id, default);
+
+        var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("自动邀请：老旧小区智能垃圾分类投放改造"));
+        await app.DrainOutboxAsync();
+
+        var mail = await app.Smtp.WaitForAsync(m => m.To.ToString().Contains(fitsMember.Email) && (m.Subject ?? "").Contains("揭榜邀请"));
+        Assert.Contains("技术匹配", mail.TextBody);
+        Assert.NotNull(mail.Headers["List-Unsubscribe"]);
+        Assert.DoesNotContain(app.Smtp.Messages, m => m.To.ToString().Contains(unrelatedMember.Email));
+        Assert.Equal(0, await app.Get<Marketplace.Web.Notifications.AutoInvitations>().InviteAsync(scenario.Id, default)); // a retry invites nobody again
+    }
+}

@@ -14,3 +14,6 @@ create table notifications.signing_keys (
     key        bytea not null,
     created_at timestamptz not null
 );
+
+-- Invitations sent by the platform itself (at publication) record this id as the inviter.
+comment on column matching.invitations.invited_by is 'user id of the officer, or 00000000-0000-0000-0000-000000000000 for automatic invitations at publication';

@@ -9,6 +9,8 @@ public static class NotificationsSetup
         services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IEmailSender, MailKitEmailSender>();
         services.AddSingleton<Unsubscribe>();
+        services.AddOptions<InvitationOptions>().Bind(configuration.GetSection(InvitationOptions.Section));
+        services.AddSingleton<AutoInvitations>();
         return services;
     }
 

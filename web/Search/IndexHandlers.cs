@@ -6,15 +6,16 @@ using Npgsql;
 
 namespace Marketplace.Web.Search;
 
-/// <summary>A published scenario enters the search index.</summary>
-public sealed class IndexPublishedScenario(SearchIndexer indexer) : IOutboxHandler
+/// <summary>A published scenario enters the search index, and its best-matching firms are invited.</summary>
+public sealed class IndexPublishedScenario(SearchIndexer indexer, AutoInvitations invitations) : IOutboxHandler
 {
     public string Type => ScenarioEvents.ScenarioPublishedV1;
 
-    public Task HandleAsync(OutboxMessage message, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    public async Task HandleAsync(OutboxMessage message, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
         var e = JsonSerializer.Deserialize<ScenarioPublished>(message.Payload, OutboxWriter.Json)!;
-        return indexer.IndexScenarioAsync(e.ScenarioId, ct);
+        await indexer.IndexScenarioAsync(e.ScenarioId, ct);
+        await invitations.InviteAsync(e.ScenarioId, ct);
     }
 }
 

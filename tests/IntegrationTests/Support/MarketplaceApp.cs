@@ -23,6 +23,7 @@ public class MarketplaceApp : WebApplicationFactory<Program>, IAsyncLifetime
     protected virtual bool RealPort => false;
     protected virtual bool OutboxWorker => true;
     protected virtual int LoginPermitsPerMinute => 100_000;
+    protected virtual int AutoInviteTopK => 0;
 
     public async Task InitializeAsync()
     {
@@ -59,6 +60,8 @@ public class MarketplaceApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Site:BaseUrl", "http://marketplace.test");
         // Tests move time-driven states themselves (CloseDueScenarios), so a background tick never races them.
         builder.UseSetting("Scheduler:Enabled", "false");
+        // Automatic invitations at publication would mail the firms other tests create; the class that tests them turns them on.
+        builder.UseSetting("Invitations:AutoInviteTopK", AutoInviteTopK.ToString());
     }
 
     /// <summary>The real address when the app listens on a port (browser tests).</summary>
@@ -146,4 +149,10 @@ public sealed class ManualOutboxMarketplaceApp : MarketplaceApp
 public sealed class RateLimitedMarketplaceApp : MarketplaceApp
 {
     protected override int LoginPermitsPerMinute => 3;
+}
+
+/// <summary>The app with automatic invitations at publication, as in production.</summary>
+public sealed class AutoInviteMarketplaceApp : MarketplaceApp
+{
+    protected override int AutoInviteTopK => 3;
 }
