@@ -71,6 +71,29 @@ public sealed class OutboxDeliveryTests(ManualOutboxMarketplaceApp app) : IClass
         Assert.Equal(("dead", 2), ((await RowAsync(email.DedupeKey)).Status, (await RowAsync(email.DedupeKey)).Attempts));
     }
 
+    [PostgresFact]
+    public async Task AdminPage_ShowsDeadLetters_AndRetryDeliversThem()
+    {
+        var email = new EmailMessage("test.v1:admin-retry:d@firm.test", "d@firm.test", "重试页 / retry page", "正文", "<p>正文</p>");
+        await EnqueueAsync(email);
+        var down = Options.Create(new SmtpOptions { Port = TestSmtpServer.FreePort(), Security = "None", Timeout = TimeSpan.FromSeconds(2) });
+        var failing = new OutboxProcessor(app.Get<NpgsqlDataSource>(), [new EmailDeliveryHandler(new MailKitEmailSender(down))],
+            Options.Create(new OutboxOptions { MaxAttempts = 1, FirstRetryDelay = TimeSpan.Zero }), TimeProvider.System, NullLogger<OutboxProcessor>.Instance);
+        await failing.ProcessBatchAsync(default);
+        var admin = await app.Get<Marketplace.Web.Accounts.UserStore>().EnsureAsync($"ops-{Guid.NewGuid():N}@gov.test", "运维", TestData.Password,
+            Marketplace.Web.Accounts.Roles.Admin, null, "平台", default);
+        var client = await app.SignedInClientAsync(admin.Email, TestData.Password);
+
+        var page = await client.GetStringAsync("/admin/outbox?status=dead");
+        Assert.Contains("test.v1:admin-retry:d@firm.test", page);
+        var id = (await app.Get<OutboxAdmin>().ListAsync("dead", default)).Rows.Single(r => r.DedupeKey == email.DedupeKey).Id;
+        await MarketplaceApp.PostFormAsync(client, "/admin/outbox?status=dead", $"/admin/outbox/{id}/retry", new Dictionary<string, string>());
+        await app.DrainOutboxAsync();
+
+        await app.Smtp.WaitForAsync(m => m.To.ToString().Contains("d@firm.test"));
+        Assert.Equal("done", (await RowAsync(email.DedupeKey)).Status);
+    }
+
     private sealed record Row(string Status, int Attempts, string? LastError);
 
     private async Task<Row> RowAsync(string dedupeKey)

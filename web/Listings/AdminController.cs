@@ -42,6 +42,24 @@ public sealed class AdminController(TechnologyVocabulary vocabulary) : Controlle
         return View(await Marketplace.BuildingBlocks.Audit.AuditLog.ListAsync(db, entityType, entityId, 200, ct));
     }
 
+    [HttpGet("outbox")]
+    public async Task<IActionResult> Outbox(string? status, [FromServices] Marketplace.Web.Notifications.OutboxAdmin outbox, CancellationToken ct)
+    {
+        var (counts, rows) = await outbox.ListAsync(status is "pending" or "done" or "dead" ? status : null, ct);
+        ViewBag.Counts = counts;
+        return View(rows);
+    }
+
+    [HttpPost("outbox/{id:guid}/retry"), ValidateAntiForgeryToken]
+    public async Task<IActionResult> Retry(Guid id, [FromServices] Marketplace.Web.Notifications.OutboxAdmin outbox,
+        [FromServices] Marketplace.Web.Notifications.OutboxSignal signal, CancellationToken ct)
+    {
+        var ok = await outbox.RetryAsync(id, ct);
+        if (ok) signal.Notify();
+        TempData[ok ? "Flash" : "Error"] = ok ? "已重新排队发送。" : "只有死信可以重试。";
+        return RedirectToAction(nameof(Outbox), new { status = "dead" });
+    }
+
     [HttpPost("vocabulary"), ValidateAntiForgeryToken]
     public async Task<IActionResult> AddTerm(string? term, CancellationToken ct)
     {

@@ -19,6 +19,7 @@ public static class NotificationsSetup
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<OutboxProcessor>();
+        services.AddSingleton<OutboxAdmin>();
         services.AddSingleton<IOutboxHandler, EmailDeliveryHandler>();
         services.AddSingleton<IOutboxHandler, IndexPublishedScenario>();
         services.AddSingleton<IOutboxHandler, ApplicationReceipt>();
