@@ -24,19 +24,19 @@ public sealed class ClosingTests(MarketplaceApp app) : IClassFixture<Marketplace
     [PostgresFact]
     public async Task Applications_AreSealedUntilTheDeadline_ThenOfficersSeeThemCheckedAgain()
     {
-        var scenario = await ClosingSoonAsync(TimeSpan.FromSeconds(3), ["高新技术企业"]);
         var keeps = await TestData.FirmAsync(app);
         var loses = await TestData.FirmAsync(app);
-        var keepsMember = await TestData.MemberAsync(app, keeps);
-        var losesMember = await TestData.MemberAsync(app, loses);
-        var body = new SubmitApplicationDto("部署智能投放设备和督导平台，分两期实施，三个月内全部完成验收。", 100);
-        foreach (var member in new[] { keepsMember, losesMember })
+        var clients = new[]
         {
-            var client = await app.SignedInClientAsync(member.Email, TestData.Password);
-            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications", body)).StatusCode);
-        }
+            await app.SignedInClientAsync((await TestData.MemberAsync(app, keeps)).Email, TestData.Password),
+            await app.SignedInClientAsync((await TestData.MemberAsync(app, loses)).Email, TestData.Password),
+        };
         var officer = await app.SignedInClientAsync((await TestData.OfficerAsync(app)).Email, TestData.Password);
         var otherFirm = await app.SignedInClientAsync((await TestData.MemberAsync(app, await TestData.FirmAsync(app))).Email, TestData.Password);
+        var scenario = await ClosingSoonAsync(TimeSpan.FromSeconds(3), ["高新技术企业"]);
+        var body = new SubmitApplicationDto("部署智能投放设备和督导平台，分两期实施，三个月内全部完成验收。", 100);
+        foreach (var client in clients)
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications", body)).StatusCode);
 
         Assert.Equal(HttpStatusCode.NotFound, (await officer.GetAsync($"/api/v1/scenarios/{scenario.Id}/applications")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await officer.GetAsync($"/officer/scenarios/{scenario.Id}/applications")).StatusCode);

@@ -14,11 +14,12 @@ public sealed class TermsChangeTests(MarketplaceApp app) : IClassFixture<Marketp
     [PostgresFact]
     public async Task ChangedTerms_NotifyApplicants_AndUnconfirmedApplicationsAreIneligibleAtClose()
     {
-        var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("条款将变更的垃圾分类场景", DateTimeOffset.UtcNow.AddSeconds(6)));
         var confirms = await TestData.MemberAsync(app, await TestData.FirmAsync(app));
         var ignores = await TestData.MemberAsync(app, await TestData.FirmAsync(app));
         var confirmClient = await app.SignedInClientAsync(confirms.Email, TestData.Password);
         var ignoreClient = await app.SignedInClientAsync(ignores.Email, TestData.Password);
+        // Everything below until the reconfirmation must happen before the deadline: leave room on a slow machine.
+        var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("条款将变更的垃圾分类场景", DateTimeOffset.UtcNow.AddSeconds(12)));
         var body = new SubmitApplicationDto("在条款变更前提交的技术方案：智能投放设备与督导平台。", 100);
         await confirmClient.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications", body);
         await ignoreClient.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications", body);

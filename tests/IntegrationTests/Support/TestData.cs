@@ -52,14 +52,17 @@ public static class TestData
     public static async Task<(Scenario Scenario, (Guid Application, HttpClient Firm)[] Applicants)> ClosedWithApplicationsAsync(
         MarketplaceApp app, CreateScenarioCommand command, int firms)
     {
-        var scenario = await PublishedScenarioAsync(app, command);
-        var applicants = new List<(Guid, HttpClient)>();
+        // Firms and sign-ins first, so the deadline only has to leave room for the submissions themselves.
+        var clients = new List<HttpClient>();
         for (var i = 0; i < firms; i++)
+            clients.Add(await app.SignedInClientAsync((await MemberAsync(app, await FirmAsync(app))).Email, Password));
+        var scenario = await PublishedScenarioAsync(app, command with { ClosesAt = DateTimeOffset.UtcNow.AddSeconds(2 + firms) });
+        var applicants = new List<(Guid, HttpClient)>();
+        foreach (var (client, i) in clients.Select((c, i) => (c, i)))
         {
-            var member = await MemberAsync(app, await FirmAsync(app));
-            var client = await app.SignedInClientAsync(member.Email, Password);
             var response = await client.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications",
                 new Marketplace.Web.Listings.SubmitApplicationDto($"第 {i} 家企业的技术方案：智能投放设备、督导平台和收运联动，分期实施。", 100 + i));
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Application {i} refused: {await response.Content.ReadAsStringAsync()}");
             applicants.Add(((await response.ReadAsync<Marketplace.Web.Listings.CreatedDto>()).Id, client));
         }
         await PassAsync(scenario.ClosesAt);
