@@ -23,15 +23,14 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
     }
 
     [HttpGet("{id:guid}")]
-    public async Task<IActionResult> Details(Guid id, [FromServices] ApplicationQueries applications, CancellationToken ct)
+    public async Task<IActionResult> Details(Guid id, [FromServices] ApplicationQueries applications, [FromServices] Questions questions, CancellationToken ct)
     {
         var scenario = await scenarios.GetAsync(id, ct);
         if (scenario is null || (!scenario.IsPublic && !User.IsInRole(Roles.Officer) && !User.IsInRole(Roles.Admin))) return NotFound();
         var firm = User.EnterpriseId();
         var own = firm is null ? null : await applications.GetOwnAsync(id, firm.Value, ct);
         var blocked = scenario.CheckAcceptsApplications(clock.GetUtcNow());
-        ViewBag.Questions = await HttpContext.RequestServices.GetRequiredService<Questions>()
-            .ListAsync(id, User.IsInRole(Roles.Officer) || User.IsInRole(Roles.Admin), ct);
+        ViewBag.Questions = await questions.ListAsync(id, User.IsInRole(Roles.Officer) || User.IsInRole(Roles.Admin), ct);
         return View(new ScenarioPage(scenario, own, blocked is null, blocked?.Message));
     }
 
