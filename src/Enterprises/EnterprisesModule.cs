@@ -12,6 +12,7 @@ public static class EnterprisesModule
         services.AddSingleton<EnterpriseStore>();
         services.AddSingleton<RegisterEnterprise>();
         services.AddSingleton<UpdateProfile>();
+        services.AddSingleton<Suspension>();
         services.AddSingleton<Vocabulary.TechnologyVocabulary>();
         services.AddSingleton<Qualifications.QualificationReview>();
         services.AddSingleton<Import.EnterpriseImport>();

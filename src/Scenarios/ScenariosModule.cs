@@ -14,6 +14,8 @@ public static class ScenariosModule
         services.AddSingleton<ApplicationQueries>();
         services.AddSingleton<CreateScenario>();
         services.AddSingleton<PublishScenario>();
+        services.AddSingleton<EditScenario>();
+        services.AddSingleton<Attachments.AttachmentStore>();
         services.AddSingleton<RejectScenario>();
         services.AddSingleton<ChangeTerms>();
         services.AddSingleton<Questions>();

@@ -82,7 +82,7 @@ public sealed class BadInputTests(MarketplaceApp app) : IClassFixture<Marketplac
         await Task.Delay(TimeSpan.FromSeconds(2.5));
 
         var response = await client.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications",
-            new SubmitApplicationDto("在截止时间之后提交的申报方案内容，应当被系统拒绝并给出原因。", 10));
+            TestData.Proposal("在截止时间之后提交的申报方案内容，应当被系统拒绝并给出原因。", 10));
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal("scenario_closed", (await response.ReadAsync<JsonElement>()).GetProperty("code").GetString());
@@ -97,7 +97,7 @@ public sealed class BadInputTests(MarketplaceApp app) : IClassFixture<Marketplac
         var client = await app.SignedInClientAsync(member.Email, TestData.Password);
 
         var response = await client.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications",
-            new SubmitApplicationDto("资质与注册资本都不满足要求的企业提交的申报方案，应被拒绝。", 10));
+            TestData.Proposal("资质与注册资本都不满足要求的企业提交的申报方案，应被拒绝。", 10));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         var codes = (await response.ReadAsync<JsonElement>()).GetProperty("codes").EnumerateArray().Select(c => c.GetString());
@@ -111,7 +111,7 @@ public sealed class BadInputTests(MarketplaceApp app) : IClassFixture<Marketplac
         var firm = await TestData.FirmAsync(app);
         var member = await TestData.MemberAsync(app, firm);
         var client = await app.SignedInClientAsync(member.Email, TestData.Password);
-        var body = new SubmitApplicationDto("同时申报多个场景的技术方案，用于检验在途申报数量上限。", 10);
+        var body = TestData.Proposal("同时申报多个场景的技术方案，用于检验在途申报数量上限。", 10);
         for (var i = 0; i < cap; i++)
         {
             var s = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand($"上限测试场景之{i}号"));

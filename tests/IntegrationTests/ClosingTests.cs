@@ -34,7 +34,7 @@ public sealed class ClosingTests(MarketplaceApp app) : IClassFixture<Marketplace
         var officer = await app.SignedInClientAsync((await TestData.OfficerAsync(app)).Email, TestData.Password);
         var otherFirm = await app.SignedInClientAsync((await TestData.MemberAsync(app, await TestData.FirmAsync(app))).Email, TestData.Password);
         var scenario = await ClosingSoonAsync(TimeSpan.FromSeconds(3), ["高新技术企业"]);
-        var body = new SubmitApplicationDto("部署智能投放设备和督导平台，分两期实施，三个月内全部完成验收。", 100);
+        var body = TestData.Proposal("部署智能投放设备和督导平台，分两期实施，三个月内全部完成验收。", 100);
         foreach (var client in clients)
             Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications", body)).StatusCode);
 
@@ -82,7 +82,7 @@ public sealed class ClosingTests(MarketplaceApp app) : IClassFixture<Marketplace
         var firm = await TestData.FirmAsync(app);
         var member = await TestData.MemberAsync(app, firm);
         var client = await app.SignedInClientAsync(member.Email, TestData.Password);
-        var body = new SubmitApplicationDto("先提交再撤回的技术方案，用于检验撤回回执和再次提交是否正常工作。", 50);
+        var body = TestData.Proposal("先提交再撤回的技术方案，用于检验撤回回执和再次提交是否正常工作。", 50);
 
         await client.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications", body);
         Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync($"/api/v1/scenarios/{scenario.Id}/applications/withdraw", null)).StatusCode);
@@ -111,7 +111,8 @@ public sealed class ClosingTests(MarketplaceApp app) : IClassFixture<Marketplace
         var userId = (await TestData.MemberAsync(app, await TestData.FirmAsync(app))).Id;
 
         async Task<Result<Guid>> Submit(Guid firm) => await submit.HandleAsync(new SubmitApplicationCommand(
-            scenario.Id, new ApplicantFacts(firm, ["高新技术企业"], 500, "通州区·宋庄镇"), userId, "并发提交的技术方案，内容足够长以通过校验规则。", 10), default);
+            scenario.Id, new ApplicantFacts(firm, ["高新技术企业"], 500, "通州区·宋庄镇"), userId, "并发提交的技术方案，内容足够长以通过校验规则。", 10,
+            TestData.Team, TestData.Schedule, DeclaredTruthful: true, DeclaredNoDoubleFunding: true), default);
 
         var start = scenario.ClosesAt - TimeSpan.FromSeconds(1.2);
         await WaitUntilAsync(start);

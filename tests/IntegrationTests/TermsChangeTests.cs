@@ -20,7 +20,7 @@ public sealed class TermsChangeTests(MarketplaceApp app) : IClassFixture<Marketp
         var ignoreClient = await app.SignedInClientAsync(ignores.Email, TestData.Password);
         // Everything below until the reconfirmation must happen before the deadline: leave room on a slow machine.
         var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("条款将变更的垃圾分类场景", DateTimeOffset.UtcNow.AddSeconds(12)));
-        var body = new SubmitApplicationDto("在条款变更前提交的技术方案：智能投放设备与督导平台。", 100);
+        var body = TestData.Proposal("在条款变更前提交的技术方案：智能投放设备与督导平台。", 100);
         await confirmClient.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications", body);
         await ignoreClient.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications", body);
         var officer = await app.SignedInClientAsync((await TestData.OfficerAsync(app)).Email, TestData.Password);

@@ -35,7 +35,7 @@ public sealed class ThinSliceTests(MarketplaceApp app) : IClassFixture<Marketpla
 
         var memberClient = await app.SignedInClientAsync(member.Email, TestData.Password);
         var applied = await memberClient.PostAsJsonAsync($"/api/v1/scenarios/{id}/applications",
-            new SubmitApplicationDto("部署满溢检测与视频识别终端，三个月内完成四十个投放点改造并接入督导平台。", 200));
+            TestData.Proposal("部署满溢检测与视频识别终端，三个月内完成四十个投放点改造并接入督导平台。", 200));
         Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
         await app.DrainOutboxAsync();
 
@@ -59,7 +59,7 @@ public sealed class ThinSliceTests(MarketplaceApp app) : IClassFixture<Marketpla
         var member = await TestData.MemberAsync(app, firm);
         var client = await app.SignedInClientAsync(member.Email, TestData.Password);
 
-        var body = new SubmitApplicationDto("第一次提交：部署智能投放设备并接入督导平台，分两期实施完成。", 100);
+        var body = TestData.Proposal("第一次提交：部署智能投放设备并接入督导平台，分两期实施完成。", 100);
         var first = await (await client.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications", body)).ReadAsync<CreatedDto>();
         var second = await (await client.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications", body with { QuotedBudgetWan = 90 })).ReadAsync<CreatedDto>();
         await app.DrainOutboxAsync();

@@ -52,6 +52,7 @@ public static class WebSetup
         services.AddSingleton<SearchIndexer>();
         services.AddSingleton<MatchingFeedback>();
         services.AddSingleton<Recommendations>();
+        services.AddSingleton<Listings.Viewers>();
         return services;
     }
 

@@ -27,6 +27,21 @@ public sealed class DirectoryController(EnterpriseStore enterprises) : Controlle
         return View(new DirectoryPage(filter, firms.Take(PageSize).ToList(), firms.Count));
     }
 
+    [HttpGet("{id:guid}")]
+    public async Task<IActionResult> Firm(Guid id, CancellationToken ct) =>
+        await enterprises.GetAsync(id, ct) is { } firm ? View(firm) : NotFound();
+
+    /// <summary>Suspend a firm from applying until a day (Beijing date), with the reason; or lift it.</summary>
+    [HttpPost("{id:guid}/suspension"), ValidateAntiForgeryToken]
+    public async Task<IActionResult> Suspend(Guid id, DateOnly? until, string? reason, bool lift, [FromServices] Suspension suspension,
+        [FromServices] OutboxSignal outbox, CancellationToken ct)
+    {
+        var r = lift ? await suspension.LiftAsync(id, User.UserId(), ct) : await suspension.SuspendAsync(id, until, reason, User.UserId(), ct);
+        if (r.IsSuccess) outbox.Notify();
+        TempData[r.IsSuccess ? "Flash" : "Error"] = r.IsSuccess ? (lift ? "已解除暂停。" : "已暂停该企业申报。") : string.Join("；", r.Errors.Select(e => e.Message));
+        return RedirectToAction(nameof(Firm), new { id });
+    }
+
     /// <summary>The directory as .xlsx or .csv, with the same filters as the list on screen.</summary>
     [HttpGet("export")]
     public async Task<IActionResult> Export(string? q, string? region, string? industry, string? qualification, string format = "xlsx", CancellationToken ct = default)

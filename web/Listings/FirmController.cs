@@ -90,9 +90,35 @@ public sealed class FirmController(Recommendations recommendations, EnterpriseSt
         return View(form);
     }
 
+    /// <summary>企业出题: the firm poses a problem; it waits for officers to complete, publish or reject it.</summary>
+    [HttpGet("propose")]
+    public IActionResult Propose() => View(new ScenarioForm { ClosesAt = DateTime.UtcNow.AddHours(8).Date.AddDays(60).AddHours(17) });
+
+    [HttpPost("propose"), ValidateAntiForgeryToken]
+    public async Task<IActionResult> Propose(ScenarioForm form, [FromServices] Marketplace.Scenarios.Listings.CreateScenario create, CancellationToken ct)
+    {
+        if (!form.Validate(ModelState, create.Check)) return View(form);
+        var result = await create.HandleAsync(form.ToCommand(), ct, User.UserId(), FirmId);
+        if (!result.IsSuccess)
+        {
+            result.Errors.AddTo(ModelState);
+            return View(form);
+        }
+        TempData["Flash"] = "问题已提交，经办部门审核后将向社会发布。";
+        return Redirect("/firm");
+    }
+
     [HttpGet("milestones")]
-    public async Task<IActionResult> Milestones([FromServices] Marketplace.Scenarios.Awards.DeliveryProcess delivery, CancellationToken ct) =>
-        View(await delivery.ListForEnterpriseAsync(FirmId, ct));
+    public async Task<IActionResult> Milestones([FromServices] Marketplace.Scenarios.Awards.DeliveryProcess delivery,
+        [FromServices] Marketplace.Scenarios.Attachments.AttachmentStore files, CancellationToken ct)
+    {
+        var milestones = await delivery.ListForEnterpriseAsync(FirmId, ct);
+        var evidence = new List<Marketplace.Scenarios.Attachments.AttachmentInfo>();
+        foreach (var scenarioId in milestones.Select(m => m.ScenarioId).Distinct())
+            evidence.AddRange((await files.ListByScenarioAsync(scenarioId, ct)).Where(f => f.MilestoneId is not null));
+        ViewBag.Files = evidence.ToLookup(f => f.MilestoneId!.Value);
+        return View(milestones);
+    }
 
     [HttpPost("milestones/{milestoneId:guid}/evidence"), ValidateAntiForgeryToken]
     public async Task<IActionResult> Evidence(Guid milestoneId, string? evidence, [FromServices] Marketplace.Scenarios.Awards.DeliveryProcess delivery, CancellationToken ct)

@@ -39,6 +39,29 @@ public static class Labels
         "active" => "实施中", "stopped" => "已终止", "merged" => "已合并", "accepted" => "已验收", _ => status,
     };
 
+    public static string ApplicationStatus(string status) => status switch
+    {
+        "draft" => "草稿（未提交）",
+        "submitted" => "已提交",
+        "withdrawn" => "已撤回",
+        "eligible" => "资格审查通过",
+        "ineligible" => "资格审查未通过",
+        "shortlisted" => "入围",
+        "awarded" => "揭榜成功",
+        "not_awarded" => "未入选",
+        _ => status,
+    };
+
+    public static string Size(int bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => $"{bytes / 1024.0:0.#} KB",
+        _ => $"{bytes / 1024.0 / 1024.0:0.#} MB",
+    };
+
+    public static string Visibility(string visibility, IReadOnlyList<string> partners) =>
+        visibility == "partners" ? "仅通州区及协同区域：" + string.Join("、", partners) : "向社会公开";
+
     public static string Mode(string mode) => mode == "horse_race" ? "赛马" : "揭榜挂帅";
 
     public static readonly TimeSpan Beijing = TimeSpan.FromHours(8);

@@ -21,12 +21,8 @@ public sealed class OfficerController(ScenarioStore scenarios) : Controller
     [HttpPost("scenarios/new"), ValidateAntiForgeryToken]
     public async Task<IActionResult> Create(ScenarioForm form, [FromServices] CreateScenario create, CancellationToken ct)
     {
-        if (!ModelState.IsValid)
-        {
-            // Show every problem at once: the binding errors and the rules' messages for the other fields.
-            create.Check(form.ToCommand()).Where(e => e.Field is null || ModelState[e.Field]?.Errors.Count is null or 0).ToList().AddTo(ModelState);
-            return View(form);
-        }
+        // Show every problem at once: the binding errors, unreadable lines and the rules' messages for the other fields.
+        if (!form.Validate(ModelState, create.Check)) return View(form);
         var result = await create.HandleAsync(form.ToCommand(), ct, User.UserId());
         if (!result.IsSuccess)
         {
@@ -35,6 +31,32 @@ public sealed class OfficerController(ScenarioStore scenarios) : Controller
         }
         TempData["Flash"] = "场景草稿已保存，确认无误后即可发布。";
         return RedirectToAction("Details", "Scenarios", new { id = result.Value });
+    }
+
+    [HttpGet("scenarios/{id:guid}/edit")]
+    public async Task<IActionResult> Edit(Guid id, CancellationToken ct)
+    {
+        var scenario = await scenarios.GetAsync(id, ct);
+        if (scenario is null) return NotFound();
+        ViewBag.Scenario = scenario;
+        return View(ScenarioForm.From(scenario));
+    }
+
+    [HttpPost("scenarios/{id:guid}/edit"), ValidateAntiForgeryToken]
+    public async Task<IActionResult> Edit(Guid id, ScenarioForm form, [FromServices] CreateScenario create, [FromServices] EditScenario edit, CancellationToken ct)
+    {
+        var scenario = await scenarios.GetAsync(id, ct);
+        if (scenario is null) return NotFound();
+        ViewBag.Scenario = scenario;
+        if (!form.Validate(ModelState, create.Check)) return View(form);
+        var result = await edit.HandleAsync(id, form.ToCommand(), User.UserId(), ct);
+        if (!result.IsSuccess)
+        {
+            result.Errors.AddTo(ModelState);
+            return View(form);
+        }
+        TempData["Flash"] = "修改已保存。";
+        return RedirectToAction("Details", "Scenarios", new { id });
     }
 
     [HttpPost("scenarios/{id:guid}/publish"), ValidateAntiForgeryToken]

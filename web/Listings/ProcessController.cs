@@ -23,13 +23,17 @@ public sealed class ProcessController(ScenarioStore scenarios) : Controller
     [HttpGet("")]
     public async Task<IActionResult> Index(Guid id, [FromServices] ApplicationQueries applications, [FromServices] EnterpriseStore enterprises,
         [FromServices] ReviewProcess reviews, [FromServices] AwardProcess awards, [FromServices] DeliveryProcess delivery,
-        [FromServices] UserStore users, CancellationToken ct)
+        [FromServices] UserStore users, [FromServices] Marketplace.Scenarios.Attachments.AttachmentStore files, CancellationToken ct)
     {
         var scenario = await scenarios.GetAsync(id, ct);
         var rows = scenario is null ? null : await applications.ListAfterCloseAsync(id, ct);
         if (scenario is null || rows is null) return NotFound();
         var names = new Dictionary<Guid, string>();
         foreach (var r in rows) names[r.EnterpriseId] = (await enterprises.GetAsync(r.EnterpriseId, ct))?.Name ?? "?";
+        // The page is for officers after the deadline: application files are no longer sealed for them.
+        var all = await files.ListByScenarioAsync(id, ct);
+        ViewBag.ApplicationFiles = all.Where(f => f.ApplicationId is not null).ToLookup(f => f.ApplicationId!.Value);
+        ViewBag.MilestoneFiles = all.Where(f => f.MilestoneId is not null).ToLookup(f => f.MilestoneId!.Value);
         return View(new ProcessPage(scenario, rows, names, await reviews.RankingAsync(id, false, ct), await users.ListByRoleAsync(Roles.Reviewer, ct),
             await awards.ObjectionsAsync(id, ct), await delivery.ListAsync(id, null, ct)));
     }

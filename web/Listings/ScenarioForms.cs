@@ -1,3 +1,4 @@
+using Marketplace.Web.Infrastructure;
 using System.ComponentModel.DataAnnotations;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Matching.Recommendations;
@@ -75,12 +76,46 @@ public sealed class ScenarioForm
     [Display(Name = "申报截止（北京时间）")] public DateTime? ClosesAt { get; set; }
     [Display(Name = "资质要求（用顿号或逗号分隔）")] public string? RequiredQualifications { get; set; }
     [Display(Name = "注册资本门槛（万元）")] public decimal MinRegisteredCapitalWan { get; set; }
+    [Display(Name = "资金支持方式")] public string? FundingMode { get; set; }
+    [Display(Name = "评审细则（每行“指标:权重”）")] public string? Rubric { get; set; } = ScenarioTerms.FormatRubric(ScenarioTerms.DefaultRubric);
+    [Display(Name = "里程碑模板（每行“名称|揭榜后天数|拨付万元”，最后一行为验收）")]
+    public string? MilestoneTemplate { get; set; } = ScenarioTerms.FormatMilestones(ScenarioTerms.DefaultMilestones);
+    [Display(Name = "公开范围")] public string? Visibility { get; set; } = ScenarioVisibility.Public;
+    [Display(Name = "协同区域")] public List<string> PartnerRegions { get; set; } = [];
+    [Display(Name = "允许注册地（可选，用顿号分隔，如“通州区、北三县”）")] public string? AllowedRegions { get; set; }
+    [Display(Name = "排除近几年内已揭榜的企业（年，0 为不排除）")] public int ExcludeWinnersWithinYears { get; set; }
 
     public CreateScenarioCommand ToCommand() => new(
         Title, Summary, Description, Category, Domain, Location, SplitList(Technologies), OwnerDepartment,
         BudgetMinWan, BudgetMaxWan, Mode, AwardSlots, null,
         ClosesAt is { } local ? new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), Labels.Beijing) : null,
-        SplitList(RequiredQualifications), MinRegisteredCapitalWan);
+        SplitList(RequiredQualifications), MinRegisteredCapitalWan,
+        string.IsNullOrWhiteSpace(FundingMode) ? null : FundingMode.Trim(),
+        ScenarioTerms.ParseRubric(Rubric).Rubric, ScenarioTerms.ParseMilestones(MilestoneTemplate).Milestones,
+        Visibility, PartnerRegions, ExcludeWinnersWithinYears, SplitList(AllowedRegions));
+
+    /// <summary>Lines of the rubric or milestone boxes that cannot be read, as field errors.</summary>
+    public IReadOnlyList<Marketplace.BuildingBlocks.Results.Error> ParseErrors() =>
+        new[] { ScenarioTerms.ParseRubric(Rubric).Error, ScenarioTerms.ParseMilestones(MilestoneTemplate).Error }.OfType<Marketplace.BuildingBlocks.Results.Error>().ToList();
+
+    /// <summary>Every problem of the form: binding errors already in the model state, unreadable lines, and the rules.</summary>
+    public bool Validate(Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary state, Func<CreateScenarioCommand, IReadOnlyList<Marketplace.BuildingBlocks.Results.Error>> rules)
+    {
+        var errors = ParseErrors().Concat(rules(ToCommand())).Where(e => e.Field is null || state[e.Field]?.Errors.Count is null or 0).ToList();
+        errors.AddTo(state);
+        return state.IsValid;
+    }
+
+    public static ScenarioForm From(Scenario s) => new()
+    {
+        Title = s.Title, Summary = s.Summary, Description = s.Description, Category = s.Category, Domain = s.Domain, Location = s.Location,
+        Technologies = string.Join("、", s.Technologies), OwnerDepartment = s.OwnerDepartment, BudgetMinWan = s.BudgetMinWan,
+        BudgetMaxWan = s.BudgetMaxWan, Mode = s.Mode, AwardSlots = s.AwardSlots, ClosesAt = s.ClosesAt.ToOffset(Labels.Beijing).DateTime,
+        RequiredQualifications = string.Join("、", s.RequiredQualifications), MinRegisteredCapitalWan = s.MinRegisteredCapitalWan,
+        FundingMode = s.FundingMode, Rubric = ScenarioTerms.FormatRubric(s.Rubric), MilestoneTemplate = ScenarioTerms.FormatMilestones(s.MilestoneTemplate),
+        Visibility = s.Visibility, PartnerRegions = s.PartnerRegions.ToList(), AllowedRegions = string.Join("、", s.AllowedRegions),
+        ExcludeWinnersWithinYears = s.ExcludeWinnersWithinYears,
+    };
 
     public static string[] SplitList(string? text) =>
         (text ?? "").Split(['、', ',', '，', ';', '；', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -90,12 +125,59 @@ public sealed class ApplicationForm
 {
     [Display(Name = "技术方案")] public string? Approach { get; set; }
     [Display(Name = "报价（万元）")] public decimal QuotedBudgetWan { get; set; }
+    [Display(Name = "项目团队（负责人、核心成员及分工）")] public string? Team { get; set; }
+    [Display(Name = "进度安排")] public string? Schedule { get; set; }
+    [Display(Name = "过往案例")] public string? PastCases { get; set; }
+    [Display(Name = "联合体成员（可选，填写成员单位的统一社会信用代码，每行一个，最多 4 家）")] public string? ConsortiumMembers { get; set; }
+    [Display(Name = "本企业承诺申报材料真实、准确、完整")] public bool DeclaredTruthful { get; set; }
+    [Display(Name = "本企业承诺本项目未重复申请财政资金支持")] public bool DeclaredNoDoubleFunding { get; set; }
+    /// <summary>"draft" saves without submitting.</summary>
+    public string? Action { get; set; }
+
+    public bool IsDraft => Action == "draft";
+
+    public static ApplicationForm From(OwnApplication? own, IReadOnlyList<string> memberCodes) => own is null ? new() : new()
+    {
+        Approach = own.Approach, QuotedBudgetWan = own.QuotedBudgetWan, Team = own.Team, Schedule = own.Schedule, PastCases = own.PastCases,
+        DeclaredTruthful = own.DeclaredTruthful, DeclaredNoDoubleFunding = own.DeclaredNoDoubleFunding, ConsortiumMembers = string.Join('\n', memberCodes),
+    };
+
+    public IReadOnlyList<string> MemberCodes => SplitCodes(ConsortiumMembers);
+
+    public static IReadOnlyList<string> SplitCodes(string? text) =>
+        ScenarioForm.SplitList(text).Select(c => c.ToUpperInvariant()).Distinct().ToList();
 }
 
 public static class Applicants
 {
     public static ApplicantFacts ToFacts(EnterpriseProfile firm) =>
-        new(firm.Id, firm.Qualifications.ToArray(), firm.RegisteredCapitalWan, firm.Region);
+        new(firm.Id, firm.Qualifications.ToArray(), firm.RegisteredCapitalWan, firm.Region, firm.SuspendedUntil);
+
+    /// <summary>
+    /// Consortium members by credit code: their facts, or a field error naming each code that is not in the directory.
+    /// </summary>
+    public static async Task<(IReadOnlyList<ApplicantFacts> Members, Marketplace.BuildingBlocks.Results.Error? Error)> MembersAsync(
+        IReadOnlyList<string> codes, EnterpriseStore enterprises, CancellationToken ct)
+    {
+        var members = new List<ApplicantFacts>();
+        var unknown = new List<string>();
+        foreach (var code in codes)
+        {
+            if (await enterprises.FindByCreditCodeAsync(code, ct) is { } firm) members.Add(ToFacts(firm));
+            else unknown.Add(code);
+        }
+        return unknown.Count == 0 ? (members, null)
+            : (members, Marketplace.BuildingBlocks.Results.Error.Invalid("consortium_unknown", "名录中没有这些统一社会信用代码：" + string.Join("、", unknown), "ConsortiumMembers"));
+    }
+
+    /// <summary>Credit codes of consortium members, for showing the form again.</summary>
+    public static async Task<IReadOnlyList<string>> CodesAsync(IEnumerable<Guid> ids, EnterpriseStore enterprises, CancellationToken ct)
+    {
+        var codes = new List<string>();
+        foreach (var id in ids)
+            if (await enterprises.GetAsync(id, ct) is { } firm) codes.Add(firm.CreditCode);
+        return codes;
+    }
 }
 
 /// <summary>Links that keep the current filters and change one of them (the facet links).</summary>

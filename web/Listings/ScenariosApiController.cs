@@ -18,7 +18,11 @@ public sealed record ScenarioSummaryDto(Guid Id, string Code, string Title, stri
 public sealed record ScenarioSearchDto(int Total, int Page, IReadOnlyDictionary<string, int> CategoryCounts,
     IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> Facets, IReadOnlyList<ScenarioSummaryDto> Items);
 
-public sealed record SubmitApplicationDto(string? Approach, decimal QuotedBudgetWan);
+/// <param name="ConsortiumMembers">Credit codes (统一社会信用代码) of up to four member firms; the caller's firm leads.</param>
+/// <param name="Draft">Only save (草稿): nothing is checked but lengths, nothing is sent.</param>
+public sealed record SubmitApplicationDto(string? Approach, decimal QuotedBudgetWan, string? Team = null, string? Schedule = null,
+    string? PastCases = null, bool DeclaredTruthful = false, bool DeclaredNoDoubleFunding = false,
+    IReadOnlyList<string>? ConsortiumMembers = null, bool Draft = false);
 
 public sealed record RecommendationDto(Guid EnterpriseId, string Name, string Region, double Score, IReadOnlyList<Reason> Reasons, bool Invited);
 
@@ -44,14 +48,14 @@ public sealed class ScenariosApiController(ScenarioStore scenarios, OutboxSignal
 {
     /// <summary>Search published scenarios: Chinese full text, filters (category, domain, technology, location, status), facets, highlights.</summary>
     [HttpGet("")]
-    public async Task<ActionResult<ScenarioSearchDto>> Search([FromServices] ISearchEngine search, [FromQuery] ScenarioFilters filters,
+    public async Task<ActionResult<ScenarioSearchDto>> Search([FromServices] ISearchEngine search, [FromServices] Viewers viewers, [FromQuery] ScenarioFilters filters,
         int pageSize = 20, CancellationToken ct = default)
     {
         if (filters.Category is not null && !ScenarioCategory.All.Contains(filters.Category))
             return ValidationProblem(new Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary().With("category", "未知的场景类别"));
         if (pageSize is < 1 or > 100)
             return ValidationProblem(new Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary().With("pageSize", "每页条数应为 1–100"));
-        var query = filters.ToQuery(pageSize);
+        var query = filters.ToQuery(pageSize) with { Audience = await viewers.AudienceAsync(User, ct) };
         var r = await search.SearchScenariosAsync(query, ct);
         return new ScenarioSearchDto(r.Total, query.Page, r.CategoryCounts, r.Facets, r.Hits.Select(h => new ScenarioSummaryDto(
             h.Id, h.Code, h.Title, h.Category, h.Domain, h.Location, h.Status, h.ClosesAt, h.Technologies, h.TitleHtml, h.SnippetHtml)).ToList());
@@ -59,10 +63,10 @@ public sealed class ScenariosApiController(ScenarioStore scenarios, OutboxSignal
 
     /// <summary>One scenario. Drafts are visible to officers only.</summary>
     [HttpGet("{id:guid}")]
-    public async Task<ActionResult<Scenario>> Get(Guid id, CancellationToken ct)
+    public async Task<ActionResult<Scenario>> Get(Guid id, [FromServices] Viewers viewers, CancellationToken ct)
     {
         var s = await scenarios.GetAsync(id, ct);
-        if (s is null || (!s.IsPublic && !User.IsInRole(Roles.Officer) && !User.IsInRole(Roles.Admin))) return NotFound();
+        if (s is null || !await viewers.CanSeeAsync(User, s, ct)) return NotFound();
         return s;
     }
 
@@ -109,9 +113,13 @@ public sealed class ScenariosApiController(ScenarioStore scenarios, OutboxSignal
     {
         var firm = await enterprises.GetAsync(User.EnterpriseId()!.Value, ct);
         if (firm is null) return Forbid();
-        var result = await submit.HandleAsync(new SubmitApplicationCommand(id, Applicants.ToFacts(firm), User.UserId(), body.Approach, body.QuotedBudgetWan), ct);
+        var (members, unknown) = await Applicants.MembersAsync(
+            (body.ConsortiumMembers ?? []).Select(c => c.Trim().ToUpperInvariant()).Where(c => c.Length > 0).Distinct().ToList(), enterprises, ct);
+        if (unknown is not null) return this.Problem([unknown]);
+        var result = await submit.HandleAsync(new SubmitApplicationCommand(id, Applicants.ToFacts(firm), User.UserId(), body.Approach, body.QuotedBudgetWan,
+            body.Team, body.Schedule, body.PastCases, body.DeclaredTruthful, body.DeclaredNoDoubleFunding, members, body.Draft), ct);
         if (!result.IsSuccess) return this.Problem(result.Errors);
-        outbox.Notify();
+        if (!body.Draft) outbox.Notify();
         return Ok(new CreatedDto(result.Value));
     }
 

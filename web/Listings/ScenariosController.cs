@@ -15,18 +15,20 @@ namespace Marketplace.Web.Listings;
 public sealed class ScenariosController(ISearchEngine search, ScenarioStore scenarios, TimeProvider clock) : Controller
 {
     [HttpGet("")]
-    public async Task<IActionResult> Index([FromQuery] ScenarioFilters f, CancellationToken ct = default)
+    public async Task<IActionResult> Index([FromQuery] ScenarioFilters f, [FromServices] Viewers viewers, CancellationToken ct = default)
     {
-        var query = f.ToQuery();
+        var query = f.ToQuery() with { Audience = await viewers.AudienceAsync(User, ct) };
         var result = await search.SearchScenariosAsync(query, ct);
         return View(new ScenarioSearchPage(f, query.Page, result));
     }
 
     [HttpGet("{id:guid}")]
-    public async Task<IActionResult> Details(Guid id, [FromServices] ApplicationQueries applications, [FromServices] Questions questions, CancellationToken ct)
+    public async Task<IActionResult> Details(Guid id, [FromServices] ApplicationQueries applications, [FromServices] Questions questions,
+        [FromServices] Viewers viewers, [FromServices] Marketplace.Scenarios.Attachments.AttachmentStore files, CancellationToken ct)
     {
         var scenario = await scenarios.GetAsync(id, ct);
-        if (scenario is null || (!scenario.IsPublic && !User.IsInRole(Roles.Officer) && !User.IsInRole(Roles.Admin))) return NotFound();
+        if (scenario is null || !await viewers.CanSeeAsync(User, scenario, ct)) return NotFound();
+        ViewBag.Files = await files.ListAsync(new(id), ct);
         var firm = User.EnterpriseId();
         var own = firm is null ? null : await applications.GetOwnAsync(id, firm.Value, ct);
         var blocked = scenario.CheckAcceptsApplications(clock.GetUtcNow());
@@ -78,36 +80,53 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
     }
 
     [HttpGet("{id:guid}/apply"), Authorize(Roles = Roles.Enterprise)]
-    public async Task<IActionResult> Apply(Guid id, [FromServices] ApplicationQueries applications, CancellationToken ct)
+    public async Task<IActionResult> Apply(Guid id, [FromServices] ApplicationQueries applications, [FromServices] EnterpriseStore enterprises,
+        [FromServices] Viewers viewers, [FromServices] Marketplace.Scenarios.Attachments.AttachmentStore files, CancellationToken ct)
     {
         var scenario = await scenarios.GetAsync(id, ct);
-        if (scenario is null || !scenario.IsPublic) return NotFound();
+        if (scenario is null || !scenario.IsPublic || !await viewers.CanSeeAsync(User, scenario, ct)) return NotFound();
         var own = await applications.GetOwnAsync(id, User.EnterpriseId()!.Value, ct);
-        ViewBag.Scenario = scenario;
-        return View(new ApplicationForm { Approach = own?.Approach, QuotedBudgetWan = own?.QuotedBudgetWan ?? 0 });
+        await PrepareApplyViewAsync(scenario, own, files, ct);
+        return View(ApplicationForm.From(own, own is null ? [] : await Applicants.CodesAsync(own.ConsortiumMemberIds, enterprises, ct)));
     }
 
     [HttpPost("{id:guid}/apply"), Authorize(Roles = Roles.Enterprise), ValidateAntiForgeryToken]
-    public async Task<IActionResult> Apply(Guid id, ApplicationForm form, [FromServices] SubmitApplication submit,
-        [FromServices] EnterpriseStore enterprises, [FromServices] OutboxSignal outbox, CancellationToken ct)
+    public async Task<IActionResult> Apply(Guid id, ApplicationForm form, [FromServices] SubmitApplication submit, [FromServices] ApplicationQueries applications,
+        [FromServices] EnterpriseStore enterprises, [FromServices] Viewers viewers, [FromServices] Marketplace.Scenarios.Attachments.AttachmentStore files,
+        [FromServices] OutboxSignal outbox, CancellationToken ct)
     {
         var scenario = await scenarios.GetAsync(id, ct);
-        if (scenario is null || !scenario.IsPublic) return NotFound();
+        if (scenario is null || !scenario.IsPublic || !await viewers.CanSeeAsync(User, scenario, ct)) return NotFound();
         var firm = await enterprises.GetAsync(User.EnterpriseId()!.Value, ct);
         if (firm is null) return Forbid();
+        var (members, unknown) = await Applicants.MembersAsync(form.MemberCodes, enterprises, ct);
+        if (unknown is not null) ModelState.AddModelError(unknown.Field!, unknown.Message);
+        var command = new SubmitApplicationCommand(id, Applicants.ToFacts(firm), User.UserId(), form.Approach, form.QuotedBudgetWan,
+            form.Team, form.Schedule, form.PastCases, form.DeclaredTruthful, form.DeclaredNoDoubleFunding, members, form.IsDraft);
         if (ModelState.IsValid)
         {
-            var result = await submit.HandleAsync(new SubmitApplicationCommand(
-                id, Applicants.ToFacts(firm), User.UserId(), form.Approach, form.QuotedBudgetWan), ct);
+            var result = await submit.HandleAsync(command, ct);
             if (result.IsSuccess)
             {
+                if (form.IsDraft)
+                {
+                    TempData["Flash"] = "草稿已保存（尚未提交，截止前请提交）。";
+                    return RedirectToAction(nameof(Apply), new { id });
+                }
                 outbox.Notify();
                 TempData["Flash"] = "申报已提交，回执邮件将发送到您的邮箱。";
                 return RedirectToAction(nameof(Details), new { id });
             }
             result.Errors.AddTo(ModelState);
         }
-        ViewBag.Scenario = scenario;
+        await PrepareApplyViewAsync(scenario, await applications.GetOwnAsync(id, firm.Id, ct), files, ct);
         return View(form);
+    }
+
+    private async Task PrepareApplyViewAsync(Scenario scenario, OwnApplication? own, Marketplace.Scenarios.Attachments.AttachmentStore files, CancellationToken ct)
+    {
+        ViewBag.Scenario = scenario;
+        ViewBag.Own = own;
+        ViewBag.Files = own is null ? [] : await files.ListAsync(new(scenario.Id, ApplicationId: own.Id), ct);
     }
 }

@@ -42,7 +42,7 @@ public sealed class Recommendations(
         if (scenario is null) return Error.NotFound("scenario_not_found", "场景不存在");
         var firm = await enterprises.GetAsync(enterpriseId, ct);
         if (firm is null) return Error.NotFound("enterprise_not_found", "企业不存在");
-        var rules = scenario.CheckEligibility(new ApplicantFacts(firm.Id, firm.Qualifications.ToArray(), firm.RegisteredCapitalWan, firm.Region));
+        var rules = scenario.CheckEligibility(Marketplace.Web.Listings.Applicants.ToFacts(firm));
         if (rules.Count > 0) return Error.Conflict("enterprise_ineligible", "该企业不满足场景的资格要求：" + string.Join("；", rules.Select(r => r.Message)));
         var recommendation = (await recommender.ForScenarioAsync(SearchIndexer.ToDocument(scenario), 200, ct)).FirstOrDefault(r => r.Enterprise.Id == enterpriseId);
         var reasons = recommendation?.Reasons.Select(r => r.Text).ToList() ?? ["经办人邀请"];

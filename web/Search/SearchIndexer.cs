@@ -19,14 +19,15 @@ public sealed class SearchIndexer(
 {
     public static ScenarioDocument ToDocument(Scenario s) => new(
         s.Id, s.Code, s.Title, s.Summary, s.Description, s.Category, s.Domain, s.Location, s.Technologies, s.Status,
-        s.ClosesAt, s.RequiredQualifications, s.MinRegisteredCapitalWan, s.AllowedRegions);
+        s.ClosesAt, s.RequiredQualifications, s.MinRegisteredCapitalWan, s.EffectiveRegionRule, s.Audience);
 
     public static EnterpriseDocument ToDocument(EnterpriseProfile e, IReadOnlyList<ApplicationExperience> experience) => new(
         e.Id, e.Name, e.Industry, e.Region, e.Qualifications, e.RegisteredCapitalWan, e.Employees, e.Technologies, e.Description,
         e.Cases.Select(FormatCase).ToList(),
         experience.Select(x => x.Domain).Distinct().ToList(),
         experience.Count,
-        e.PublicCard);
+        e.PublicCard,
+        e.SuspendedUntil);
 
     private static string FormatCase(EnterpriseCase c)
     {

@@ -23,7 +23,9 @@ public sealed record EnterpriseProfile(
     IReadOnlyList<string>? FreeTags = null,
     string? ContactName = null,
     string? ContactPhone = null,
-    bool PublicCard = false);
+    bool PublicCard = false,
+    DateOnly? SuspendedUntil = null,
+    string? SuspendedReason = null);
 
 /// <summary>The fixed lists the directory uses (the district plan's six industries, the regions, the qualifications).</summary>
 public static class DirectoryLists

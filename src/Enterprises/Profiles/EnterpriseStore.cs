@@ -30,17 +30,20 @@ public sealed class EnterpriseStore(NpgsqlDataSource db)
         public string? ContactName { get; init; }
         public string? ContactPhone { get; init; }
         public bool PublicCard { get; init; }
+        public DateTime? SuspendedUntil { get; init; }
+        public string? SuspendedReason { get; init; }
 
         public EnterpriseProfile ToProfile() => new(Id, Name, CreditCode, Industry, Region, Qualifications,
             RegisteredCapitalWan, Employees, Technologies, Description,
             JsonSerializer.Deserialize<EnterpriseCase[]>(Cases, Json) ?? [], ContactEmail,
-            Products, Certificates, FreeTags, ContactName, ContactPhone, PublicCard);
+            Products, Certificates, FreeTags, ContactName, ContactPhone, PublicCard,
+            SuspendedUntil is { } d ? DateOnly.FromDateTime(d) : null, SuspendedReason);
     }
 
     private const string SelectColumns = """
         select id, name, credit_code, industry, region, qualifications, registered_capital_wan, employees,
                technologies, description, cases::text as cases, contact_email, products, certificates, free_tags,
-               contact_name, contact_phone, public_card
+               contact_name, contact_phone, public_card, suspended_until, suspended_reason
         from enterprises.enterprises
         """;
 

@@ -15,7 +15,31 @@ public sealed record ScenarioDocument(
     DateTimeOffset ClosesAt,
     IReadOnlyList<string> RequiredQualifications,
     decimal MinRegisteredCapitalWan,
-    IReadOnlyList<string> AllowedRegions);
+    IReadOnlyList<string> AllowedRegions,
+    IReadOnlyList<string>? Audience = null)
+{
+    /// <summary>Who may see the scenario: <see cref="ScenarioAudience.Public"/>, or region prefixes (partner regions).</summary>
+    public IReadOnlyList<string> AudienceOrPublic => Audience is { Count: > 0 } ? Audience : [ScenarioAudience.Public];
+}
+
+/// <summary>
+/// Visibility in the index: a public scenario carries the term "public"; one shared with partner regions carries their
+/// region prefixes. A viewer matches with "public" plus every prefix of its own region.
+/// </summary>
+public static class ScenarioAudience
+{
+    public const string Public = "public";
+
+    /// <summary>The audience terms a viewer from <paramref name="region"/> matches ("北三县·三河市" → public, 北三县, 北三县·三河市).</summary>
+    public static IReadOnlyList<string> ForViewer(string? region)
+    {
+        var terms = new List<string> { Public };
+        if (string.IsNullOrWhiteSpace(region)) return terms;
+        var parts = region.Split('·');
+        for (var i = 1; i <= parts.Length; i++) terms.Add(string.Join('·', parts.Take(i)));
+        return terms;
+    }
+}
 
 /// <summary>A firm's capability card as the index sees it, with its track record in the process.</summary>
 public sealed record EnterpriseDocument(
@@ -31,4 +55,11 @@ public sealed record EnterpriseDocument(
     IReadOnlyList<string> Cases,
     IReadOnlyList<string> ExperienceDomains,
     int OpenApplications,
-    bool PublicCard = true);
+    bool PublicCard = true,
+    DateOnly? SuspendedUntil = null)
+{
+    /// <summary>Suspension as a day number (yyyyMMdd, 0 when none), the form the engines filter on.</summary>
+    public int SuspendedUntilDay => SuspendedUntil is { } d ? d.Year * 10000 + d.Month * 100 + d.Day : 0;
+
+    public static DateOnly? FromDay(int day) => day <= 0 ? null : new DateOnly(day / 10000, day / 100 % 100, day % 100);
+}

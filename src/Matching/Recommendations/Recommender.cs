@@ -24,7 +24,7 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         IReadOnlySet<Guid>? excludedFirms = null)
     {
         var o = options.Value;
-        var rules = new EligibilityRules(s.RequiredQualifications, s.MinRegisteredCapitalWan, s.AllowedRegions);
+        var rules = new EligibilityRules(s.RequiredQualifications, s.MinRegisteredCapitalWan, s.AllowedRegions, ClosingDay(s));
         var text = string.Join('\n', s.Summary, s.Description, s.Domain, string.Join(' ', s.Technologies));
         var candidates = await engine.RetrieveEnterprisesAsync(
             new EnterpriseRetrievalQuery(s.Title, text, s.Technologies, rules, Math.Max(o.CandidatePool, k)), ct);
@@ -65,9 +65,9 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
     public async Task<IReadOnlyList<ScenarioRecommendation>> ForEnterpriseAsync(EnterpriseDocument firm, int k, IReadOnlySet<Guid> dismissed, CancellationToken ct)
     {
         var text = string.Join('\n', firm.Description, string.Join('\n', firm.Cases), string.Join(' ', firm.Technologies));
-        var candidates = (await engine.RetrieveScenariosAsync(new ScenarioRetrievalQuery(text, firm.Technologies, Math.Max(options.Value.CandidatePool, k)), ct))
+        var candidates = (await engine.RetrieveScenariosAsync(new ScenarioRetrievalQuery(text, firm.Technologies, Math.Max(options.Value.CandidatePool, k), ScenarioAudience.ForViewer(firm.Region)), ct))
             .Where(c => !dismissed.Contains(c.Scenario.Id)
-                        && new EligibilityRules(c.Scenario.RequiredQualifications, c.Scenario.MinRegisteredCapitalWan, c.Scenario.AllowedRegions).Admits(firm))
+                        && new EligibilityRules(c.Scenario.RequiredQualifications, c.Scenario.MinRegisteredCapitalWan, c.Scenario.AllowedRegions, ClosingDay(c.Scenario)).Admits(firm))
             .ToList();
         if (candidates.Count == 0) return [];
         var maxText = candidates.Max(c => c.TextScore);
@@ -163,4 +163,8 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         if (best.sentence is null) return null;
         return best.sentence.Length > 60 ? best.sentence[..60] + "…" : best.sentence;
     }
+
+    /// <summary>The deadline as a Beijing date: suspension is judged on that day, as the scenario module does.</summary>
+    private static DateOnly? ClosingDay(ScenarioDocument s) =>
+        s.ClosesAt == DateTimeOffset.MaxValue ? null : DateOnly.FromDateTime(s.ClosesAt.UtcDateTime.AddHours(8));
 }

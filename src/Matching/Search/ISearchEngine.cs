@@ -3,7 +3,8 @@ using Marketplace.Matching.Documents;
 namespace Marketplace.Matching.Search;
 
 public sealed record ScenarioSearchQuery(string? Text, string? Category = null, bool OpenOnly = false, int Page = 1, int PageSize = 20,
-    string? Domain = null, string? Technology = null, string? Location = null, string? Status = null);
+    string? Domain = null, string? Technology = null, string? Location = null, string? Status = null,
+    IReadOnlyList<string>? Audience = null);
 
 public sealed record FacetCount(string Value, int Count);
 
@@ -39,12 +40,17 @@ public sealed record ScenarioSearchResult(
     IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> Facets);
 
 /// <summary>Hard rules a firm must meet before it may even be a candidate.</summary>
-public sealed record EligibilityRules(IReadOnlyList<string> RequiredQualifications, decimal MinRegisteredCapitalWan, IReadOnlyList<string> AllowedRegionPrefixes)
+/// <param name="ClosingDay">A firm suspended on this day (the scenario's deadline, Beijing date) is not a candidate.</param>
+public sealed record EligibilityRules(IReadOnlyList<string> RequiredQualifications, decimal MinRegisteredCapitalWan, IReadOnlyList<string> AllowedRegionPrefixes,
+    DateOnly? ClosingDay = null)
 {
     public static readonly EligibilityRules None = new([], 0, []);
 
+    public int ClosingDayNumber => ClosingDay is { } d ? d.Year * 10000 + d.Month * 100 + d.Day : 0;
+
     public bool Admits(EnterpriseDocument e) =>
-        RequiredQualifications.All(q => e.Qualifications.Contains(q))
+        (ClosingDay is null || e.SuspendedUntil is null || e.SuspendedUntil < ClosingDay)
+        && RequiredQualifications.All(q => e.Qualifications.Contains(q))
         && e.RegisteredCapitalWan >= MinRegisteredCapitalWan
         && (AllowedRegionPrefixes.Count == 0 || AllowedRegionPrefixes.Any(p => e.Region.StartsWith(p, StringComparison.Ordinal)));
 }
@@ -56,7 +62,8 @@ public sealed record EnterpriseRetrievalQuery(
 public sealed record EnterpriseCandidate(EnterpriseDocument Enterprise, float TextScore);
 
 /// <summary>A firm's capability text and technologies to retrieve open scenarios by.</summary>
-public sealed record ScenarioRetrievalQuery(string Text, IReadOnlyList<string> Technologies, int Limit);
+/// <param name="Audience">The viewer's audience terms (<see cref="Documents.ScenarioAudience.ForViewer"/>); null sees all.</param>
+public sealed record ScenarioRetrievalQuery(string Text, IReadOnlyList<string> Technologies, int Limit, IReadOnlyList<string>? Audience = null);
 
 public sealed record ScenarioCandidate(ScenarioDocument Scenario, float TextScore);
 

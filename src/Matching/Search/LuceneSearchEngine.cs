@@ -99,6 +99,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         }
         foreach (var q in s.RequiredQualifications) doc.Add(new StoredField("req_qual", q));
         foreach (var r in s.AllowedRegions) doc.Add(new StoredField("region_rule", r));
+        foreach (var a in s.AudienceOrPublic) doc.Add(new StringField("audience", a, Field.Store.YES));
         LuceneFacets.Add(doc, ScenarioFacets.Category, s.Category);
         LuceneFacets.Add(doc, ScenarioFacets.Domain, s.Domain);
         LuceneFacets.Add(doc, ScenarioFacets.Location, s.Location);
@@ -111,7 +112,15 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         Guid.Parse(d.Get("id")), d.Get("code"), d.Get("title"), d.Get("summary"), d.Get("description") ?? "", d.Get("category"),
         d.Get("domain"), d.Get("location"), d.GetValues("tech_label"), d.Get("status"),
         DateTimeOffset.FromUnixTimeSeconds(d.GetField("closes_at").GetInt64Value() ?? 0), d.GetValues("req_qual"),
-        (decimal)(d.GetField("min_capital")?.GetDoubleValue() ?? 0), d.GetValues("region_rule"));
+        (decimal)(d.GetField("min_capital")?.GetDoubleValue() ?? 0), d.GetValues("region_rule"), d.GetValues("audience"));
+
+    /// <summary>A filter clause admitting documents whose audience holds any of the viewer's terms.</summary>
+    private static BooleanQuery AudienceFilter(IReadOnlyList<string> audience)
+    {
+        var any = new BooleanQuery();
+        foreach (var a in audience) any.Add(new TermQuery(new Term("audience", a)), Occur.SHOULD);
+        return any;
+    }
 
     private static Document ToLucene(EnterpriseDocument e)
     {
@@ -127,6 +136,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             new StoredField("description", e.Description),
             new StoredField("open_apps", e.OpenApplications),
             new StringField("public", e.PublicCard ? "1" : "0", Field.Store.YES),
+            new Int32Field("suspended_until", e.SuspendedUntilDay, Field.Store.YES),
             new TextField("all_w", all, Field.Store.NO),
             new TextField("all_bg", all, Field.Store.NO),
             new TextField("cases_w", string.Join('\n', e.Cases), Field.Store.NO),
@@ -151,7 +161,8 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         Guid.Parse(d.Get("id")), d.Get("name"), d.Get("industry"), d.Get("region"), d.GetValues("qual"),
         (decimal)(d.GetField("capital").GetDoubleValue() ?? 0), d.GetField("employees").GetInt32Value() ?? 0,
         d.GetValues("tech_label"), d.Get("description"), d.GetValues("case"), d.GetValues("exp"),
-        d.GetField("open_apps").GetInt32Value() ?? 0, d.Get("public") != "0");
+        d.GetField("open_apps").GetInt32Value() ?? 0, d.Get("public") != "0",
+        EnterpriseDocument.FromDay(d.GetField("suspended_until")?.GetInt32Value() ?? 0));
 
     // ---- scenario search -----------------------------------------------------------------------------------
 
@@ -177,6 +188,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         Require(baseFilter, "location", q.Location);
         Require(baseFilter, "status", q.Status);
         Require(baseFilter, "tech", q.Technology is null ? null : ChineseAnalysis.TechKey(q.Technology));
+        if (q.Audience is not null) baseFilter.Add(AudienceFilter(q.Audience), Occur.MUST);
 
         var result = _scenarios.Search(searcher =>
         {
@@ -336,6 +348,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             { new TermQuery(new Term("status", "published")), Occur.MUST },
             { NumericRangeQuery.NewInt64Range("closes_at", _clock.GetUtcNow().ToUnixTimeSeconds(), null, false, true), Occur.MUST },
         };
+        if (q.Audience is not null) open.Add(AudienceFilter(q.Audience), Occur.MUST);
         IReadOnlyList<ScenarioCandidate> result = query.Clauses.Count == 0
             ? []
             : _scenarios.Search(searcher =>
@@ -453,6 +466,11 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             var regions = new BooleanQuery { MinimumNumberShouldMatch = 1 };
             foreach (var prefix in rules.AllowedRegionPrefixes) regions.Add(new PrefixQuery(new Term("region", prefix)), Occur.SHOULD);
             filter.Add(regions, Occur.MUST);
+        }
+        if (rules.ClosingDay is not null)
+        {
+            if (filter.Clauses.Count == 0) filter.Add(new MatchAllDocsQuery(), Occur.MUST);
+            filter.Add(NumericRangeQuery.NewInt32Range("suspended_until", rules.ClosingDayNumber, null, true, true), Occur.MUST_NOT);
         }
         return filter.Clauses.Count == 0 ? null : new QueryWrapperFilter(filter);
     }

@@ -12,6 +12,12 @@ public sealed record OwnApplication
     public decimal QuotedBudgetWan { get; init; }
     public DateTimeOffset? SubmittedAt { get; init; }
     public DateTimeOffset? ReconfirmRequiredAt { get; init; }
+    public string Team { get; init; } = "";
+    public string Schedule { get; init; } = "";
+    public string PastCases { get; init; } = "";
+    public bool DeclaredTruthful { get; init; }
+    public bool DeclaredNoDoubleFunding { get; init; }
+    public Guid[] ConsortiumMemberIds { get; init; } = [];
 }
 
 public sealed record ApplicationRow
@@ -23,6 +29,12 @@ public sealed record ApplicationRow
     public decimal QuotedBudgetWan { get; init; }
     public DateTimeOffset? SubmittedAt { get; init; }
     public string[] IneligibleReasons { get; init; } = [];
+    public string Team { get; init; } = "";
+    public string Schedule { get; init; } = "";
+    public string PastCases { get; init; } = "";
+    public bool DeclaredTruthful { get; init; }
+    public bool DeclaredNoDoubleFunding { get; init; }
+    public Guid[] ConsortiumMemberIds { get; init; } = [];
 }
 
 /// <summary>A firm's track record in the process, which the matcher reads as domain experience.</summary>
@@ -37,7 +49,8 @@ public sealed class ApplicationQueries(NpgsqlDataSource db)
     public async Task<OwnApplication?> GetOwnAsync(Guid scenarioId, Guid enterpriseId, CancellationToken ct)
     {
         const string sql = """
-            select id, scenario_id, status, approach, quoted_budget_wan, submitted_at, reconfirm_required_at
+            select id, scenario_id, status, approach, quoted_budget_wan, submitted_at, reconfirm_required_at,
+                   team, schedule, past_cases, declared_truthful, declared_no_double_funding, consortium_member_ids
             from scenarios.applications where scenario_id = @scenarioId and enterprise_id = @enterpriseId
             """;
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -55,7 +68,8 @@ public sealed class ApplicationQueries(NpgsqlDataSource db)
             "select status from scenarios.scenarios where id = @scenarioId", new { scenarioId }, cancellationToken: ct));
         if (status is null or "draft" or "submitted" or "rejected" or "published" or "withdrawn") return null;
         return (await conn.QueryAsync<ApplicationRow>(new CommandDefinition("""
-            select id, enterprise_id, status, approach, quoted_budget_wan, submitted_at, ineligible_reasons, reconfirm_required_at
+            select id, enterprise_id, status, approach, quoted_budget_wan, submitted_at, ineligible_reasons, reconfirm_required_at,
+                   team, schedule, past_cases, declared_truthful, declared_no_double_funding, consortium_member_ids
             from scenarios.applications where scenario_id = @scenarioId and status <> 'withdrawn' and status <> 'draft'
             order by submitted_at
             """, new { scenarioId }, cancellationToken: ct))).ToList();

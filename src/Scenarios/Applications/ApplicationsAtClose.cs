@@ -29,6 +29,7 @@ public sealed class CheckEligibilityAtClose(NpgsqlDataSource db, ScenarioStore s
         foreach (var (id, enterpriseId, unconfirmed) in pending)
         {
             var facts = await factsOf(enterpriseId);
+            if (facts is not null) facts = facts with { LastAwardedAt = await ApplicantHistory.LastAwardedAtAsync(conn, tx, enterpriseId, ct) };
             var reasons = (facts is null ? ["企业信息不存在"] : scenario.CheckEligibility(facts).Select(e => e.Message))
                 .Concat(unconfirmed ? ["未在截止前确认变更后的条款"] : []).ToArray();
             await conn.ExecuteAsync(new CommandDefinition("""

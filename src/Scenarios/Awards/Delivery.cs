@@ -13,6 +13,7 @@ public sealed record Milestone
 {
     public Guid Id { get; init; }
     public Guid AwardId { get; init; }
+    public Guid ScenarioId { get; init; }
     public Guid EnterpriseId { get; init; }
     public string AwardStatus { get; init; } = "";
     public int Seq { get; init; }
@@ -68,7 +69,7 @@ public sealed class DeliveryProcess(NpgsqlDataSource db, TimeProvider clock)
     }
 
     private const string Select = """
-        select m.id, m.award_id, a.enterprise_id, a.status as award_status, m.seq, m.title, m.due_at, m.tranche_wan, m.is_final,
+        select m.id, m.award_id, a.scenario_id, a.enterprise_id, a.status as award_status, m.seq, m.title, m.due_at, m.tranche_wan, m.is_final,
                m.evidence, m.verdict, m.verdict_note, m.overdue_at
         from scenarios.milestones m join scenarios.awards a on a.id = m.award_id
         """;

@@ -20,7 +20,14 @@ public sealed record CreateScenarioCommand(
     DateTimeOffset? OpensAt,
     DateTimeOffset? ClosesAt,
     IReadOnlyList<string>? RequiredQualifications,
-    decimal MinRegisteredCapitalWan);
+    decimal MinRegisteredCapitalWan,
+    string? FundingMode = null,
+    IReadOnlyList<Reviews.Criterion>? Rubric = null,
+    IReadOnlyList<Awards.MilestoneTemplate>? MilestoneTemplate = null,
+    string? Visibility = null,
+    IReadOnlyList<string>? PartnerRegions = null,
+    int ExcludeWinnersWithinYears = 0,
+    IReadOnlyList<string>? AllowedRegions = null);
 
 /// <summary>An officer drafts a scenario (草稿). All field problems are reported at once.</summary>
 public sealed class CreateScenario(NpgsqlDataSource db, TimeProvider clock)
@@ -41,8 +48,8 @@ public sealed class CreateScenario(NpgsqlDataSource db, TimeProvider clock)
             c.Location?.Trim() ?? "", technologies, Batch: $"{now.Year}年人工录入", c.OwnerDepartment?.Trim() ?? "",
             // Instants are kept in UTC (Npgsql writes timestamptz only from offset 0); forms and clients send Beijing time.
             c.BudgetMinWan, c.BudgetMaxWan, c.Mode ?? ScenarioMode.Single, c.AwardSlots, (c.OpensAt ?? now).ToUniversalTime(), c.ClosesAt!.Value.ToUniversalTime(),
-            Clean(c.RequiredQualifications), c.MinRegisteredCapitalWan, [],
-            proposerEnterpriseId is null ? ScenarioStatus.Draft : ScenarioStatus.Submitted, null);
+            Clean(c.RequiredQualifications), c.MinRegisteredCapitalWan, Clean(c.AllowedRegions),
+            proposerEnterpriseId is null ? ScenarioStatus.Draft : ScenarioStatus.Submitted, null).WithTerms(c);
         await ScenarioStore.InsertAsync(conn, tx, scenario, now, ct, proposerEnterpriseId);
         await AuditLog.AppendAsync(conn, tx, actorId, proposerEnterpriseId is null ? "scenario.created" : "scenario.proposed", "scenario",
             scenario.Id.ToString(), null, new { scenario, proposerEnterpriseId }, now, ct);
@@ -76,9 +83,48 @@ public sealed class CreateScenario(NpgsqlDataSource db, TimeProvider clock)
             "award_slots", nameof(c.AwardSlots), "揭榜挂帅模式为 1 个名额，赛马模式为 2–10 个");
         Check(c.ClosesAt is not null && c.ClosesAt > now, "closes_at_future", nameof(c.ClosesAt), "截止时间应晚于当前时间");
         Check(c.ClosesAt is null || c.OpensAt is null || c.ClosesAt > c.OpensAt, "window_order", nameof(c.ClosesAt), "截止时间应晚于开始时间");
+        foreach (var r in Clean(c.AllowedRegions).Where(r => !r.StartsWith(ScenarioVisibility.HomeDistrict) && !r.StartsWith("北三县") && !r.StartsWith("雄安新区")
+                                                              && !r.StartsWith("北京其他区") && !r.StartsWith("外省市")))
+            errors.Add(Error.Invalid("allowed_region_unknown", $"允许注册地“{r}”应以 通州区、北三县、雄安新区、北京其他区 或 外省市 开头", nameof(c.AllowedRegions)));
+        errors.AddRange(ScenarioTerms.Check(c.FundingMode, c.Rubric, c.MilestoneTemplate, c.Visibility, Clean(c.PartnerRegions), c.ExcludeWinnersWithinYears));
         return errors;
     }
 
-    private static string[] Clean(IReadOnlyList<string>? items) =>
+    internal static string[] Clean(IReadOnlyList<string>? items) =>
         (items ?? []).Select(t => t.Trim()).Where(t => t.Length > 0).Distinct().ToArray();
+}
+
+/// <summary>
+/// An officer edits a scenario that is not yet published: a draft, or a firm's proposal (企业出题) before approving it.
+/// Once published, only <see cref="ChangeTerms"/> may change it, and applicants are told.
+/// </summary>
+public sealed class EditScenario(NpgsqlDataSource db, TimeProvider clock)
+{
+    public async Task<Result<Guid>> HandleAsync(Guid id, CreateScenarioCommand c, Guid actorId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var errors = CreateScenario.Validate(c, now);
+        if (errors.Count > 0) return Result<Guid>.Fail(errors);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var before = await ScenarioStore.GetAsync(conn, tx, id, ct);
+        if (before is null) return Error.NotFound("scenario_not_found", "场景不存在");
+        if (before.Status is not (ScenarioStatus.Draft or ScenarioStatus.Submitted))
+            return Error.Conflict("scenario_not_editable", "只有草稿或待审核的场景可以直接编辑；已发布的场景请使用“变更条款”");
+        var after = before with
+        {
+            Title = c.Title!.Trim(), Summary = c.Summary!.Trim(), Description = c.Description!.Trim(), Category = c.Category!, Domain = c.Domain!.Trim(),
+            Location = c.Location?.Trim() ?? "", Technologies = CreateScenario.Clean(c.Technologies), OwnerDepartment = c.OwnerDepartment?.Trim() ?? "",
+            BudgetMinWan = c.BudgetMinWan, BudgetMaxWan = c.BudgetMaxWan, Mode = c.Mode ?? ScenarioMode.Single, AwardSlots = c.AwardSlots,
+            OpensAt = (c.OpensAt ?? before.OpensAt).ToUniversalTime(), ClosesAt = c.ClosesAt!.Value.ToUniversalTime(),
+            RequiredQualifications = CreateScenario.Clean(c.RequiredQualifications), MinRegisteredCapitalWan = c.MinRegisteredCapitalWan,
+            AllowedRegions = CreateScenario.Clean(c.AllowedRegions),
+        };
+        after = after.WithTerms(c);
+        var changed = await ScenarioStore.UpdateAsync(conn, tx, after, before.Status, now, ct);
+        if (changed == 0) return Error.Conflict("scenario_not_editable", "场景状态已变化，请刷新后重试");
+        await AuditLog.AppendAsync(conn, tx, actorId, "scenario.edited", "scenario", id.ToString(), before, after, now, ct);
+        await tx.CommitAsync(ct);
+        return id;
+    }
 }

@@ -33,6 +33,17 @@ public static class ScenarioCategory
     public static readonly IReadOnlyList<string> All = [SmartCity, CulturalTourism, LivableCity];
 }
 
+/// <summary>Who sees a scenario: everyone, or the home district plus named partner regions (协同区域).</summary>
+public static class ScenarioVisibility
+{
+    public const string Public = "public";
+    public const string Partners = "partners";
+    public const string HomeDistrict = "通州区";
+
+    /// <summary>The partner regions a scenario can be shared with, as region prefixes of the directory.</summary>
+    public static readonly IReadOnlyList<string> PartnerRegions = ["北三县·三河市", "北三县·大厂回族自治县", "北三县·香河县", "雄安新区"];
+}
+
 public static class ScenarioMode
 {
     public const string Single = "single";
@@ -40,8 +51,11 @@ public static class ScenarioMode
 }
 
 /// <summary>What the scenario module needs to know about an applicant to check eligibility.</summary>
+/// <param name="SuspendedUntil">The firm is suspended (e.g. 失信) up to and including this day.</param>
+/// <param name="LastAwardedAt">When the firm last won an award (for rules that exclude recent winners).</param>
 public sealed record ApplicantFacts(
-    Guid EnterpriseId, IReadOnlyCollection<string> Qualifications, decimal RegisteredCapitalWan, string Region);
+    Guid EnterpriseId, IReadOnlyCollection<string> Qualifications, decimal RegisteredCapitalWan, string Region,
+    DateOnly? SuspendedUntil = null, DateTimeOffset? LastAwardedAt = null);
 
 public sealed record Scenario(
     Guid Id,
@@ -68,6 +82,46 @@ public sealed record Scenario(
     DateTimeOffset? PublishedAt)
 {
     public bool IsPublic => ScenarioStatus.Public.Contains(Status);
+
+    public string FundingMode { get; init; } = "";
+    public IReadOnlyList<Reviews.Criterion> Rubric { get; init; } = ScenarioTerms.DefaultRubric;
+    public IReadOnlyList<Awards.MilestoneTemplate> MilestoneTemplate { get; init; } = ScenarioTerms.DefaultMilestones;
+    public string Visibility { get; init; } = ScenarioVisibility.Public;
+    public IReadOnlyList<string> PartnerRegions { get; init; } = [];
+    /// <summary>Firms that won an award within this many years before the deadline may not apply (0: no such rule).</summary>
+    public int ExcludeWinnersWithinYears { get; init; }
+
+    /// <summary>This scenario with the terms of a command (those the command leaves out keep their defaults).</summary>
+    public Scenario WithTerms(CreateScenarioCommand c) => this with
+    {
+        FundingMode = c.FundingMode?.Trim() ?? "",
+        Rubric = c.Rubric?.Select(r => r with { Name = r.Name.Trim() }).ToArray() ?? Rubric,
+        MilestoneTemplate = c.MilestoneTemplate?.Select((m, i) => m with { Title = m.Title.Trim(), Final = m.Final || i == c.MilestoneTemplate.Count - 1 }).ToArray()
+                            ?? MilestoneTemplate,
+        Visibility = c.Visibility ?? ScenarioVisibility.Public,
+        PartnerRegions = c.Visibility == ScenarioVisibility.Partners ? CreateScenario.Clean(c.PartnerRegions) : [],
+        ExcludeWinnersWithinYears = c.ExcludeWinnersWithinYears,
+    };
+
+    /// <summary>
+    /// The region rule that eligibility and matching apply: the allowed regions if set, otherwise for a scenario shared
+    /// with partners the home district plus those partners, otherwise none.
+    /// </summary>
+    public IReadOnlyList<string> EffectiveRegionRule =>
+        AllowedRegions.Count > 0 ? AllowedRegions
+        : Visibility == ScenarioVisibility.Partners ? [ScenarioVisibility.HomeDistrict, .. PartnerRegions]
+        : [];
+
+    /// <summary>Index audience terms: "public", or the region prefixes that may see it.</summary>
+    public IReadOnlyList<string> Audience => Visibility == ScenarioVisibility.Partners
+        ? [ScenarioVisibility.HomeDistrict, .. PartnerRegions]
+        : ["public"];
+
+    /// <summary>Whether a viewer sees the scenario: officers always; others once published, and for a partner-only
+    /// scenario only from the home district or a named partner region.</summary>
+    public bool IsVisibleTo(string? viewerRegion, bool isStaff) =>
+        isStaff || (IsPublic && (Visibility == ScenarioVisibility.Public
+            || (viewerRegion is not null && Audience.Any(a => viewerRegion.StartsWith(a, StringComparison.Ordinal)))));
 
     public Error? CheckCanPublish(DateTimeOffset now)
     {
@@ -98,8 +152,13 @@ public sealed record Scenario(
         if (applicant.RegisteredCapitalWan < MinRegisteredCapitalWan)
             errors.Add(Error.Forbidden("registered_capital_too_low",
                 $"注册资本 {applicant.RegisteredCapitalWan:0.##} 万元低于门槛 {MinRegisteredCapitalWan:0.##} 万元"));
-        if (AllowedRegions.Count > 0 && !AllowedRegions.Any(r => applicant.Region.StartsWith(r, StringComparison.Ordinal)))
-            errors.Add(Error.Forbidden("region_not_allowed", $"注册地不在允许范围（{string.Join("、", AllowedRegions)}）"));
+        var regions = EffectiveRegionRule;
+        if (regions.Count > 0 && !regions.Any(r => applicant.Region.StartsWith(r, StringComparison.Ordinal)))
+            errors.Add(Error.Forbidden("region_not_allowed", $"注册地不在允许范围（{string.Join("、", regions)}）"));
+        if (applicant.SuspendedUntil is { } until && until >= DateOnly.FromDateTime(ClosesAt.UtcDateTime.AddHours(8)))
+            errors.Add(Error.Forbidden("enterprise_suspended", $"企业处于暂停申报期（至 {until:yyyy-MM-dd}）"));
+        if (ExcludeWinnersWithinYears > 0 && applicant.LastAwardedAt is { } won && won > ClosesAt.AddYears(-ExcludeWinnersWithinYears))
+            errors.Add(Error.Forbidden("recent_winner_excluded", $"本场景不接受近 {ExcludeWinnersWithinYears} 年内已揭榜的企业申报"));
         return errors;
     }
 }

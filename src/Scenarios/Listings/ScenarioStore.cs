@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 using Npgsql;
 
@@ -30,16 +31,33 @@ public sealed class ScenarioStore(NpgsqlDataSource db)
         public string[] AllowedRegions { get; init; } = [];
         public string Status { get; init; } = "";
         public DateTimeOffset? PublishedAt { get; init; }
+        public string FundingMode { get; init; } = "";
+        public string Rubric { get; init; } = "[]";
+        public string MilestoneTemplate { get; init; } = "[]";
+        public string Visibility { get; init; } = ScenarioVisibility.Public;
+        public string[] PartnerRegions { get; init; } = [];
+        public int ExcludeWinnersWithinYears { get; init; }
 
-        public Scenario ToScenario() => new(Id, Code, Title, Summary, Description, Category, Domain, Location, Technologies,
+        public Scenario ToScenario() => new Scenario(Id, Code, Title, Summary, Description, Category, Domain, Location, Technologies,
             Batch, OwnerDepartment, BudgetMinWan, BudgetMaxWan, Mode, AwardSlots, OpensAt, ClosesAt, RequiredQualifications,
-            MinRegisteredCapitalWan, AllowedRegions, Status, PublishedAt);
+            MinRegisteredCapitalWan, AllowedRegions, Status, PublishedAt)
+        {
+            FundingMode = FundingMode,
+            Rubric = JsonSerializer.Deserialize<Reviews.Criterion[]>(Rubric, Json) ?? [],
+            MilestoneTemplate = JsonSerializer.Deserialize<Awards.MilestoneTemplate[]>(MilestoneTemplate, Json) ?? [],
+            Visibility = Visibility,
+            PartnerRegions = PartnerRegions,
+            ExcludeWinnersWithinYears = ExcludeWinnersWithinYears,
+        };
     }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     internal const string SelectColumns = """
         select id, code, title, summary, description, category, domain, location, technologies, batch, owner_department,
                budget_min_wan, budget_max_wan, mode, award_slots, opens_at, closes_at, required_qualifications,
-               min_registered_capital_wan, allowed_regions, status, published_at
+               min_registered_capital_wan, allowed_regions, status, published_at, funding_mode, rubric::text as rubric,
+               milestone_template::text as milestone_template, visibility, partner_regions, exclude_winners_within_years
         from scenarios.scenarios
         """;
 
@@ -86,11 +104,13 @@ public sealed class ScenarioStore(NpgsqlDataSource db)
             insert into scenarios.scenarios
                 (id, code, title, summary, description, category, domain, location, technologies, batch, owner_department,
                  budget_min_wan, budget_max_wan, mode, award_slots, opens_at, closes_at, required_qualifications,
-                 min_registered_capital_wan, allowed_regions, status, created_at, updated_at, published_at, proposer_enterprise_id)
+                 min_registered_capital_wan, allowed_regions, status, created_at, updated_at, published_at, proposer_enterprise_id,
+                 funding_mode, rubric, milestone_template, visibility, partner_regions, exclude_winners_within_years)
             values
                 (@Id, @Code, @Title, @Summary, @Description, @Category, @Domain, @Location, @Technologies, @Batch, @OwnerDepartment,
                  @BudgetMinWan, @BudgetMaxWan, @Mode, @AwardSlots, @OpensAt, @ClosesAt, @RequiredQualifications,
-                 @MinRegisteredCapitalWan, @AllowedRegions, @Status, @Now, @Now, @PublishedAt, @ProposerEnterpriseId)
+                 @MinRegisteredCapitalWan, @AllowedRegions, @Status, @Now, @Now, @PublishedAt, @ProposerEnterpriseId,
+                 @FundingMode, @Rubric::jsonb, @MilestoneTemplate::jsonb, @Visibility, @PartnerRegions, @ExcludeWinnersWithinYears)
             on conflict (code) do nothing
             """;
         return conn.ExecuteAsync(new CommandDefinition(sql, new
@@ -100,6 +120,33 @@ public sealed class ScenarioStore(NpgsqlDataSource db)
             s.Mode, s.AwardSlots, s.OpensAt, s.ClosesAt, RequiredQualifications = s.RequiredQualifications.ToArray(),
             s.MinRegisteredCapitalWan, AllowedRegions = s.AllowedRegions.ToArray(), s.Status, Now = now, s.PublishedAt,
             ProposerEnterpriseId = proposerEnterpriseId,
+            s.FundingMode, Rubric = JsonSerializer.Serialize(s.Rubric, Json), MilestoneTemplate = JsonSerializer.Serialize(s.MilestoneTemplate, Json),
+            s.Visibility, PartnerRegions = s.PartnerRegions.ToArray(), s.ExcludeWinnersWithinYears,
+        }, tx, cancellationToken: ct));
+    }
+
+    /// <summary>Writes every editable field of a scenario still in <paramref name="expectedStatus"/>.</summary>
+    internal static Task<int> UpdateAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Scenario s, string expectedStatus, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            update scenarios.scenarios set
+                title = @Title, summary = @Summary, description = @Description, category = @Category, domain = @Domain,
+                location = @Location, technologies = @Technologies, owner_department = @OwnerDepartment,
+                budget_min_wan = @BudgetMinWan, budget_max_wan = @BudgetMaxWan, mode = @Mode, award_slots = @AwardSlots,
+                opens_at = @OpensAt, closes_at = @ClosesAt, required_qualifications = @RequiredQualifications,
+                min_registered_capital_wan = @MinRegisteredCapitalWan, allowed_regions = @AllowedRegions,
+                funding_mode = @FundingMode, rubric = @Rubric::jsonb, milestone_template = @MilestoneTemplate::jsonb,
+                visibility = @Visibility, partner_regions = @PartnerRegions, exclude_winners_within_years = @ExcludeWinnersWithinYears,
+                updated_at = @Now
+            where id = @Id and status = @ExpectedStatus
+            """;
+        return conn.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            s.Id, s.Title, s.Summary, s.Description, s.Category, s.Domain, s.Location, Technologies = s.Technologies.ToArray(),
+            s.OwnerDepartment, s.BudgetMinWan, s.BudgetMaxWan, s.Mode, s.AwardSlots, s.OpensAt, s.ClosesAt,
+            RequiredQualifications = s.RequiredQualifications.ToArray(), s.MinRegisteredCapitalWan, AllowedRegions = s.AllowedRegions.ToArray(),
+            s.FundingMode, Rubric = JsonSerializer.Serialize(s.Rubric, Json), MilestoneTemplate = JsonSerializer.Serialize(s.MilestoneTemplate, Json),
+            s.Visibility, PartnerRegions = s.PartnerRegions.ToArray(), s.ExcludeWinnersWithinYears, Now = now, ExpectedStatus = expectedStatus,
         }, tx, cancellationToken: ct));
     }
 

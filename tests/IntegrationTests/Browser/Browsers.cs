@@ -13,6 +13,24 @@ public static class Browsers
         Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
     });
 
+    /// <summary>Fills the application form's required parts: approach, quote, team, schedule and both declarations.</summary>
+    public static async Task FillProposalAsync(IPage page, string approach, string quote)
+    {
+        await page.GetByLabel("技术方案").FillAsync(approach);
+        await page.GetByLabel("报价（万元）").FillAsync(quote);
+        await page.GetByLabel("项目团队").FillAsync(TestData.Team);
+        await page.GetByLabel("进度安排").FillAsync(TestData.Schedule);
+        await page.GetByLabel("申报材料真实").CheckAsync();
+        await page.GetByLabel("未重复申请财政资金").CheckAsync();
+    }
+
+    /// <summary>A small valid PDF to upload.</summary>
+    public static FilePayload Pdf(string name) => new()
+    {
+        Name = name, MimeType = "application/pdf",
+        Buffer = System.Text.Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+    };
+
     /// <summary>Screenshots go to artifacts/screenshots at the repository root (or SCREENSHOT_DIR).</summary>
     public static string ScreenshotPath(string name)
     {

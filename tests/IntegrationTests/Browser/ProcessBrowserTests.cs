@@ -53,8 +53,14 @@ public sealed class ProcessBrowserTests(DemoMarketplaceApp app) : IClassFixture<
         var firmPage = await SignedIn(member.Email);
         await firmPage.GotoAsync($"/scenarios/{scenarioId}");
         await firmPage.GetByRole(AriaRole.Link, new() { Name = "我要揭榜" }).ClickAsync();
-        await firmPage.GetByLabel("技术方案").FillAsync("在每个楼栋配电箱加装具备剩余电流和线缆温度检测的终端，告警推送物业、网格员，三个月完成。");
-        await firmPage.GetByLabel("报价（万元）").FillAsync("150");
+        // A draft first: only the approach so far; then the attachment, then the whole proposal.
+        await firmPage.GetByLabel("技术方案").FillAsync("初稿：楼栋配电箱加装检测终端。");
+        await firmPage.GetByRole(AriaRole.Button, new() { Name = "保存草稿" }).ClickAsync();
+        await Assertions.Expect(firmPage.GetByText("草稿已保存")).ToBeVisibleAsync();
+        await firmPage.Locator("input[type=file]").SetInputFilesAsync(Browsers.Pdf("技术方案书.pdf"));
+        await firmPage.GetByRole(AriaRole.Button, new() { Name = "上传", Exact = true }).ClickAsync();
+        await Assertions.Expect(firmPage.GetByRole(AriaRole.Link, new() { Name = "技术方案书.pdf" })).ToBeVisibleAsync();
+        await Browsers.FillProposalAsync(firmPage, "在每个楼栋配电箱加装具备剩余电流和线缆温度检测的终端，告警推送物业、网格员，三个月完成。", "150");
         await firmPage.GetByRole(AriaRole.Button, new() { Name = "提交申报" }).ClickAsync();
         await Assertions.Expect(firmPage.GetByText("本企业已申报")).ToBeVisibleAsync();
 
@@ -67,6 +73,7 @@ public sealed class ProcessBrowserTests(DemoMarketplaceApp app) : IClassFixture<
         await officer.GotoAsync($"/officer/scenarios/{scenarioId}/process");
         await officer.GetByRole(AriaRole.Button, new() { Name = "开始评审" }).ClickAsync();
         await Assertions.Expect(officer.GetByRole(AriaRole.Status).First).ToContainTextAsync("评审中");
+        await Assertions.Expect(officer.GetByRole(AriaRole.Link, new() { Name = "技术方案书.pdf" })).ToBeVisibleAsync();
         foreach (var reviewer in reviewers)
         {
             await officer.GetByRole(AriaRole.Combobox, new() { Name = $"评审专家 {firm.Name}" }).SelectOptionAsync(new SelectOptionValue { Label = reviewer.DisplayName });
@@ -103,10 +110,15 @@ public sealed class ProcessBrowserTests(DemoMarketplaceApp app) : IClassFixture<
         foreach (var (milestone, verdict) in new[] { ("实施方案评审", "continue"), ("试点部署", "continue"), ("验收", "accepted") })
         {
             await firmPage.GotoAsync("/firm/milestones");
+            var card = firmPage.Locator("li.card", new() { HasText = milestone });
+            await card.Locator("input[type=file]").SetInputFilesAsync(Browsers.Pdf($"{milestone}报告.pdf"));
+            await card.GetByRole(AriaRole.Button, new() { Name = "上传", Exact = true }).ClickAsync();
+            await Assertions.Expect(firmPage.GetByRole(AriaRole.Link, new() { Name = $"{milestone}报告.pdf" })).ToBeVisibleAsync();
             await firmPage.GetByLabel($"交付成果与证明材料（{milestone}）").FillAsync($"{milestone}：已完成，附报告和照片。");
             await firmPage.GetByRole(AriaRole.Button, new() { Name = $"提交材料 {milestone}" }).ClickAsync();
             await Assertions.Expect(firmPage.GetByText("交付材料已提交")).ToBeVisibleAsync();
             await officer.ReloadAsync();
+            await Assertions.Expect(officer.GetByRole(AriaRole.Link, new() { Name = $"{milestone}报告.pdf" })).ToBeVisibleAsync();
             await officer.GetByRole(AriaRole.Combobox, new() { Name = $"结论 {milestone}" }).SelectOptionAsync(verdict);
             await officer.GetByRole(AriaRole.Button, new() { Name = $"记录结论 {milestone}" }).ClickAsync();
             await Assertions.Expect(officer.GetByText("结论已记录")).ToBeVisibleAsync();

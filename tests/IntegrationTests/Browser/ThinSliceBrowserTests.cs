@@ -42,8 +42,7 @@ public sealed class ThinSliceBrowserTests(DemoMarketplaceApp app) : IClassFixtur
         await SignInAsync(member, "member@zhilian-iot.cn");
         await member.GotoAsync(await result.GetAttributeAsync("href") ?? "/");
         await member.GetByRole(AriaRole.Link, new() { Name = "我要揭榜" }).ClickAsync();
-        await member.GetByLabel("技术方案").FillAsync("以社区物联感知网为底座，接入视频、井盖、消防数据，三个月内交付社区三维驾驶舱并完成事件一图定位。");
-        await member.GetByLabel("报价（万元）").FillAsync("260");
+        await Browsers.FillProposalAsync(member, "以社区物联感知网为底座，接入视频、井盖、消防数据，三个月内交付社区三维驾驶舱并完成事件一图定位。", "260");
         await member.GetByRole(AriaRole.Button, new() { Name = "提交申报" }).ClickAsync();
         await Assertions.Expect(member.GetByText("本企业已申报")).ToBeVisibleAsync();
         await app.DrainOutboxAsync();

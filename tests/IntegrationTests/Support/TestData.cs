@@ -8,6 +8,13 @@ namespace Marketplace.IntegrationTests.Support;
 /// <summary>Readable test data: firms, people and scenarios made through the product's own stores and use cases.</summary>
 public static class TestData
 {
+    public const string Team = "项目负责人张工，核心成员五人，均有同类项目经验。";
+    public const string Schedule = "第一个月完成设计，第二至三个月部署并试运行。";
+
+    /// <summary>A complete proposal with team, schedule and both declarations; only the approach and quote vary.</summary>
+    public static Marketplace.Web.Listings.SubmitApplicationDto Proposal(string approach, decimal quote) =>
+        new(approach, quote, Team, Schedule, DeclaredTruthful: true, DeclaredNoDoubleFunding: true);
+
     public const string Password = "Test@2026!";
     private static int _sequence;
 
@@ -61,7 +68,7 @@ public static class TestData
         foreach (var (client, i) in clients.Select((c, i) => (c, i)))
         {
             var response = await client.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications",
-                new Marketplace.Web.Listings.SubmitApplicationDto($"第 {i} 家企业的技术方案：智能投放设备、督导平台和收运联动，分期实施。", 100 + i));
+                TestData.Proposal($"第 {i} 家企业的技术方案：智能投放设备、督导平台和收运联动，分期实施。", 100 + i));
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Application {i} refused: {await response.Content.ReadAsStringAsync()}");
             applicants.Add(((await response.ReadAsync<Marketplace.Web.Listings.CreatedDto>()).Id, client));
         }

@@ -28,20 +28,22 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
     internal sealed record ScenarioDoc(
         string Id, string Code, string Title, string Summary, string Description, string Category, string Domain, string Location,
         IReadOnlyList<string> Technologies, string Status, long ClosesAt, IReadOnlyList<string>? RequiredQualifications = null,
-        double MinRegisteredCapitalWan = 0, IReadOnlyList<string>? AllowedRegions = null);
+        double MinRegisteredCapitalWan = 0, IReadOnlyList<string>? AllowedRegions = null, IReadOnlyList<string>? Audience = null);
 
     internal sealed record EnterpriseDoc(
         string Id, string Name, string Industry, string Region, IReadOnlyList<string> RegionPrefixes, IReadOnlyList<string> Qualifications,
         double Capital, int Employees, IReadOnlyList<string> Technologies, string Description, IReadOnlyList<string> Cases,
-        IReadOnlyList<string> ExperienceDomains, int OpenApplications, bool PublicCard = true);
+        IReadOnlyList<string> ExperienceDomains, int OpenApplications, bool PublicCard = true, int SuspendedUntil = 0);
 
     internal static ScenarioDoc ToDoc(ScenarioDocument s) => new(
         s.Id.ToString(), s.Code, s.Title, s.Summary, s.Description, s.Category, s.Domain, s.Location, s.Technologies, s.Status,
-        s.ClosesAt.ToUnixTimeSeconds(), s.RequiredQualifications, (double)s.MinRegisteredCapitalWan, s.AllowedRegions);
+        s.ClosesAt.ToUnixTimeSeconds(), s.RequiredQualifications, (double)s.MinRegisteredCapitalWan, s.AllowedRegions, s.AudienceOrPublic);
 
     private static ScenarioDocument FromDoc(ScenarioDoc d) => new(
         Guid.Parse(d.Id), d.Code, d.Title, d.Summary, d.Description, d.Category, d.Domain, d.Location, d.Technologies, d.Status,
-        DateTimeOffset.FromUnixTimeSeconds(d.ClosesAt), d.RequiredQualifications ?? [], (decimal)d.MinRegisteredCapitalWan, d.AllowedRegions ?? []);
+        DateTimeOffset.FromUnixTimeSeconds(d.ClosesAt), d.RequiredQualifications ?? [], (decimal)d.MinRegisteredCapitalWan, d.AllowedRegions ?? [], d.Audience);
+
+    private static string AudienceFilter(IReadOnlyList<string> audience) => $"audience IN [{string.Join(", ", audience.Select(Quote))}]";
 
     /// <summary>Every prefix of a region ("北三县", "北三县·三河市"), so a region rule is an exact-match filter.</summary>
     internal static IReadOnlyList<string> RegionPrefixes(string region)
@@ -52,11 +54,11 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
 
     internal static EnterpriseDoc ToDoc(EnterpriseDocument e) => new(
         e.Id.ToString(), e.Name, e.Industry, e.Region, RegionPrefixes(e.Region), e.Qualifications, (double)e.RegisteredCapitalWan,
-        e.Employees, e.Technologies, e.Description, e.Cases, e.ExperienceDomains, e.OpenApplications, e.PublicCard);
+        e.Employees, e.Technologies, e.Description, e.Cases, e.ExperienceDomains, e.OpenApplications, e.PublicCard, e.SuspendedUntilDay);
 
     private static EnterpriseDocument FromDoc(EnterpriseDoc d) => new(
         Guid.Parse(d.Id), d.Name, d.Industry, d.Region, d.Qualifications, (decimal)d.Capital, d.Employees, d.Technologies,
-        d.Description, d.Cases, d.ExperienceDomains, d.OpenApplications, d.PublicCard);
+        d.Description, d.Cases, d.ExperienceDomains, d.OpenApplications, d.PublicCard, EnterpriseDocument.FromDay(d.SuspendedUntil));
 
     // ---- set-up -----------------------------------------------------------------------------------------------
 
@@ -72,7 +74,7 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
     internal IndexSettings ScenarioSettings() => new()
     {
         SearchableAttributes = ["title", "technologies", "summary", "domain", "location", "description"],
-        FilterableAttributes = ["id", "category", "domain", "location", "technologies", "status", "closesAt"],
+        FilterableAttributes = ["id", "category", "domain", "location", "technologies", "status", "closesAt", "audience"],
         DisplayedAttributes = ["*"],
         SortableAttributes = ["closesAt"],
         Synonyms = Synonyms(),
@@ -82,7 +84,7 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
     internal IndexSettings EnterpriseSettings() => new()
     {
         SearchableAttributes = ["technologies", "description", "cases", "name", "experienceDomains"],
-        FilterableAttributes = ["id", "qualifications", "capital", "regionPrefixes", "industry", "technologies", "publicCard"],
+        FilterableAttributes = ["id", "qualifications", "capital", "regionPrefixes", "industry", "technologies", "publicCard", "suspendedUntil"],
         DisplayedAttributes = ["*"],
         Synonyms = Synonyms(),
         LocalizedAttributes = [new(["name", "description", "cases", "technologies", "experienceDomains"], ChineseLocales)],
@@ -160,6 +162,7 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
         if (!string.IsNullOrEmpty(q.Location)) filters.Add($"location = {Quote(q.Location)}");
         if (!string.IsNullOrEmpty(q.Status)) filters.Add($"status = {Quote(q.Status)}");
         if (!string.IsNullOrEmpty(q.Technology)) filters.Add($"technologies = {Quote(q.Technology)}");
+        if (q.Audience is not null) filters.Add(AudienceFilter(q.Audience));
         var size = Math.Clamp(q.PageSize, 1, 100);
         var text = string.IsNullOrWhiteSpace(q.Text) ? null : q.Text.Trim();
         return new SearchRequest
@@ -266,6 +269,7 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
             parts.Add($"capital >= {((double)rules.MinRegisteredCapitalWan).ToString(CultureInfo.InvariantCulture)}");
         if (rules.AllowedRegionPrefixes.Count > 0)
             parts.Add($"regionPrefixes IN [{string.Join(", ", rules.AllowedRegionPrefixes.Select(Quote))}]");
+        if (rules.ClosingDay is not null) parts.Add($"suspendedUntil < {rules.ClosingDayNumber}");
         return string.Join(" AND ", parts);
     }
 
@@ -306,7 +310,8 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
         var response = await client.SearchAsync(ScenarioIndex, new SearchRequest
         {
             Q = string.Join(' ', words),
-            Filter = $"status = \"published\" AND closesAt > {clock.GetUtcNow().ToUnixTimeSeconds()}",
+            Filter = $"status = \"published\" AND closesAt > {clock.GetUtcNow().ToUnixTimeSeconds()}"
+                + (q.Audience is null ? "" : " AND " + AudienceFilter(q.Audience)),
             Limit = Math.Clamp(q.Limit, 1, 1000),
             ShowRankingScore = true,
             MatchingStrategy = "frequency",

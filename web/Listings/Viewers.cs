@@ -1,0 +1,23 @@
+using System.Security.Claims;
+using Marketplace.Enterprises.Profiles;
+using Marketplace.Matching.Documents;
+using Marketplace.Scenarios.Listings;
+using Marketplace.Web.Accounts;
+
+namespace Marketplace.Web.Listings;
+
+/// <summary>Who is looking, as visibility rules need it: staff see everything, a firm sees by its registered region.</summary>
+public sealed class Viewers(EnterpriseStore enterprises)
+{
+    public static bool IsStaff(ClaimsPrincipal user) => user.IsInRole(Roles.Officer) || user.IsInRole(Roles.Admin);
+
+    public async Task<string?> RegionAsync(ClaimsPrincipal user, CancellationToken ct) =>
+        user.EnterpriseId() is { } id ? (await enterprises.GetAsync(id, ct))?.Region : null;
+
+    public async Task<bool> CanSeeAsync(ClaimsPrincipal user, Scenario s, CancellationToken ct) =>
+        IsStaff(user) || (s.IsPublic && (s.Visibility == ScenarioVisibility.Public || s.IsVisibleTo(await RegionAsync(user, ct), false)));
+
+    /// <summary>The audience terms to search with; null (no restriction) for staff.</summary>
+    public async Task<IReadOnlyList<string>?> AudienceAsync(ClaimsPrincipal user, CancellationToken ct) =>
+        IsStaff(user) ? null : ScenarioAudience.ForViewer(await RegionAsync(user, ct));
+}
