@@ -16,7 +16,7 @@ public static class Browsers
     /// <summary>Fills the application form's required parts: approach, quote, team, schedule and both declarations.</summary>
     public static async Task FillProposalAsync(IPage page, string approach, string quote)
     {
-        await page.GetByLabel("技术方案").FillAsync(approach);
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "技术方案", Exact = true }).FillAsync(approach);
         await page.GetByLabel("报价（万元）").FillAsync(quote);
         await page.GetByLabel("项目团队").FillAsync(TestData.Team);
         await page.GetByLabel("进度安排").FillAsync(TestData.Schedule);

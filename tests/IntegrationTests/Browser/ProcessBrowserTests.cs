@@ -54,7 +54,7 @@ public sealed class ProcessBrowserTests(DemoMarketplaceApp app) : IClassFixture<
         await firmPage.GotoAsync($"/scenarios/{scenarioId}");
         await firmPage.GetByRole(AriaRole.Link, new() { Name = "我要揭榜" }).ClickAsync();
         // A draft first: only the approach so far; then the attachment, then the whole proposal.
-        await firmPage.GetByLabel("技术方案").FillAsync("初稿：楼栋配电箱加装检测终端。");
+        await firmPage.GetByRole(AriaRole.Textbox, new() { Name = "技术方案", Exact = true }).FillAsync("初稿：楼栋配电箱加装检测终端。");
         await firmPage.GetByRole(AriaRole.Button, new() { Name = "保存草稿" }).ClickAsync();
         await Assertions.Expect(firmPage.GetByText("草稿已保存")).ToBeVisibleAsync();
         await firmPage.Locator("input[type=file]").SetInputFilesAsync(Browsers.Pdf("技术方案书.pdf"));
