@@ -21,7 +21,7 @@ public sealed class MigrationNamingTests
     [Fact]
     public void Migrations_NameAModuleWeKnow()
     {
-        string[] modules = ["outbox", "enterprises", "scenarios", "accounts", "matching", "notifications", "audit"];
+        string[] modules = ["outbox", "enterprises", "scenarios", "accounts", "matching", "notifications", "audit", "monitoring"];
         Assert.All(_scripts, s => Assert.Contains(s.Name.Split('_')[1], modules));
     }
 }

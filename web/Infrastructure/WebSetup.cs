@@ -39,6 +39,10 @@ public static class WebSetup
             o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
         });
         services.AddSingleton<StartupTasks>();
+        services.Configure<OpenData.OpenDataOptions>(configuration.GetSection(OpenData.OpenDataOptions.Section));
+        services.AddSingleton<OpenData.Ocds>();
+        services.AddSingleton<Monitoring.MonitoringQueries>();
+        services.AddSingleton<Monitoring.Reports>();
         services.Configure<Marketplace.Scenarios.Applications.ApplicationOptions>(configuration.GetSection(Marketplace.Scenarios.Applications.ApplicationOptions.Section));
         return services;
     }

@@ -69,6 +69,7 @@ public sealed class ScenarioForm
     [Display(Name = "实施地点")] public string? Location { get; set; }
     [Display(Name = "关键技术（用顿号或逗号分隔）")] public string? Technologies { get; set; }
     [Display(Name = "牵头部门")] public string? OwnerDepartment { get; set; }
+    [Display(Name = "责任人")] public string? ResponsiblePerson { get; set; }
     [Display(Name = "预算下限（万元）")] public decimal BudgetMinWan { get; set; }
     [Display(Name = "预算上限（万元）")] public decimal BudgetMaxWan { get; set; }
     [Display(Name = "模式")] public string? Mode { get; set; } = ScenarioMode.Single;
@@ -92,7 +93,7 @@ public sealed class ScenarioForm
         SplitList(RequiredQualifications), MinRegisteredCapitalWan,
         string.IsNullOrWhiteSpace(FundingMode) ? null : FundingMode.Trim(),
         ScenarioTerms.ParseRubric(Rubric).Rubric, ScenarioTerms.ParseMilestones(MilestoneTemplate).Milestones,
-        Visibility, PartnerRegions, ExcludeWinnersWithinYears, SplitList(AllowedRegions));
+        Visibility, PartnerRegions, ExcludeWinnersWithinYears, SplitList(AllowedRegions), ResponsiblePerson);
 
     /// <summary>Lines of the rubric or milestone boxes that cannot be read, as field errors.</summary>
     public IReadOnlyList<Marketplace.BuildingBlocks.Results.Error> ParseErrors() =>
@@ -114,7 +115,7 @@ public sealed class ScenarioForm
         RequiredQualifications = string.Join("、", s.RequiredQualifications), MinRegisteredCapitalWan = s.MinRegisteredCapitalWan,
         FundingMode = s.FundingMode, Rubric = ScenarioTerms.FormatRubric(s.Rubric), MilestoneTemplate = ScenarioTerms.FormatMilestones(s.MilestoneTemplate),
         Visibility = s.Visibility, PartnerRegions = s.PartnerRegions.ToList(), AllowedRegions = string.Join("、", s.AllowedRegions),
-        ExcludeWinnersWithinYears = s.ExcludeWinnersWithinYears,
+        ExcludeWinnersWithinYears = s.ExcludeWinnersWithinYears, ResponsiblePerson = s.ResponsiblePerson,
     };
 
     public static string[] SplitList(string? text) =>

@@ -18,7 +18,7 @@ public sealed class SchedulerOptions
 /// nodes may run this loop and every transition still happens exactly once.
 /// </summary>
 public sealed class Scheduler(CloseDueScenarios close, Marketplace.Scenarios.Awards.AwardProcess awards,
-    Marketplace.Scenarios.Awards.DeliveryProcess delivery, OutboxSignal outbox,
+    Marketplace.Scenarios.Awards.DeliveryProcess delivery, Monitoring.Reports reports, OutboxSignal outbox,
     IOptions<SchedulerOptions> options, ILogger<Scheduler> logger)
     : BackgroundService
 {
@@ -40,6 +40,8 @@ public sealed class Scheduler(CloseDueScenarios close, Marketplace.Scenarios.Awa
                 if (finished.Count > 0) logger.LogInformation("Publicity ended for {Count} scenario(s)", finished.Count);
                 var overdue = await delivery.MarkOverdueAsync(stoppingToken);
                 if (overdue > 0) logger.LogInformation("{Count} milestone(s) became overdue", overdue);
+                var stored = await reports.RunMonthEndAsync(stoppingToken);
+                if (stored > 0) logger.LogInformation("Month-end: ledger frozen, {Count} report(s) stored", stored);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

@@ -27,7 +27,8 @@ public sealed record CreateScenarioCommand(
     string? Visibility = null,
     IReadOnlyList<string>? PartnerRegions = null,
     int ExcludeWinnersWithinYears = 0,
-    IReadOnlyList<string>? AllowedRegions = null);
+    IReadOnlyList<string>? AllowedRegions = null,
+    string? ResponsiblePerson = null);
 
 /// <summary>An officer drafts a scenario (草稿). All field problems are reported at once.</summary>
 public sealed class CreateScenario(NpgsqlDataSource db, TimeProvider clock)
@@ -86,6 +87,7 @@ public sealed class CreateScenario(NpgsqlDataSource db, TimeProvider clock)
         foreach (var r in Clean(c.AllowedRegions).Where(r => !r.StartsWith(ScenarioVisibility.HomeDistrict) && !r.StartsWith("北三县") && !r.StartsWith("雄安新区")
                                                               && !r.StartsWith("北京其他区") && !r.StartsWith("外省市")))
             errors.Add(Error.Invalid("allowed_region_unknown", $"允许注册地“{r}”应以 通州区、北三县、雄安新区、北京其他区 或 外省市 开头", nameof(c.AllowedRegions)));
+        Check((c.ResponsiblePerson?.Trim().Length ?? 0) <= 60, "responsible_person_length", nameof(c.ResponsiblePerson), "责任人不能超过 60 个字");
         errors.AddRange(ScenarioTerms.Check(c.FundingMode, c.Rubric, c.MilestoneTemplate, c.Visibility, Clean(c.PartnerRegions), c.ExcludeWinnersWithinYears));
         return errors;
     }

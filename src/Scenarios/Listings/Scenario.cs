@@ -90,6 +90,8 @@ public sealed record Scenario(
     public IReadOnlyList<string> PartnerRegions { get; init; } = [];
     /// <summary>Firms that won an award within this many years before the deadline may not apply (0: no such rule).</summary>
     public int ExcludeWinnersWithinYears { get; init; }
+    /// <summary>The person answerable for the scenario in the ledger (责任人).</summary>
+    public string ResponsiblePerson { get; init; } = "";
 
     /// <summary>This scenario with the terms of a command (those the command leaves out keep their defaults).</summary>
     public Scenario WithTerms(CreateScenarioCommand c) => this with
@@ -101,6 +103,7 @@ public sealed record Scenario(
         Visibility = c.Visibility ?? ScenarioVisibility.Public,
         PartnerRegions = c.Visibility == ScenarioVisibility.Partners ? CreateScenario.Clean(c.PartnerRegions) : [],
         ExcludeWinnersWithinYears = c.ExcludeWinnersWithinYears,
+        ResponsiblePerson = c.ResponsiblePerson?.Trim() ?? ResponsiblePerson,
     };
 
     /// <summary>

@@ -37,6 +37,7 @@ public sealed class ScenarioStore(NpgsqlDataSource db)
         public string Visibility { get; init; } = ScenarioVisibility.Public;
         public string[] PartnerRegions { get; init; } = [];
         public int ExcludeWinnersWithinYears { get; init; }
+        public string ResponsiblePerson { get; init; } = "";
 
         public Scenario ToScenario() => new Scenario(Id, Code, Title, Summary, Description, Category, Domain, Location, Technologies,
             Batch, OwnerDepartment, BudgetMinWan, BudgetMaxWan, Mode, AwardSlots, OpensAt, ClosesAt, RequiredQualifications,
@@ -48,6 +49,7 @@ public sealed class ScenarioStore(NpgsqlDataSource db)
             Visibility = Visibility,
             PartnerRegions = PartnerRegions,
             ExcludeWinnersWithinYears = ExcludeWinnersWithinYears,
+            ResponsiblePerson = ResponsiblePerson,
         };
     }
 
@@ -57,7 +59,7 @@ public sealed class ScenarioStore(NpgsqlDataSource db)
         select id, code, title, summary, description, category, domain, location, technologies, batch, owner_department,
                budget_min_wan, budget_max_wan, mode, award_slots, opens_at, closes_at, required_qualifications,
                min_registered_capital_wan, allowed_regions, status, published_at, funding_mode, rubric::text as rubric,
-               milestone_template::text as milestone_template, visibility, partner_regions, exclude_winners_within_years
+               milestone_template::text as milestone_template, visibility, partner_regions, exclude_winners_within_years, responsible_person
         from scenarios.scenarios
         """;
 
@@ -71,6 +73,14 @@ public sealed class ScenarioStore(NpgsqlDataSource db)
     {
         var row = await conn.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             SelectColumns + " where id = @id", new { id }, tx, cancellationToken: ct));
+        return row?.ToScenario();
+    }
+
+    public async Task<Scenario?> GetByCodeAsync(string code, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var row = await conn.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            SelectColumns + " where code = @code", new { code }, cancellationToken: ct));
         return row?.ToScenario();
     }
 
@@ -105,12 +115,12 @@ public sealed class ScenarioStore(NpgsqlDataSource db)
                 (id, code, title, summary, description, category, domain, location, technologies, batch, owner_department,
                  budget_min_wan, budget_max_wan, mode, award_slots, opens_at, closes_at, required_qualifications,
                  min_registered_capital_wan, allowed_regions, status, created_at, updated_at, published_at, proposer_enterprise_id,
-                 funding_mode, rubric, milestone_template, visibility, partner_regions, exclude_winners_within_years)
+                 funding_mode, rubric, milestone_template, visibility, partner_regions, exclude_winners_within_years, responsible_person)
             values
                 (@Id, @Code, @Title, @Summary, @Description, @Category, @Domain, @Location, @Technologies, @Batch, @OwnerDepartment,
                  @BudgetMinWan, @BudgetMaxWan, @Mode, @AwardSlots, @OpensAt, @ClosesAt, @RequiredQualifications,
                  @MinRegisteredCapitalWan, @AllowedRegions, @Status, @Now, @Now, @PublishedAt, @ProposerEnterpriseId,
-                 @FundingMode, @Rubric::jsonb, @MilestoneTemplate::jsonb, @Visibility, @PartnerRegions, @ExcludeWinnersWithinYears)
+                 @FundingMode, @Rubric::jsonb, @MilestoneTemplate::jsonb, @Visibility, @PartnerRegions, @ExcludeWinnersWithinYears, @ResponsiblePerson)
             on conflict (code) do nothing
             """;
         return conn.ExecuteAsync(new CommandDefinition(sql, new
@@ -121,7 +131,7 @@ public sealed class ScenarioStore(NpgsqlDataSource db)
             s.MinRegisteredCapitalWan, AllowedRegions = s.AllowedRegions.ToArray(), s.Status, Now = now, s.PublishedAt,
             ProposerEnterpriseId = proposerEnterpriseId,
             s.FundingMode, Rubric = JsonSerializer.Serialize(s.Rubric, Json), MilestoneTemplate = JsonSerializer.Serialize(s.MilestoneTemplate, Json),
-            s.Visibility, PartnerRegions = s.PartnerRegions.ToArray(), s.ExcludeWinnersWithinYears,
+            s.Visibility, PartnerRegions = s.PartnerRegions.ToArray(), s.ExcludeWinnersWithinYears, s.ResponsiblePerson,
         }, tx, cancellationToken: ct));
     }
 
@@ -137,7 +147,7 @@ public sealed class ScenarioStore(NpgsqlDataSource db)
                 min_registered_capital_wan = @MinRegisteredCapitalWan, allowed_regions = @AllowedRegions,
                 funding_mode = @FundingMode, rubric = @Rubric::jsonb, milestone_template = @MilestoneTemplate::jsonb,
                 visibility = @Visibility, partner_regions = @PartnerRegions, exclude_winners_within_years = @ExcludeWinnersWithinYears,
-                updated_at = @Now
+                responsible_person = @ResponsiblePerson, updated_at = @Now
             where id = @Id and status = @ExpectedStatus
             """;
         return conn.ExecuteAsync(new CommandDefinition(sql, new
@@ -146,7 +156,7 @@ public sealed class ScenarioStore(NpgsqlDataSource db)
             s.OwnerDepartment, s.BudgetMinWan, s.BudgetMaxWan, s.Mode, s.AwardSlots, s.OpensAt, s.ClosesAt,
             RequiredQualifications = s.RequiredQualifications.ToArray(), s.MinRegisteredCapitalWan, AllowedRegions = s.AllowedRegions.ToArray(),
             s.FundingMode, Rubric = JsonSerializer.Serialize(s.Rubric, Json), MilestoneTemplate = JsonSerializer.Serialize(s.MilestoneTemplate, Json),
-            s.Visibility, PartnerRegions = s.PartnerRegions.ToArray(), s.ExcludeWinnersWithinYears, Now = now, ExpectedStatus = expectedStatus,
+            s.Visibility, PartnerRegions = s.PartnerRegions.ToArray(), s.ExcludeWinnersWithinYears, s.ResponsiblePerson, Now = now, ExpectedStatus = expectedStatus,
         }, tx, cancellationToken: ct));
     }
 

@@ -4,6 +4,7 @@ alter table scenarios.scenarios
     add column visibility                  text not null default 'public' check (visibility in ('public', 'partners')),
     add column partner_regions             text[] not null default '{}',
     add column exclude_winners_within_years int not null default 0 check (exclude_winners_within_years between 0 and 10),
+    add column responsible_person          text not null default '',
     add constraint scenarios_partners_named check (visibility = 'public' or cardinality(partner_regions) > 0);
 
 -- The full proposal: team, schedule, past cases, the two declarations, and a consortium (one lead, at most four members).

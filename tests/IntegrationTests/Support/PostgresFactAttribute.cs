@@ -11,6 +11,17 @@ public sealed class PostgresFactAttribute : FactAttribute
         if (TestServers.AdminConnectionString is null && !TestServers.IsCi)
             Skip = "No PostgreSQL server: set MARKETPLACE_TEST_PG (infra/test does) to run integration tests.";
     }
+
+    /// <summary>A file of ../shared the test reads; absent, the test is skipped with that reason.</summary>
+    public string? SharedFile
+    {
+        get => null;
+        init
+        {
+            if (value is not null && Skip is null && SharedFiles.Path(value.Split('/')) is null)
+                Skip = $"../shared/{value} is not beside the repository; this test reads it.";
+        }
+    }
 }
 
 /// <summary>A browser test: needs PostgreSQL and Debian's Chromium at /usr/bin/chromium (or CHROMIUM_PATH).</summary>

@@ -1,0 +1,40 @@
+using Marketplace.IntegrationTests.Support;
+using Marketplace.Web.Demo;
+using Microsoft.Playwright;
+
+namespace Marketplace.IntegrationTests.Browser;
+
+/// <summary>The monitoring dashboard in Chromium on demo data: four charts drawn by Chart.js (installed through npm), and a screenshot.</summary>
+public sealed class DashboardBrowserTests(DemoMarketplaceApp app) : IClassFixture<DemoMarketplaceApp>
+{
+    [BrowserFact]
+    public async Task Dashboard_RendersItsChartsFromThePagesFigures()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Browsers.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new() { BaseURL = app.ServerAddress, Locale = "zh-CN", ViewportSize = new() { Width = 1280, Height = 900 } });
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("邮箱").FillAsync("officer@demo.gov.cn");
+        await page.GetByLabel("密码").FillAsync(DemoData.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).Last.ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "监测调度" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "监测调度", Level = 1 })).ToBeVisibleAsync();
+        await page.WaitForFunctionAsync("() => window.dashboardCharts === 4");
+        // Each canvas holds a drawn chart: Chart.js knows it, and the canvas has painted pixels.
+        var drawn = await page.EvaluateAsync<int>("""
+            () => [...document.querySelectorAll('canvas[data-chart]')].filter(c => {
+                if (!Chart.getChart(c)) return false;
+                const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) return true;
+                return false;
+            }).length
+            """);
+        Assert.Equal(4, drawn);
+        Assert.Empty(errors);
+        await Assertions.Expect(page.Locator("#funnel")).ToContainTextAsync("发布");
+        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath("dashboard-zh.png"), FullPage = true });
+    }
+}

@@ -1,0 +1,253 @@
+using System.Text.Json;
+using Dapper;
+using Marketplace.BuildingBlocks.Audit;
+using Marketplace.BuildingBlocks.Results;
+using Marketplace.Scenarios.Listings;
+using Npgsql;
+
+namespace Marketplace.Web.Monitoring;
+
+public sealed record PlanTarget
+{
+    public string Key { get; init; } = "";
+    public string Label { get; init; } = "";
+    public string Metric { get; init; } = "";
+    public string? Category { get; init; }
+    public int TargetValue { get; init; }
+    public DateTime PeriodStart { get; init; }
+    public DateTime PeriodEnd { get; init; }
+}
+
+public sealed record TargetProgress(PlanTarget Target, int Value)
+{
+    public double Percent => Target.TargetValue == 0 ? 0 : Math.Round(100.0 * Value / Target.TargetValue, 1);
+    public bool Met => Value >= Target.TargetValue;
+}
+
+public sealed record Count(string Key, int Value);
+
+public sealed record MonthPoint(string Month, int Published, int Closed, int Awarded, int Landed);
+
+public sealed record OverdueMilestone(string Code, string Title, string Firm, string Milestone, DateTimeOffset DueAt);
+
+/// <param name="Funnel">proposed → published → applied → awarded → landed, in that order.</param>
+public sealed record DashboardFigures(
+    IReadOnlyList<TargetProgress> Targets,
+    IReadOnlyList<Count> Funnel,
+    IReadOnlyDictionary<string, IReadOnlyList<Count>> Breakdowns,
+    IReadOnlyList<MonthPoint> Months,
+    IReadOnlyList<OverdueMilestone> Overdue,
+    int Invitations, int InvitedFirmsThatApplied, int InvitationsDecided);
+
+/// <summary>One row of the ledger (台账): a scenario with its owner, stage, dates, applicants, winners and milestones.</summary>
+public sealed record LedgerRow
+{
+    public string Code { get; init; } = "";
+    public string Title { get; init; } = "";
+    public string Category { get; init; } = "";
+    public string Domain { get; init; } = "";
+    public string Location { get; init; } = "";
+    public string OwnerDepartment { get; init; } = "";
+    public string Batch { get; init; } = "";
+    public string ResponsiblePerson { get; init; } = "";
+    public string Status { get; init; } = "";
+    public DateTimeOffset? PublishedAt { get; init; }
+    public DateTimeOffset ClosesAt { get; init; }
+    /// <summary>Null while the window is open: the count is sealed until the deadline.</summary>
+    public int? Applicants { get; init; }
+    public string Winners { get; init; } = "";
+    public int MilestonesDone { get; init; }
+    public int MilestonesTotal { get; init; }
+    public int MilestonesOverdue { get; init; }
+    public DateTimeOffset? NextDueAt { get; init; }
+    /// <summary>销号: the item is closed when it lands or is terminated.</summary>
+    public bool Closed => Status is ScenarioStatus.Landed or ScenarioStatus.Terminated;
+}
+
+/// <summary>The ledger filters on screen; exports honour the same ones.</summary>
+public sealed record LedgerFilter(string? Category = null, string? Department = null, string? Status = null, string? Batch = null, string? Q = null)
+{
+    public bool Admits(LedgerRow r) =>
+        (string.IsNullOrEmpty(Category) || r.Category == Category)
+        && (string.IsNullOrEmpty(Department) || r.OwnerDepartment == Department)
+        && (string.IsNullOrEmpty(Status) || r.Status == Status || (Status == "closed" && r.Closed) || (Status == "open" && !r.Closed))
+        && (string.IsNullOrEmpty(Batch) || r.Batch == Batch)
+        && (string.IsNullOrEmpty(Q) || r.Title.Contains(Q.Trim(), StringComparison.OrdinalIgnoreCase) || r.Code.Contains(Q.Trim(), StringComparison.OrdinalIgnoreCase));
+}
+
+public sealed record LedgerSnapshot(DateOnly Month, DateTimeOffset TakenAt, IReadOnlyList<LedgerRow> Rows);
+
+/// <summary>
+/// Figures for monitoring against the plan (月度监测、季度调度、年度考核): targets, the funnel, breakdowns, trends,
+/// overdue milestones and matching activity, plus the ledger and its frozen month-end snapshots. Application counts are
+/// shown only for scenarios past their deadline, so the dashboard never breaks the seal.
+/// </summary>
+public sealed class MonitoringQueries(NpgsqlDataSource db, TimeProvider clock)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly string[] Sealed = ["draft", "submitted", "published", "rejected", "withdrawn"];
+
+    public async Task<IReadOnlyList<PlanTarget>> TargetsAsync(CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<PlanTarget>(new CommandDefinition(
+            "select key, label, metric, category, target_value, period_start, period_end from monitoring.targets order by key", cancellationToken: ct))).ToList();
+    }
+
+    public async Task<Result<bool>> SetTargetAsync(string key, int value, DateOnly? start, DateOnly? end, Guid adminId, CancellationToken ct)
+    {
+        var errors = new List<Error>();
+        if (value is < 1 or > 100000) errors.Add(Error.Invalid("target_value", "目标值应为 1–100000", "TargetValue"));
+        if (start is null || end is null || end < start) errors.Add(Error.Invalid("target_period", "请填写起止日期，且结束不早于开始", "PeriodEnd"));
+        if (errors.Count > 0) return Result<bool>.Fail(errors);
+        var now = clock.GetUtcNow();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var before = await conn.QuerySingleOrDefaultAsync<PlanTarget>(new CommandDefinition(
+            "select key, label, metric, category, target_value, period_start, period_end from monitoring.targets where key = @key for update", new { key }, tx, cancellationToken: ct));
+        if (before is null) return Error.NotFound("target_not_found", "没有这项目标");
+        await conn.ExecuteAsync(new CommandDefinition("""
+            update monitoring.targets set target_value = @value, period_start = @start, period_end = @end, updated_by = @adminId, updated_at = @now where key = @key
+            """, new { key, value, start = start!.Value.ToDateTime(TimeOnly.MinValue), end = end!.Value.ToDateTime(TimeOnly.MinValue), adminId, now }, tx, cancellationToken: ct));
+        await AuditLog.AppendAsync(conn, tx, adminId, "monitoring.target_set", "target", key, before,
+            new { TargetValue = value, PeriodStart = start, PeriodEnd = end }, now, ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    public async Task<DashboardFigures> DashboardAsync(CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var targets = await TargetsAsync(ct);
+        var progress = new List<TargetProgress>();
+        foreach (var t in targets)
+        {
+            var where = t.Metric switch
+            {
+                "published_public" => "s.visibility = 'public'",
+                "paired" => "exists (select 1 from scenarios.awards w where w.scenario_id = s.id)",
+                "landed" => "s.status = 'landed'",
+                _ => "true",
+            };
+            var value = await conn.ExecuteScalarAsync<int>(new CommandDefinition($"""
+                select count(*) from scenarios.scenarios s
+                where s.published_at is not null and s.status <> 'withdrawn'
+                  and (s.published_at at time zone 'Asia/Shanghai')::date between @start and @end
+                  and (@category::text is null or s.category = @category) and {where}
+                """, new { start = t.PeriodStart, end = t.PeriodEnd, category = t.Category }, cancellationToken: ct));
+            progress.Add(new TargetProgress(t, value));
+        }
+
+        var funnel = await conn.QuerySingleAsync<(int Proposed, int Published, int Applied, int Awarded, int Landed)>(new CommandDefinition("""
+            select count(*) filter (where s.status <> 'draft'),
+                   count(*) filter (where s.published_at is not null),
+                   count(*) filter (where s.status <> all(@sealed) and exists (
+                       select 1 from scenarios.applications a where a.scenario_id = s.id and a.status not in ('draft', 'withdrawn'))),
+                   count(*) filter (where exists (select 1 from scenarios.awards w where w.scenario_id = s.id)),
+                   count(*) filter (where s.status = 'landed')
+            from scenarios.scenarios s
+            """, new { @sealed = Sealed }, cancellationToken: ct));
+
+        var breakdowns = new Dictionary<string, IReadOnlyList<Count>>();
+        foreach (var (name, column) in new[] { ("category", "category"), ("domain", "domain"), ("location", "location"), ("department", "owner_department"), ("batch", "batch") })
+            breakdowns[name] = (await conn.QueryAsync<Count>(new CommandDefinition($"""
+                select coalesce(nullif({column}, ''), '（未填）') as key, count(*)::int as value from scenarios.scenarios
+                where published_at is not null group by 1 order by 2 desc, 1
+                """, cancellationToken: ct))).ToList();
+        breakdowns["region"] = (await conn.QueryAsync<Count>(new CommandDefinition("""
+            select split_part(e.region, '·', 1) as key, count(*)::int as value
+            from scenarios.awards w join enterprises.enterprises e on e.id = w.enterprise_id group by 1 order by 2 desc, 1
+            """, cancellationToken: ct))).ToList();
+
+        var now = clock.GetUtcNow();
+        var firstMonth = new DateTime(now.Year, now.Month, 1).AddMonths(-11);
+        var months = (await conn.QueryAsync<MonthPoint>(new CommandDefinition("""
+            with months as (select generate_series(@first::date, @first::date + interval '11 months', interval '1 month')::date as m)
+            select to_char(m, 'YYYY-MM') as month,
+                (select count(*) from scenarios.scenarios s where date_trunc('month', s.published_at at time zone 'Asia/Shanghai')::date = m)::int as published,
+                (select count(*) from scenarios.scenarios s where date_trunc('month', s.closed_at at time zone 'Asia/Shanghai')::date = m)::int as closed,
+                (select count(*) from scenarios.awards w where date_trunc('month', w.awarded_at at time zone 'Asia/Shanghai')::date = m)::int as awarded,
+                (select count(*) from scenarios.scenarios s where s.status = 'landed' and date_trunc('month', (
+                    select max(mi.verdict_at) from scenarios.milestones mi join scenarios.awards w on w.id = mi.award_id where w.scenario_id = s.id
+                ) at time zone 'Asia/Shanghai')::date = m)::int as landed
+            from months order by m
+            """, new { first = firstMonth }, cancellationToken: ct))).ToList();
+
+        var overdue = (await conn.QueryAsync<OverdueMilestone>(new CommandDefinition("""
+            select s.code, s.title, e.name as firm, m.title as milestone, m.due_at
+            from scenarios.milestones m join scenarios.awards w on w.id = m.award_id
+            join scenarios.scenarios s on s.id = w.scenario_id join enterprises.enterprises e on e.id = w.enterprise_id
+            where m.overdue_at is not null and m.verdict is null and w.status = 'active' order by m.due_at
+            """, cancellationToken: ct))).ToList();
+
+        var matching = await conn.QuerySingleAsync<(int Invitations, int Applied, int Decided)>(new CommandDefinition("""
+            select count(*)::int,
+                   count(*) filter (where s.status <> all(@sealed) and exists (select 1 from scenarios.applications a
+                       where a.scenario_id = i.scenario_id and a.enterprise_id = i.enterprise_id and a.status not in ('draft', 'withdrawn')))::int,
+                   count(*) filter (where s.status <> all(@sealed))::int
+            from matching.invitations i join scenarios.scenarios s on s.id = i.scenario_id
+            """, new { @sealed = Sealed }, cancellationToken: ct));
+
+        return new DashboardFigures(progress,
+            [new("提出", funnel.Proposed), new("发布", funnel.Published), new("揭榜", funnel.Applied), new("挂帅", funnel.Awarded), new("落地", funnel.Landed)],
+            breakdowns, months, overdue, matching.Invitations, matching.Applied, matching.Decided);
+    }
+
+    /// <summary>The live ledger: every scenario past the draft stage.</summary>
+    public async Task<IReadOnlyList<LedgerRow>> LedgerAsync(CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<LedgerRow>(new CommandDefinition("""
+            select s.code, s.title, s.category, s.domain, s.location, s.owner_department, s.batch, s.responsible_person, s.status,
+                   s.published_at, s.closes_at,
+                   case when s.status = any(@sealed) then null else
+                       (select count(*)::int from scenarios.applications a where a.scenario_id = s.id and a.status not in ('draft', 'withdrawn')) end as applicants,
+                   coalesce((select string_agg(e.name, '、' order by e.name) from scenarios.awards w
+                             join enterprises.enterprises e on e.id = w.enterprise_id where w.scenario_id = s.id), '') as winners,
+                   (select count(*)::int from scenarios.milestones m join scenarios.awards w on w.id = m.award_id where w.scenario_id = s.id and m.verdict is not null) as milestones_done,
+                   (select count(*)::int from scenarios.milestones m join scenarios.awards w on w.id = m.award_id where w.scenario_id = s.id) as milestones_total,
+                   (select count(*)::int from scenarios.milestones m join scenarios.awards w on w.id = m.award_id
+                    where w.scenario_id = s.id and m.overdue_at is not null and m.verdict is null) as milestones_overdue,
+                   (select min(m.due_at) from scenarios.milestones m join scenarios.awards w on w.id = m.award_id
+                    where w.scenario_id = s.id and m.verdict is null and w.status = 'active') as next_due_at
+            from scenarios.scenarios s where s.status <> 'draft' order by s.code
+            """, new { @sealed = Sealed }, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>
+    /// Freezes the ledger for a month that has ended. Taken once: a second call (another node, a retry) changes nothing,
+    /// so the month's report can always be reproduced from what was frozen.
+    /// </summary>
+    public async Task<bool> FreezeMonthAsync(DateOnly month, CancellationToken ct)
+    {
+        var first = new DateOnly(month.Year, month.Month, 1);
+        var now = clock.GetUtcNow();
+        if (DateOnly.FromDateTime(now.UtcDateTime.AddHours(8)) < first.AddMonths(1)) return false; // the month has not ended
+        var rows = await LedgerAsync(ct);
+        var summary = new { Total = rows.Count, Closed = rows.Count(r => r.Closed), Overdue = rows.Sum(r => r.MilestonesOverdue) };
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition("""
+            insert into monitoring.ledger_snapshots (month, taken_at, rows, summary) values (@month, @now, @rows::jsonb, @summary::jsonb)
+            on conflict (month) do nothing
+            """, new { month = first.ToDateTime(TimeOnly.MinValue), now, rows = JsonSerializer.Serialize(rows, Json), summary = JsonSerializer.Serialize(summary, Json) },
+            cancellationToken: ct)) == 1;
+    }
+
+    public async Task<LedgerSnapshot?> SnapshotAsync(DateOnly month, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var row = await conn.QuerySingleOrDefaultAsync<(DateTime TakenAt, string Rows)?>(new CommandDefinition(
+            "select taken_at, rows::text from monitoring.ledger_snapshots where month = @month",
+            new { month = new DateOnly(month.Year, month.Month, 1).ToDateTime(TimeOnly.MinValue) }, cancellationToken: ct));
+        return row is { } r
+            ? new LedgerSnapshot(month, new DateTimeOffset(DateTime.SpecifyKind(r.TakenAt, DateTimeKind.Utc)), JsonSerializer.Deserialize<LedgerRow[]>(r.Rows, Json)!)
+            : null;
+    }
+
+    public async Task<IReadOnlyList<DateOnly>> SnapshotMonthsAsync(CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<DateTime>(new CommandDefinition("select month from monitoring.ledger_snapshots order by month desc", cancellationToken: ct)))
+            .Select(DateOnly.FromDateTime).ToList();
+    }
+}
