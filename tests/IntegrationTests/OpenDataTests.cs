@@ -46,12 +46,19 @@ public sealed class OpenDataTests(MarketplaceApp app) : IClassFixture<Marketplac
 
         var (scenario, applicants) = await TestData.ClosedWithApplicationsAsync(app, command, 2);
         var officer = await app.SignedInClientAsync((await TestData.OfficerAsync(app)).Email, TestData.Password);
+        var closedJson = await app.CreateClient().GetStringAsync($"/open-data/ocds/{scenario.Code}.json");
+        // The check is not vacuous: a status outside the closed codelist and a missing ocid are caught.
+        var broken = System.Text.Json.Nodes.JsonNode.Parse(closedJson)!;
+        broken["releases"]![0]!["tender"]!["status"] = "open";
+        broken["releases"]![0]!.AsObject().Remove("ocid");
+        Assert.True(Schema.Problems(broken.ToJsonString()).Count >= 2);
         var closed = (await PackageAsync(scenario.Code)).GetProperty("releases")[0].GetProperty("tender");
         Assert.Equal(2, closed.GetProperty("numberOfTenderers").GetInt32());
         Assert.DoesNotContain("第 0 家企业的技术方案", closed.GetRawText()); // never the content
 
         await officer.PostAsync($"/api/v1/scenarios/{scenario.Id}/review/start", null);
-        await officer.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/decision", new DecisionDto(applicants.Select(a => a.Application).ToList(), "两支队伍并行实施。"));
+        var decision = await officer.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/decision", new DecisionDto(applicants.Select(a => a.Application).ToList(), "两支队伍方案各有所长，并行实施。"));
+        Assert.True(decision.IsSuccessStatusCode, await decision.Content.ReadAsStringAsync());
         var publicity = await PackageAsync(scenario.Code);
         Assert.Equal(["tender", "award"], publicity.GetProperty("releases").EnumerateArray().Select(r => r.GetProperty("tag")[0].GetString()));
         Assert.All(publicity.GetProperty("releases")[1].GetProperty("awards").EnumerateArray(), a => Assert.Equal("pending", a.GetProperty("status").GetString()));

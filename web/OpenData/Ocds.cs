@@ -63,7 +63,13 @@ public sealed class Ocds(NpgsqlDataSource db, ScenarioStore scenarios, IOptions<
         var awards = (await conn.QueryAsync<AwardRow>(new CommandDefinition("""
             select w.id, w.enterprise_id, e.name, e.credit_code, w.status, w.awarded_at, a.quoted_budget_wan
             from scenarios.awards w join enterprises.enterprises e on e.id = w.enterprise_id join scenarios.applications a on a.id = w.application_id
-            where w.scenario_id = @scenarioId order by w.awarded_at, e.name
+            where w.scenario_id = @scenarioId
+            union all
+            -- During publicity (公示) the proposed winners are shortlisted applications: pending awards.
+            select a.id, a.enterprise_id, e.name, e.credit_code, 'pending', a.updated_at, a.quoted_budget_wan
+            from scenarios.applications a join enterprises.enterprises e on e.id = a.enterprise_id
+            where a.scenario_id = @scenarioId and a.status = 'shortlisted'
+            order by 6, 3
             """, new { scenarioId }, cancellationToken: ct))).ToList();
         var milestones = (await conn.QueryAsync<MilestoneRow>(new CommandDefinition("""
             select m.id, m.award_id, m.seq, m.title, m.due_at, m.tranche_wan, m.verdict, m.verdict_at
@@ -111,7 +117,7 @@ public sealed class Ocds(NpgsqlDataSource db, ScenarioStore scenarios, IOptions<
             {
                 ["id"] = "CN-USCC-" + a.CreditCode, ["name"] = a.Name,
                 ["identifier"] = new JsonObject { ["scheme"] = "CN-USCC", ["id"] = a.CreditCode, ["legalName"] = a.Name },
-                ["roles"] = new JsonArray("supplier", "tenderer"),
+                ["roles"] = a.Status == "pending" ? new JsonArray("tenderer") : new JsonArray("supplier", "tenderer"),
             });
         var tender = new JsonObject
         {
@@ -153,7 +159,7 @@ public sealed class Ocds(NpgsqlDataSource db, ScenarioStore scenarios, IOptions<
             {
                 ["id"] = a.Id.ToString(),
                 ["title"] = $"{s.Title}：{a.Name}",
-                ["status"] = s.Status == ScenarioStatus.Publicity ? "pending" : a.Status == "stopped" ? "cancelled" : "active",
+                ["status"] = a.Status switch { "pending" => "pending", "stopped" => "cancelled", _ => "active" },
                 ["date"] = Date(Utc(a.AwardedAt)),
                 ["value"] = Money(a.QuotedBudgetWan),
                 ["suppliers"] = new JsonArray(new JsonObject { ["id"] = "CN-USCC-" + a.CreditCode, ["name"] = a.Name }),

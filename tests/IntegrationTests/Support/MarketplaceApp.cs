@@ -139,6 +139,12 @@ public sealed class DemoMarketplaceApp : MarketplaceApp
     protected override bool RealPort => true;
 }
 
+/// <summary>The demo data behind the in-memory test server (for HTTP clients rather than a browser).</summary>
+public sealed class SeededMarketplaceApp : MarketplaceApp
+{
+    protected override bool SeedDemo => true;
+}
+
 /// <summary>The app without its background outbox worker, so a test can drive the processor step by step.</summary>
 public sealed class ManualOutboxMarketplaceApp : MarketplaceApp
 {
