@@ -37,33 +37,10 @@ public sealed class ApplicationReceipt(
         await OutboxEnqueue.EmailAsync(connection, transaction, Render(message.DedupeKey, user, scenario, firm.Name), clock.GetUtcNow(), ct);
     }
 
-    internal static EmailMessage Render(string eventKey, UserAccount to, Scenario scenario, string firmName)
-    {
-        var subject = $"申报回执：{scenario.Title} / Application received";
-        var text = $"""
-            {to.DisplayName}，您好：
-
-            {firmName} 对场景「{scenario.Title}」（{scenario.Code}）的揭榜申报已提交成功。
-            申报截止前您可以随时修改或撤回；截止前任何其他人（包括其他企业）都无法查看申报内容。
-            截止时间：{scenario.ClosesAt.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm}（北京时间）
-
-            Hello {to.DisplayName},
-            the application of {firmName} to "{scenario.Title}" ({scenario.Code}) has been received.
-            You may edit or withdraw it until the deadline; until then nobody else can read it.
-
-            应用场景供需对接平台 / Scenario Marketplace
-            """;
-        string H(string s) => WebUtility.HtmlEncode(s);
-        var html = $"""
-            <!doctype html><html lang="zh-CN"><body style="font-family:sans-serif;line-height:1.6">
-            <p>{H(to.DisplayName)}，您好：</p>
-            <p><strong>{H(firmName)}</strong> 对场景「{H(scenario.Title)}」（{H(scenario.Code)}）的揭榜申报已提交成功。</p>
-            <p>申报截止前您可以随时修改或撤回；截止前任何其他人（包括其他企业）都无法查看申报内容。<br>
-            截止时间：{scenario.ClosesAt.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm}（北京时间）</p>
-            <hr><p lang="en">Hello {H(to.DisplayName)}, the application of {H(firmName)} to “{H(scenario.Title)}” ({H(scenario.Code)})
-            has been received. You may edit or withdraw it until the deadline; until then nobody else can read it.</p>
-            <p style="color:#666">应用场景供需对接平台 / Scenario Marketplace</p></body></html>
-            """;
-        return new EmailMessage($"{eventKey}:{to.Email.ToLowerInvariant()}", to.Email, subject, text, html);
-    }
+    internal static EmailMessage Render(string eventKey, UserAccount to, Scenario scenario, string firmName) =>
+        EmailTemplates.Render("application-received", new Dictionary<string, object?>
+        {
+            ["name"] = to.DisplayName, ["firm"] = firmName, ["title"] = scenario.Title, ["code"] = scenario.Code,
+            ["deadline"] = Marketplace.Web.Listings.Labels.Time(scenario.ClosesAt),
+        }, $"{eventKey}:{to.Email.ToLowerInvariant()}", to.Email);
 }

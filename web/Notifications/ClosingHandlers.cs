@@ -38,20 +38,15 @@ public sealed class WithdrawalReceipt(UserStore users, ScenarioStore scenarios, 
         var e = JsonSerializer.Deserialize<ApplicationWithdrawn>(message.Payload, OutboxWriter.Json)!;
         var user = await users.GetAsync(e.WithdrawnBy, ct) ?? throw new InvalidOperationException($"User {e.WithdrawnBy} not found.");
         var scenario = await scenarios.GetAsync(e.ScenarioId, ct) ?? throw new InvalidOperationException($"Scenario {e.ScenarioId} not found.");
-        string H(string s) => WebUtility.HtmlEncode(s);
-        var text = $"{user.DisplayName}，您好：\n\n贵单位对场景「{scenario.Title}」（{scenario.Code}）的申报已撤回。截止时间（{Labels.Time(scenario.ClosesAt)}）前仍可重新提交。\n\n" +
-                   $"Your application to \"{scenario.Title}\" has been withdrawn. You may submit again before the deadline.\n\n应用场景供需对接平台 / Scenario Marketplace";
-        var html = $"<!doctype html><html lang=\"zh-CN\"><body style=\"font-family:sans-serif\"><p>{H(user.DisplayName)}，您好：</p>" +
-                   $"<p>贵单位对场景「{H(scenario.Title)}」（{H(scenario.Code)}）的申报已撤回。截止时间（{Labels.Time(scenario.ClosesAt)}）前仍可重新提交。</p>" +
-                   $"<hr><p lang=\"en\">Your application to “{H(scenario.Title)}” has been withdrawn. You may submit again before the deadline.</p></body></html>";
-        await OutboxEnqueue.EmailAsync(connection, transaction,
-            new EmailMessage($"{message.DedupeKey}:{user.Email.ToLowerInvariant()}", user.Email, $"撤回回执：{scenario.Title} / Application withdrawn", text, html),
-            clock.GetUtcNow(), ct);
+        await OutboxEnqueue.EmailAsync(connection, transaction, EmailTemplates.Render("application-withdrawn", new Dictionary<string, object?>
+        {
+            ["name"] = user.DisplayName, ["title"] = scenario.Title, ["code"] = scenario.Code, ["deadline"] = Labels.Time(scenario.ClosesAt),
+        }, $"{message.DedupeKey}:{user.Email.ToLowerInvariant()}", user.Email), clock.GetUtcNow(), ct);
     }
 }
 
 /// <summary>Changed terms: every applicant is told what changed and asked to confirm again before the deadline.</summary>
-public sealed class TermsChangedNotice(UserStore users, ScenarioStore scenarios, TimeProvider clock) : IOutboxHandler
+public sealed class TermsChangedNotice(UserStore users, ScenarioStore scenarios, SiteLinks links, TimeProvider clock) : IOutboxHandler
 {
     public string Type => ScenarioEvents.TermsChangedV1;
 
@@ -59,20 +54,14 @@ public sealed class TermsChangedNotice(UserStore users, ScenarioStore scenarios,
     {
         var e = JsonSerializer.Deserialize<TermsChanged>(message.Payload, OutboxWriter.Json)!;
         var scenario = await scenarios.GetAsync(e.ScenarioId, ct) ?? throw new InvalidOperationException($"Scenario {e.ScenarioId} not found.");
-        string H(string s) => WebUtility.HtmlEncode(s);
         foreach (var userId in e.ApplicantUserIds)
         {
             if (await users.GetAsync(userId, ct) is not { } user) continue;
-            var text = $"{user.DisplayName}，您好：\n\n场景「{scenario.Title}」（{scenario.Code}）的条款已变更：{e.Note}\n" +
-                       $"请在截止时间（{Labels.Time(scenario.ClosesAt)}）前登录平台，在场景页面确认申报；未确认的申报将不能进入评审。\n\n" +
-                       $"The terms of \"{scenario.Title}\" have changed: {e.Note}. Please confirm your application on the scenario page before the deadline.\n\n应用场景供需对接平台 / Scenario Marketplace";
-            var html = $"<!doctype html><html lang=\"zh-CN\"><body style=\"font-family:sans-serif\"><p>{H(user.DisplayName)}，您好：</p>" +
-                       $"<p>场景「{H(scenario.Title)}」（{H(scenario.Code)}）的条款已变更：{H(e.Note)}</p>" +
-                       $"<p>请在截止时间（{Labels.Time(scenario.ClosesAt)}）前在场景页面确认申报；未确认的申报将不能进入评审。</p>" +
-                       $"<hr><p lang=\"en\">The terms of “{H(scenario.Title)}” have changed. Please confirm your application before the deadline.</p></body></html>";
-            await OutboxEnqueue.EmailAsync(connection, transaction,
-                new EmailMessage($"{message.DedupeKey}:{user.Email.ToLowerInvariant()}", user.Email, $"条款变更，请确认申报：{scenario.Title} / Terms changed", text, html),
-                clock.GetUtcNow(), ct);
+            await OutboxEnqueue.EmailAsync(connection, transaction, EmailTemplates.Render("terms-changed", new Dictionary<string, object?>
+            {
+                ["name"] = user.DisplayName, ["title"] = scenario.Title, ["code"] = scenario.Code, ["note"] = e.Note,
+                ["deadline"] = Labels.Time(scenario.ClosesAt), ["link"] = links.Scenario(scenario.Id),
+            }, $"{message.DedupeKey}:{user.Email.ToLowerInvariant()}", user.Email), clock.GetUtcNow(), ct);
         }
     }
 }

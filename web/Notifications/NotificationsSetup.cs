@@ -9,6 +9,9 @@ public static class NotificationsSetup
         services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IEmailSender, MailKitEmailSender>();
         services.AddSingleton<Unsubscribe>();
+        services.AddOptions<NotificationOptions>().Bind(configuration.GetSection(NotificationOptions.Section));
+        services.AddSingleton<SiteLinks>();
+        services.AddSingleton<Mailer>();
         services.AddOptions<InvitationOptions>().Bind(configuration.GetSection(InvitationOptions.Section));
         services.AddSingleton<AutoInvitations>();
         return services;

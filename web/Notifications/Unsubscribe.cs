@@ -17,6 +17,9 @@ public sealed class Unsubscribe(NpgsqlDataSource db, IOptions<SiteOptions> site,
     public static readonly IReadOnlyDictionary<string, string> Kinds = new Dictionary<string, string>
     {
         ["invitation"] = "揭榜邀请（推荐匹配的场景）/ Invitations to apply",
+        ["follow"] = "关注的新场景（即时提醒）/ Alerts for what you follow",
+        ["digest"] = "关注的新场景（每日或每周摘要）/ Digests of what you follow",
+        ["deadline"] = "申报截止提醒（草稿或关注的场景）/ Deadline reminders",
     };
 
     private byte[]? _key;

@@ -8,7 +8,7 @@ using Npgsql;
 namespace Marketplace.Web.Search;
 
 /// <summary>What people tell the matcher: firms dismiss scenarios, officers invite firms.</summary>
-public sealed class MatchingFeedback(NpgsqlDataSource db, Unsubscribe unsubscribe, TimeProvider clock)
+public sealed class MatchingFeedback(NpgsqlDataSource db, Notifications.Mailer mailer, Notifications.SiteLinks links, TimeProvider clock)
 {
     public async Task DismissAsync(Guid enterpriseId, Guid scenarioId, Guid userId, CancellationToken ct)
     {
@@ -69,11 +69,10 @@ public sealed class MatchingFeedback(NpgsqlDataSource db, Unsubscribe unsubscrib
         var sent = 0;
         foreach (var to in recipients)
         {
-            // Invitations are not essential: people who turned them off get none.
-            if ((await unsubscribe.TurnedOffAsync(to, ct)).Contains("invitation")) continue;
-            var link = await unsubscribe.LinkAsync(to, "invitation", ct);
-            await OutboxEnqueue.EmailAsync(conn, tx, InvitationEmail.Render(scenario, firm.Name, reasons, to) with { UnsubscribeUrl = link }, now, ct);
-            sent++;
+            // Invitations are not essential: people who turned them off get none, and they count against the daily cap.
+            if (await mailer.OptionalAsync(conn, tx, "invitation", "invitation", InvitationEmail.Model(scenario, firm.Name, reasons, links.Scenario(scenario.Id)),
+                    InvitationEmail.DedupeKey(scenario, to), to, ct) == Delivery.Queued)
+                sent++;
         }
         await tx.CommitAsync(ct);
         return sent;
