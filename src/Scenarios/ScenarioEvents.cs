@@ -8,7 +8,23 @@ public static class ScenarioEvents
     public const string ApplicationWithdrawnV1 = "scenarios.application_withdrawn.v1";
     public const string ScenarioClosedV1 = "scenarios.scenario_closed.v1";
     public const string TermsChangedV1 = "scenarios.terms_changed.v1";
+    public const string ReviewAssignedV1 = "scenarios.review_assigned.v1";
+    public const string DecisionRecordedV1 = "scenarios.decision_recorded.v1";
+    public const string AwardsFinalV1 = "scenarios.awards_final.v1";
+    public const string ObjectionFiledV1 = "scenarios.objection_filed.v1";
+    public const string ObjectionAnsweredV1 = "scenarios.objection_answered.v1";
 }
+
+public sealed record ReviewAssigned(Guid AssignmentId, Guid ApplicationId, Guid ReviewerId);
+
+/// <summary>The officer chose the proposed winners; publicity (公示) runs until <paramref name="PublicityEndsAt"/>.</summary>
+public sealed record DecisionRecorded(Guid ScenarioId, DateTimeOffset PublicityEndsAt);
+
+public sealed record AwardsFinal(Guid ScenarioId);
+
+public sealed record ObjectionFiled(Guid ObjectionId, Guid ScenarioId);
+
+public sealed record ObjectionAnswered(Guid ObjectionId, Guid ScenarioId, string Outcome);
 
 public sealed record ScenarioPublished(Guid ScenarioId);
 

@@ -37,9 +37,10 @@ public sealed class UnsubscribeTests(MarketplaceApp app) : IClassFixture<Marketp
 
         var memberClient = await app.SignedInClientAsync(member.Email, TestData.Password);
         var prefs = await memberClient.GetStringAsync("/account/preferences");
-        Assert.DoesNotContain("checked", prefs);
+        Assert.DoesNotContain("value=\"invitation\" checked", prefs);
+        Assert.Contains("value=\"follow\" checked", prefs);
         await MarketplaceApp.PostFormAsync(memberClient, "/account/preferences", "/account/preferences", new Dictionary<string, string> { ["on"] = "invitation" });
-        Assert.Contains("checked", await memberClient.GetStringAsync("/account/preferences"));
+        Assert.Contains("value=\"invitation\" checked", await memberClient.GetStringAsync("/account/preferences"));
     }
 }
 

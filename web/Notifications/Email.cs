@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using MailKit;
 using MailKit.Net.Smtp;
+using MimeKit.Cryptography;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -19,11 +21,54 @@ public interface IEmailSender
     Task SendAsync(EmailMessage email, CancellationToken ct);
 }
 
-public sealed class MailKitEmailSender(IOptions<SmtpOptions> options) : IEmailSender
+/// <summary>
+/// Sends through MailKit. One SMTP connection is kept open and reused between messages (a batch of thousands does not
+/// pay a handshake each); it is re-opened after an error or when the server closed it. Optional DKIM signing.
+/// </summary>
+public sealed class MailKitEmailSender(IOptions<SmtpOptions> options) : IEmailSender, IDisposable
 {
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private SmtpClient? _client;
+    private DkimSigner? _dkim;
+    private bool _dkimLoaded;
+
     public async Task SendAsync(EmailMessage email, CancellationToken ct)
     {
         var o = options.Value;
+        var message = Build(email, o);
+        if (Dkim(o) is { } signer)
+        {
+            message.Prepare(EncodingConstraint.SevenBit);
+            signer.Sign(message, [HeaderId.From, HeaderId.To, HeaderId.Subject, HeaderId.Date, HeaderId.MessageId, HeaderId.ContentType, HeaderId.MimeVersion]);
+        }
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var client = await ConnectedAsync(o, ct);
+            try
+            {
+                await client.SendAsync(message, ct);
+            }
+            catch (Exception e) when (e is ServiceNotConnectedException or IOException or SmtpProtocolException && !ct.IsCancellationRequested)
+            {
+                // The server dropped an idle connection: open a new one and try once more.
+                Drop();
+                await (await ConnectedAsync(o, ct)).SendAsync(message, ct);
+            }
+        }
+        catch
+        {
+            Drop();
+            throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    internal static MimeMessage Build(EmailMessage email, SmtpOptions o)
+    {
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress(o.FromName, o.FromAddress));
         message.To.Add(MailboxAddress.Parse(email.To));
@@ -36,12 +81,46 @@ public sealed class MailKitEmailSender(IOptions<SmtpOptions> options) : IEmailSe
             message.Headers.Add("List-Unsubscribe", $"<{unsubscribe}>");
             message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
+        return message;
+    }
 
-        using var client = new SmtpClient { Timeout = (int)o.Timeout.TotalMilliseconds };
+    private DkimSigner? Dkim(SmtpOptions o)
+    {
+        if (_dkimLoaded) return _dkim;
+        _dkimLoaded = true;
+        if (string.IsNullOrEmpty(o.DkimPrivateKeyPath)) return null;
+        return _dkim = new DkimSigner(o.DkimPrivateKeyPath, o.DkimDomain ?? o.FromAddress.Split('@')[1], o.DkimSelector ?? "marketplace")
+        {
+            HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
+            BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
+            AgentOrUserIdentifier = "@" + (o.DkimDomain ?? o.FromAddress.Split('@')[1]),
+        };
+    }
+
+    private async Task<SmtpClient> ConnectedAsync(SmtpOptions o, CancellationToken ct)
+    {
+        if (_client is { IsConnected: true }) return _client;
+        Drop();
+        var client = new SmtpClient { Timeout = (int)o.Timeout.TotalMilliseconds };
         await client.ConnectAsync(o.Host, o.Port, Enum.Parse<SecureSocketOptions>(o.Security, ignoreCase: true), ct);
         if (!string.IsNullOrEmpty(o.Username)) await client.AuthenticateAsync(o.Username, o.Password ?? "", ct);
-        await client.SendAsync(message, ct);
-        await client.DisconnectAsync(quit: true, ct);
+        return _client = client;
+    }
+
+    private void Drop()
+    {
+        try { _client?.Dispose(); } catch { /* already broken */ }
+        _client = null;
+    }
+
+    public void Dispose()
+    {
+        if (_client is { IsConnected: true } c)
+        {
+            try { c.Disconnect(true); } catch { /* closing anyway */ }
+        }
+        Drop();
+        _gate.Dispose();
     }
 
     public static string MessageIdFor(string dedupeKey, string domain) =>

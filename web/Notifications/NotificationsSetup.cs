@@ -12,6 +12,7 @@ public static class NotificationsSetup
         services.AddOptions<NotificationOptions>().Bind(configuration.GetSection(NotificationOptions.Section));
         services.AddSingleton<SiteLinks>();
         services.AddSingleton<Mailer>();
+        services.AddSingleton<Follows>();
         services.AddOptions<InvitationOptions>().Bind(configuration.GetSection(InvitationOptions.Section));
         services.AddSingleton<AutoInvitations>();
         return services;
@@ -35,6 +36,11 @@ public static class NotificationsSetup
         services.AddSingleton<IOutboxHandler, EligibilityAtClose>();
         services.AddSingleton<IOutboxHandler, WithdrawalReceipt>();
         services.AddSingleton<IOutboxHandler, TermsChangedNotice>();
+        services.AddSingleton<IOutboxHandler, ReviewAssignedNotice>();
+        services.AddSingleton<IOutboxHandler, DecisionNotices>();
+        services.AddSingleton<IOutboxHandler, AwardsFinalNotices>();
+        services.AddSingleton<IOutboxHandler, ObjectionFiledNotices>();
+        services.AddSingleton<IOutboxHandler, ObjectionAnsweredNotice>();
         return services;
     }
 }

@@ -29,4 +29,10 @@ public sealed class SmtpOptions
     /// <summary>The domain of generated Message-IDs.</summary>
     public string MessageIdDomain { get; set; } = "marketplace.local";
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>DKIM: a PEM private key file; when set, every message is signed (relaxed/relaxed, rsa-sha256).</summary>
+    public string? DkimPrivateKeyPath { get; set; }
+    /// <summary>The signing domain (d=); defaults to the domain of the from address.</summary>
+    public string? DkimDomain { get; set; }
+    /// <summary>The selector (s=) under which the public key is published in DNS.</summary>
+    public string? DkimSelector { get; set; }
 }

@@ -18,7 +18,7 @@ public sealed class SchedulerOptions
 /// nodes may run this loop and every transition still happens exactly once.
 /// </summary>
 public sealed class Scheduler(CloseDueScenarios close, Marketplace.Scenarios.Awards.AwardProcess awards,
-    Marketplace.Scenarios.Awards.DeliveryProcess delivery, Monitoring.Reports reports, OutboxSignal outbox,
+    Marketplace.Scenarios.Awards.DeliveryProcess delivery, Monitoring.Reports reports, Follows follows, OutboxSignal outbox,
     IOptions<SchedulerOptions> options, ILogger<Scheduler> logger)
     : BackgroundService
 {
@@ -40,6 +40,12 @@ public sealed class Scheduler(CloseDueScenarios close, Marketplace.Scenarios.Awa
                 if (finished.Count > 0) logger.LogInformation("Publicity ended for {Count} scenario(s)", finished.Count);
                 var overdue = await delivery.MarkOverdueAsync(stoppingToken);
                 if (overdue > 0) logger.LogInformation("{Count} milestone(s) became overdue", overdue);
+                var reminders = await follows.RunAsync(stoppingToken);
+                if (reminders > 0)
+                {
+                    logger.LogInformation("{Count} reminder(s) or digest(s) queued", reminders);
+                    outbox.Notify();
+                }
                 var stored = await reports.RunMonthEndAsync(stoppingToken);
                 if (stored > 0) logger.LogInformation("Month-end: ledger frozen, {Count} report(s) stored", stored);
             }

@@ -7,7 +7,8 @@ using Npgsql;
 namespace Marketplace.Web.Search;
 
 /// <summary>A published scenario enters the search index, and its best-matching firms are invited.</summary>
-public sealed class IndexPublishedScenario(SearchIndexer indexer, AutoInvitations invitations) : IOutboxHandler
+public sealed class IndexPublishedScenario(SearchIndexer indexer, AutoInvitations invitations, Follows follows,
+    Marketplace.Scenarios.Listings.ScenarioStore scenarios) : IOutboxHandler
 {
     public string Type => ScenarioEvents.ScenarioPublishedV1;
 
@@ -16,6 +17,8 @@ public sealed class IndexPublishedScenario(SearchIndexer indexer, AutoInvitation
         var e = JsonSerializer.Deserialize<ScenarioPublished>(message.Payload, OutboxWriter.Json)!;
         await indexer.IndexScenarioAsync(e.ScenarioId, ct);
         await invitations.InviteAsync(e.ScenarioId, ct);
+        if (await scenarios.GetAsync(e.ScenarioId, ct) is { Status: Marketplace.Scenarios.Listings.ScenarioStatus.Published } s)
+            await follows.OnPublishedAsync(s, connection, transaction, ct);
     }
 }
 

@@ -1,5 +1,6 @@
 using Dapper;
 using Marketplace.BuildingBlocks.Audit;
+using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.BuildingBlocks.Results;
 using Marketplace.Scenarios.Listings;
 using Npgsql;
@@ -62,6 +63,8 @@ public sealed class AwardProcess(NpgsqlDataSource db, TimeProvider clock)
             """, new { c.ScenarioId, reason = c.Reason.Trim(), endsAt = endsAt.ToUniversalTime(), now }, tx, cancellationToken: ct));
         await AuditLog.AppendAsync(conn, tx, officerId, "scenario.decided", "scenario", c.ScenarioId.ToString(), new { Status = ScenarioStatus.Reviewing },
             new { Status = ScenarioStatus.Publicity, Winners = winners, Reason = c.Reason.Trim(), PublicityEndsAt = endsAt.ToUniversalTime() }, now, ct);
+        await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.DecisionRecordedV1, $"{ScenarioEvents.DecisionRecordedV1}:{c.ScenarioId}:{now.UtcTicks}",
+            new DecisionRecorded(c.ScenarioId, endsAt), now, ct);
         await tx.CommitAsync(ct);
         return endsAt;
     }
@@ -103,6 +106,7 @@ public sealed class AwardProcess(NpgsqlDataSource db, TimeProvider clock)
             values (@id, @ScenarioId, @now, @name, @contact, @content)
             """, new { id, c.ScenarioId, now, name = c.Name!.Trim(), contact = c.Contact!.Trim(), content = c.Content!.Trim() }, tx, cancellationToken: ct));
         await AuditLog.AppendAsync(conn, tx, null, "objection.filed", "scenario", c.ScenarioId.ToString(), null, new { objection = id }, now, ct);
+        await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.ObjectionFiledV1, $"{ScenarioEvents.ObjectionFiledV1}:{id}", new ObjectionFiled(id, c.ScenarioId), now, ct);
         await tx.CommitAsync(ct);
         return id;
     }
@@ -121,6 +125,8 @@ public sealed class AwardProcess(NpgsqlDataSource db, TimeProvider clock)
         if (scenarioId is null) return Error.Conflict("already_answered", "该异议已答复或不存在");
         await AuditLog.AppendAsync(conn, tx, officerId, "objection.answered", "scenario", scenarioId.Value.ToString(), null,
             new { objection = objectionId, outcome = upheld ? "upheld" : "dismissed" }, now, ct);
+        await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.ObjectionAnsweredV1, $"{ScenarioEvents.ObjectionAnsweredV1}:{objectionId}",
+            new ObjectionAnswered(objectionId, scenarioId.Value, upheld ? "upheld" : "dismissed"), now, ct);
         await tx.CommitAsync(ct);
         return objectionId;
     }
@@ -173,6 +179,7 @@ public sealed class AwardProcess(NpgsqlDataSource db, TimeProvider clock)
                 """, new { id, now }, tx, cancellationToken: ct));
             await AuditLog.AppendAsync(conn, tx, null, "scenario.awarded", "scenario", id.ToString(),
                 new { Status = ScenarioStatus.Publicity }, new { Status = ScenarioStatus.Awarded }, now, ct);
+            await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.AwardsFinalV1, $"{ScenarioEvents.AwardsFinalV1}:{id}", new AwardsFinal(id), now, ct);
             results.Add((id, ScenarioStatus.Awarded));
         }
         await tx.CommitAsync(ct);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using Marketplace.BuildingBlocks.Audit;
+using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.BuildingBlocks.Results;
 using Marketplace.Scenarios.Listings;
 using Npgsql;
@@ -85,6 +86,8 @@ public sealed class ReviewProcess(NpgsqlDataSource db, TimeProvider clock)
             """, new { id = Guid.CreateVersion7(), applicationId, reviewerId, officerId, now }, tx, cancellationToken: ct));
         if (id is null) return Error.Conflict("already_assigned", "该专家已分配到这份申报");
         await AuditLog.AppendAsync(conn, tx, officerId, "review.assigned", "application", applicationId.ToString(), null, new { reviewerId }, now, ct);
+        await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.ReviewAssignedV1, $"{ScenarioEvents.ReviewAssignedV1}:{id}",
+            new ReviewAssigned(id.Value, applicationId, reviewerId), now, ct);
         await tx.CommitAsync(ct);
         return id.Value;
     }
