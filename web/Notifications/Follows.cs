@@ -157,7 +157,7 @@ public sealed class Follows(NpgsqlDataSource db, Mailer mailer, SiteLinks links,
                 if (await scenarios.GetAsync(r.ScenarioId, ct) is not { } s) continue;
                 var model = ScenarioModel(s);
                 model["name"] = r.Name;
-                model["days"] = leads[i];
+                model["days"] = Math.Max(1, (int)Math.Ceiling((s.ClosesAt - now).TotalDays));
                 model["draft"] = r.Draft;
                 if (await mailer.OptionalAsync(conn, tx, "deadline-reminder", "deadline", model,
                         $"notifications.deadline_reminder.v1:{s.Id}:{leads[i]}:{r.Email.ToLowerInvariant()}", r.Email, ct) == Delivery.Queued)

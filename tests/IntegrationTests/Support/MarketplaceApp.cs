@@ -60,6 +60,8 @@ public class MarketplaceApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Site:BaseUrl", "http://marketplace.test");
         // Tests move time-driven states themselves (CloseDueScenarios), so a background tick never races them.
         builder.UseSetting("Scheduler:Enabled", "false");
+        // Digests go out at any hour in tests (the default waits for 08:00 Beijing time).
+        builder.UseSetting("Notifications:DigestHour", "0");
         // Automatic invitations at publication would mail the firms other tests create; the class that tests them turns them on.
         builder.UseSetting("Invitations:AutoInviteTopK", AutoInviteTopK.ToString());
     }
