@@ -12,8 +12,11 @@ switch (which)
     case "import":
         await ImportBenchmark.RunAsync(size);
         return 0;
+    case "email":
+        await EmailBenchmark.RunAsync(args.Length > 1 ? size : 10_000);
+        return 0;
     default:
-        Console.Error.WriteLine("usage: Benchmarks matching|import [firms]");
+        Console.Error.WriteLine("usage: Benchmarks matching|import|email [count]");
         return 2;
 }
 
