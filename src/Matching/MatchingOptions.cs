@@ -39,6 +39,11 @@ public sealed class FeatureWeights
     [Range(0, 10)] public double Qualification { get; set; } = 0.02;
     [Range(0, 10)] public double Region { get; set; } = 0.02;
     [Range(0, 10)] public double Load { get; set; } = 0.05;
+    /// <summary>
+    /// Case evidence: how strongly one of the firm's past cases names what the scenario asks for, with words weighed
+    /// by how rare they are among the candidates (so the shared setting counts little).
+    /// </summary>
+    [Range(0, 10)] public double Evidence { get; set; } = 0;
 }
 
 /// <summary>How the engine turns a scenario into a query (section <c>Matching:Retrieval</c>).</summary>
@@ -58,6 +63,6 @@ public sealed class RetrievalTuning
     /// <summary>On large indexes, the most query terms kept per field (strongest by weight × idf).</summary>
     [Range(8, 300)] public int MaxTermsPerField { get; set; } = 32;
     /// <summary>On large indexes, terms in more than this share of all firms are dropped as too common to tell firms apart.</summary>
-    [Range(0.01, 1)] public double MaxDocFrequency { get; set; } = 0.05;
+    [Range(0.01, 1)] public double MaxDocFrequency { get; set; } = 0.02;
     [Range(0, 1)] public double Bm25B { get; set; } = 0.3;
 }

@@ -33,8 +33,9 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         if (candidates.Count == 0) return [];
 
         var maxText = candidates.Max(c => c.TextScore);
+        var evidence = o.Weights.Evidence > 0 ? CaseEvidence(s, candidates) : null;
         var scored = candidates
-            .Select(c => Score(s, c, maxText, o.Weights))
+            .Select(c => Score(s, c, maxText, o.Weights, evidence?.GetValueOrDefault(c.Enterprise.Id)))
             .OrderByDescending(r => r.Score)
             .ThenBy(r => r.Enterprise.Id)
             .ToList();
@@ -56,7 +57,7 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
 
     private static string FirmText(EnterpriseDocument e) => string.Join('\n', e.Description, string.Join('\n', e.Cases));
 
-    private static HashSet<string> ScenarioTerms(ScenarioDocument s) => ChineseAnalysis.Terms(ChineseAnalysis.Bigrams, s.Title + s.Summary).ToHashSet();
+    private static HashSet<string> ScenarioTerms(ScenarioDocument s) => CjkBigrams(s.Title + s.Summary);
 
     /// <summary>
     /// Open scenarios for a firm: those it may apply to (their hard rules admit it), minus those it marked not relevant,
@@ -84,7 +85,46 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
             .ToList();
     }
 
-    internal Recommendation Score(ScenarioDocument s, EnterpriseCandidate c, float maxText, FeatureWeights w)
+    /// <summary>
+    /// For each candidate, its best past case scored by the scenario's character bigrams it contains, each weighed by
+    /// its rarity among the candidates' texts (a local IDF: words every candidate uses describe the setting, not the
+    /// problem), normalised to the best candidate. Firms often show a capability only in their cases.
+    /// </summary>
+    internal static Dictionary<Guid, (double Score, string? Case)> CaseEvidence(ScenarioDocument s, IReadOnlyList<EnterpriseCandidate> candidates)
+    {
+        var keys = CjkBigrams(string.Join('\n', s.Title, s.Summary, string.Join(' ', s.Technologies)));
+        var df = new Dictionary<string, int>();
+        foreach (var c in candidates)
+            foreach (var b in CjkBigrams(FirmText(c.Enterprise)))
+                if (keys.Contains(b)) df[b] = df.GetValueOrDefault(b) + 1;
+        var n = candidates.Count;
+        double Weight(string b) => Math.Log((n + 1.0) / (df.GetValueOrDefault(b) + 0.5));
+        var raw = new Dictionary<Guid, (double Score, string? Case)>();
+        foreach (var c in candidates)
+        {
+            (double Score, string? Case) best = (0, null);
+            foreach (var text in c.Enterprise.Cases)
+            {
+                var score = CjkBigrams(text).Where(keys.Contains).Sum(Weight);
+                if (score > best.Score) best = (score, text);
+            }
+            raw[c.Enterprise.Id] = best;
+        }
+        var max = raw.Values.Max(v => v.Score);
+        return raw.ToDictionary(p => p.Key, p => (max > 0 ? p.Value.Score / max : 0.0, p.Value.Case));
+    }
+
+    /// <summary>Distinct pairs of adjacent CJK characters (or letters/digits), lower-cased: cheap enough for every candidate.</summary>
+    internal static HashSet<string> CjkBigrams(string text)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < text.Length; i++)
+            if (char.IsLetterOrDigit(text[i]) && char.IsLetterOrDigit(text[i + 1]) && (text[i] > 0x2E80 || text[i + 1] > 0x2E80))
+                set.Add(string.Concat(char.ToLowerInvariant(text[i]), char.ToLowerInvariant(text[i + 1])));
+        return set;
+    }
+
+    internal Recommendation Score(ScenarioDocument s, EnterpriseCandidate c, float maxText, FeatureWeights w, (double Score, string? Case)? evidence = null)
     {
         var e = c.Enterprise;
         var reasons = new List<Reason>();
@@ -113,8 +153,12 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         var loadScore = Math.Min(1.0, e.OpenApplications / 5.0);
         if (e.OpenApplications >= 3) reasons.Add(new("load", $"在途申报 {e.OpenApplications} 项"));
 
+        var evidenceScore = evidence?.Score ?? 0;
+        if (evidenceScore >= 0.5 && evidence?.Case is { } bestCase)
+            reasons.Add(new("case", $"相关案例：{(bestCase.Length > 60 ? bestCase[..60] + "…" : bestCase)}"));
+
         var score = w.Text * textScore + w.Technology * techScore + w.Domain * domainScore
-                    + w.Qualification * qualScore + w.Region * regionScore - w.Load * loadScore;
+                    + w.Qualification * qualScore + w.Region * regionScore - w.Load * loadScore + w.Evidence * evidenceScore;
         return new Recommendation(e, Math.Round(score, 6), reasons);
     }
 
@@ -156,7 +200,7 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
     {
         var best = firmText
             .Split(['。', '；', '\n', '！', '？'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(sentence => (sentence, hits: ChineseAnalysis.Terms(ChineseAnalysis.Bigrams, sentence).Count(scenarioBigrams.Contains)))
+            .Select(sentence => (sentence, hits: CjkBigrams(sentence).Count(scenarioBigrams.Contains)))
             .Where(x => x.hits >= 2)
             .OrderByDescending(x => x.hits)
             .FirstOrDefault();

@@ -393,17 +393,21 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     private sealed class TermSelection(IndexReader reader, int maxTerms, double maxDocFrequency)
     {
         private const int SmallIndex = 5_000;
+        private const int MinTerms = 4;
         private readonly int _n = reader.NumDocs;
 
         public IEnumerable<(Term Term, float Boost)> Choose(IEnumerable<(Term Term, float Boost)> candidates)
         {
             if (_n < SmallIndex) return candidates;
-            return candidates
-                .Select(c => (c.Term, c.Boost, Df: reader.DocFreq(c.Term)))
-                .Where(c => c.Df > 0 && c.Df <= maxDocFrequency * _n)
-                .OrderByDescending(c => c.Boost * Math.Log((double)_n / c.Df))
-                .Take(maxTerms)
-                .Select(c => (c.Term, c.Boost));
+            var present = candidates.Select(c => (c.Term, c.Boost, Df: reader.DocFreq(c.Term))).Where(c => c.Df > 0).ToList();
+            var chosen = present.Where(c => c.Df <= maxDocFrequency * _n)
+                .OrderByDescending(c => c.Boost * Math.Log((double)_n / c.Df)).Take(maxTerms).ToList();
+            // A query made only of common words still needs something to match on: keep its rarest terms (within a
+            // looser bound, so one query cannot walk most of the index).
+            if (chosen.Count < MinTerms)
+                chosen.AddRange(present.Where(c => c.Df > maxDocFrequency * _n && c.Df <= 4 * maxDocFrequency * _n)
+                    .OrderBy(c => c.Df).Take(MinTerms - chosen.Count));
+            return chosen.Select(c => (c.Term, c.Boost));
         }
     }
 
@@ -455,8 +459,16 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         };
     }
 
-    private static Filter? EligibilityFilter(EligibilityRules rules)
+    // Eligibility filters by rule set. CachingWrapperFilter keeps each segment's matching documents, so the same rules
+    // (scenarios repeat them, and one scenario is asked for many times) cost a bitset lookup instead of a pass over
+    // every firm. Segments that change get their bitset recomputed; the dictionary is bounded.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Filter> _eligibilityFilters = new();
+
+    private Filter? EligibilityFilter(EligibilityRules rules)
     {
+        var key = string.Join('|', string.Join(',', rules.RequiredQualifications.Order()), rules.MinRegisteredCapitalWan,
+            string.Join(',', rules.AllowedRegionPrefixes.Order()), rules.ClosingDayNumber);
+        if (_eligibilityFilters.TryGetValue(key, out var cached)) return cached;
         var filter = new BooleanQuery();
         foreach (var q in rules.RequiredQualifications) filter.Add(new TermQuery(new Term("qual", q)), Occur.MUST);
         if (rules.MinRegisteredCapitalWan > 0)
@@ -472,7 +484,9 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             if (filter.Clauses.Count == 0) filter.Add(new MatchAllDocsQuery(), Occur.MUST);
             filter.Add(NumericRangeQuery.NewInt32Range("suspended_until", rules.ClosingDayNumber, null, true, true), Occur.MUST_NOT);
         }
-        return filter.Clauses.Count == 0 ? null : new QueryWrapperFilter(filter);
+        if (filter.Clauses.Count == 0) return null;
+        if (_eligibilityFilters.Count > 512) _eligibilityFilters.Clear();
+        return _eligibilityFilters.GetOrAdd(key, _ => new CachingWrapperFilter(new QueryWrapperFilter(filter)));
     }
 
     public void Dispose()

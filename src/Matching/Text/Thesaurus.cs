@@ -6,8 +6,18 @@ namespace Marketplace.Matching.Text;
 public sealed class Thesaurus
 {
     private readonly List<string[]> _groups;
+    // Each term's groups, so the per-candidate checks of re-ranking are lookups rather than scans of every group.
+    private readonly Dictionary<string, int[]> _groupsOf;
 
-    public Thesaurus(IEnumerable<string[]> groups) => _groups = groups.Where(g => g.Length > 1).ToList();
+    public Thesaurus(IEnumerable<string[]> groups)
+    {
+        _groups = groups.Where(g => g.Length > 1).ToList();
+        _groupsOf = _groups.SelectMany((g, i) => g.Select(t => (Term: t, Group: i)))
+            .GroupBy(x => x.Term, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(x => x.Key, x => x.Select(y => y.Group).Distinct().ToArray(), StringComparer.OrdinalIgnoreCase);
+    }
+
+    private int[] GroupsOf(string term) => _groupsOf.TryGetValue(term, out var groups) ? groups : [];
 
     public IReadOnlyList<string[]> Groups => _groups;
 
@@ -40,11 +50,11 @@ public sealed class Thesaurus
     /// <summary>True when the two terms are equal or in one group.</summary>
     public bool AreEquivalent(string a, string b) =>
         string.Equals(a, b, StringComparison.OrdinalIgnoreCase)
-        || _groups.Any(g => g.Contains(a, StringComparer.OrdinalIgnoreCase) && g.Contains(b, StringComparer.OrdinalIgnoreCase));
+        || GroupsOf(a).Intersect(GroupsOf(b)).Any();
 
     /// <summary>True when <paramref name="text"/> mentions the term or an equivalent of it.</summary>
     public bool Mentions(string text, string term) =>
-        Contains(text, term) || _groups.Any(g => g.Contains(term, StringComparer.OrdinalIgnoreCase) && g.Any(t => Contains(text, t)));
+        Contains(text, term) || GroupsOf(term).Any(g => _groups[g].Any(t => Contains(text, t)));
 
     // Latin-script terms must stand alone ("AI" is not in "MAIL", "AR" is not in "ARM"); Chinese has no word spaces.
     internal static bool Contains(string text, string term)
