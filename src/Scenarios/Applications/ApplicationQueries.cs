@@ -3,15 +3,9 @@ using Npgsql;
 
 namespace Marketplace.Scenarios.Applications;
 
-public sealed record OwnApplication
+/// <summary>The parts of a proposal beyond approach and quote: team, schedule, past cases, declarations, consortium.</summary>
+public abstract record ProposalDetails
 {
-    public Guid Id { get; init; }
-    public Guid ScenarioId { get; init; }
-    public string Status { get; init; } = "";
-    public string Approach { get; init; } = "";
-    public decimal QuotedBudgetWan { get; init; }
-    public DateTimeOffset? SubmittedAt { get; init; }
-    public DateTimeOffset? ReconfirmRequiredAt { get; init; }
     public string Team { get; init; } = "";
     public string Schedule { get; init; } = "";
     public string PastCases { get; init; } = "";
@@ -20,7 +14,18 @@ public sealed record OwnApplication
     public Guid[] ConsortiumMemberIds { get; init; } = [];
 }
 
-public sealed record ApplicationRow
+public sealed record OwnApplication : ProposalDetails
+{
+    public Guid Id { get; init; }
+    public Guid ScenarioId { get; init; }
+    public string Status { get; init; } = "";
+    public string Approach { get; init; } = "";
+    public decimal QuotedBudgetWan { get; init; }
+    public DateTimeOffset? SubmittedAt { get; init; }
+    public DateTimeOffset? ReconfirmRequiredAt { get; init; }
+}
+
+public sealed record ApplicationRow : ProposalDetails
 {
     public Guid Id { get; init; }
     public Guid EnterpriseId { get; init; }
@@ -29,12 +34,6 @@ public sealed record ApplicationRow
     public decimal QuotedBudgetWan { get; init; }
     public DateTimeOffset? SubmittedAt { get; init; }
     public string[] IneligibleReasons { get; init; } = [];
-    public string Team { get; init; } = "";
-    public string Schedule { get; init; } = "";
-    public string PastCases { get; init; } = "";
-    public bool DeclaredTruthful { get; init; }
-    public bool DeclaredNoDoubleFunding { get; init; }
-    public Guid[] ConsortiumMemberIds { get; init; } = [];
 }
 
 /// <summary>A firm's track record in the process, which the matcher reads as domain experience.</summary>

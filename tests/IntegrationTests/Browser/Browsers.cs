@@ -13,6 +13,16 @@ public static class Browsers
         Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
     });
 
+    /// <summary>Signs in through the login page and waits until the page shows the signed-in header.</summary>
+    public static async Task SignInAsync(IPage page, string email, string password)
+    {
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("邮箱").FillAsync(email);
+        await page.GetByLabel("密码").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).Last.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "退出" })).ToBeVisibleAsync();
+    }
+
     /// <summary>Fills the application form's required parts: approach, quote, team, schedule and both declarations.</summary>
     public static async Task FillProposalAsync(IPage page, string approach, string quote)
     {

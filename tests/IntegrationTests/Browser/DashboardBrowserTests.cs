@@ -15,10 +15,7 @@ public sealed class DashboardBrowserTests(DemoMarketplaceApp app) : IClassFixtur
         var page = await browser.NewPageAsync(new() { BaseURL = app.ServerAddress, Locale = "zh-CN", ViewportSize = new() { Width = 1280, Height = 900 } });
         var errors = new List<string>();
         page.PageError += (_, e) => errors.Add(e);
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("邮箱").FillAsync("officer@demo.gov.cn");
-        await page.GetByLabel("密码").FillAsync(DemoData.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).Last.ClickAsync();
+        await Browsers.SignInAsync(page, "officer@demo.gov.cn", DemoData.Password);
         await page.GetByRole(AriaRole.Link, new() { Name = "监测调度" }).ClickAsync();
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "监测调度", Level = 1 })).ToBeVisibleAsync();

@@ -58,12 +58,5 @@ public sealed class ThinSliceBrowserTests(DemoMarketplaceApp app) : IClassFixtur
         await officer.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath("recommendations-zh.png"), FullPage = true });
     }
 
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("邮箱").FillAsync(email);
-        await page.GetByLabel("密码").FillAsync(DemoData.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).Last.ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "退出" })).ToBeVisibleAsync();
-    }
+    private static Task SignInAsync(IPage page, string email) => Browsers.SignInAsync(page, email, DemoData.Password);
 }
