@@ -21,6 +21,10 @@ internal sealed class LuceneIndex : IDisposable
 
     public bool WasReset { get; }
 
+    /// <summary>Bumped whenever documents gain or change fields (2: audience and suspension fields).</summary>
+    internal const string SchemaVersion = "2";
+    private const string SchemaKey = "marketplace.schema";
+
     private sealed class Bm25SearcherFactory(Similarity similarity) : SearcherFactory
     {
         public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = similarity };
@@ -46,6 +50,9 @@ internal sealed class LuceneIndex : IDisposable
                 {
                     // Opening a reader walks the segments and fails on a damaged index, before we trust it.
                     using var probe = DirectoryReader.Open(_directory);
+                    // An index written with other fields (an older version of this code) is rebuilt, not half-trusted.
+                    if (!probe.IndexCommit.UserData.TryGetValue(SchemaKey, out var schema) || schema != SchemaVersion)
+                        throw new IndexFormatTooOldException("schema " + (schema ?? "none"), SchemaVersion);
                 }
                 _writer = OpenWriter(_directory, analyzer, similarity);
             }
@@ -59,7 +66,7 @@ internal sealed class LuceneIndex : IDisposable
                 WasReset = true;
             }
         }
-        _writer.Commit();
+        Commit(refresh: false);
         _searchers = new SearcherManager(_writer, applyAllDeletes: true, new Bm25SearcherFactory(similarity));
         // Writes through this class commit and refresh at once (read-your-writes); the background refresh also picks
         // up whatever the writer holds that no commit published yet (e.g. a rebuild between its batches), without
@@ -83,10 +90,13 @@ internal sealed class LuceneIndex : IDisposable
 
     public IndexWriter Writer => _writer;
 
-    public void Commit()
+    public void Commit() => Commit(refresh: true);
+
+    private void Commit(bool refresh)
     {
+        _writer.SetCommitData(new Dictionary<string, string> { [SchemaKey] = SchemaVersion });
         _writer.Commit();
-        _searchers.MaybeRefreshBlocking();
+        if (refresh) _searchers.MaybeRefreshBlocking();
     }
 
     public T Search<T>(Func<IndexSearcher, T> search)

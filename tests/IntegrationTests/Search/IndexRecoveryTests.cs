@@ -35,6 +35,24 @@ public sealed class IndexRecoveryTests : IDisposable
         Assert.Equal((0, 1), await second.CountAsync(default));
     }
 
+    [Fact]
+    public async Task AnIndexWrittenWithAnOlderSchema_IsResetSoTheHostRebuildsIt()
+    {
+        // A plain Lucene index with documents but without this code's schema stamp, as an older version left it.
+        var folder = Path.Combine(_folder, "enterprises");
+        Directory.CreateDirectory(folder);
+        using (var dir = Lucene.Net.Store.FSDirectory.Open(folder))
+        using (var writer = new Lucene.Net.Index.IndexWriter(dir, new Lucene.Net.Index.IndexWriterConfig(ChineseAnalysis.Version, ChineseAnalysis.Bigrams)))
+        {
+            writer.AddDocument([new Lucene.Net.Documents.StringField("id", Guid.NewGuid().ToString(), Lucene.Net.Documents.Field.Store.YES)]);
+            writer.Commit();
+        }
+
+        using var engine = new LuceneSearchEngine(_folder, Thesaurus.Load(), TimeProvider.System);
+        Assert.True(engine.WasReset);
+        Assert.Equal((0, 0), await engine.CountAsync(default));
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
