@@ -93,7 +93,7 @@ public sealed class CreateScenario(NpgsqlDataSource db, TimeProvider clock)
     }
 
     internal static string[] Clean(IReadOnlyList<string>? items) =>
-        (items ?? []).Select(t => t.Trim()).Where(t => t.Length > 0).Distinct().ToArray();
+        (items ?? []).Where(t => t is not null).Select(t => t.Trim()).Where(t => t.Length > 0).Distinct().ToArray();
 }
 
 /// <summary>
