@@ -57,6 +57,11 @@ public sealed class RetrievalTuning
     [Range(0, 20)] public double TechnologyTagWeight { get; set; } = 1.0;
     /// <summary>Weight of matches in a firm's past cases, on top of its whole text (0 turns it off).</summary>
     [Range(0, 10)] public double CasesWeight { get; set; } = 0;
+    /// <summary>
+    /// How many extra times the wanted part of a scenario's description (from 希望/拟建设/需要建设 … on) enters the query,
+    /// so the deliverable outweighs the setting that many unsuitable firms share.
+    /// </summary>
+    [Range(0, 5)] public int AskEmphasis { get; set; } = 1;
     /// <summary>Exponent of the down-weighting of terms common to many scenarios (0 turns it off).</summary>
     [Range(0, 5)] public double ScenarioSpecificity { get; set; } = 1.0;
     [Range(0.1, 5)] public double Bm25K1 { get; set; } = 1.2;

@@ -68,3 +68,18 @@ public sealed class RecommenderTests : IDisposable
 
     public void Dispose() => _engine.Dispose();
 }
+
+public sealed class AskSplitTests
+{
+    [Fact]
+    public void SplitAsk_SeparatesTheSettingFromWhatIsWanted()
+    {
+        var (context, ask) = Marketplace.Matching.Recommendations.Recommender.SplitAsk("老旧小区电线老化，火灾多发。希望加装智慧用电终端，数据接入消防平台。");
+        Assert.Equal("老旧小区电线老化，火灾多发。", context);
+        Assert.StartsWith("希望加装智慧用电终端", ask);
+    }
+
+    [Fact]
+    public void SplitAsk_WithoutAMarker_KeepsEverythingAsSetting() =>
+        Assert.Equal(("只有现状描述。", ""), Marketplace.Matching.Recommendations.Recommender.SplitAsk("只有现状描述。"));
+}

@@ -25,7 +25,10 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
     {
         var o = options.Value;
         var rules = new EligibilityRules(s.RequiredQualifications, s.MinRegisteredCapitalWan, s.AllowedRegions, ClosingDay(s));
-        var text = string.Join('\n', s.Summary, s.Description, s.Domain, string.Join(' ', s.Technologies));
+        // The wanted part of the description counts once more than the setting (Retrieval:AskEmphasis extra times).
+        var (context, ask) = SplitAsk(s.Description);
+        var text = string.Join('\n', new[] { s.Summary, context, ask }.Concat(Enumerable.Repeat(ask, o.Retrieval.AskEmphasis))
+            .Append(s.Domain).Append(string.Join(' ', s.Technologies)));
         var candidates = await engine.RetrieveEnterprisesAsync(
             new EnterpriseRetrievalQuery(s.Title, text, s.Technologies, rules, Math.Max(o.CandidatePool, k)), ct);
         // The engine filters already; checking again here makes "never recommend an ineligible firm" hold for any engine.
@@ -53,6 +56,16 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         var at = reasons.FindLastIndex(x => x.Kind is "technology" or "domain") + 1;
         reasons.Insert(at, new Reason("text", $"文本相关：{snippet}"));
         return r with { Reasons = reasons };
+    }
+
+    /// <summary>
+    /// A scenario's description usually tells the situation first and then what is wanted (希望…, 拟…, 需要…): the
+    /// wanted part names the deliverable, the rest the setting that many unsuitable firms share.
+    /// </summary>
+    internal static (string Context, string Ask) SplitAsk(string description)
+    {
+        var at = new[] { "希望", "拟建设", "拟在", "需要建设", "计划建设", "亟需" }.Select(m => description.IndexOf(m, StringComparison.Ordinal)).Where(i => i >= 0).DefaultIfEmpty(-1).Min();
+        return at <= 0 ? (description, "") : (description[..at], description[at..]);
     }
 
     private static string FirmText(EnterpriseDocument e) => string.Join('\n', e.Description, string.Join('\n', e.Cases));
