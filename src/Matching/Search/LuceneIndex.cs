@@ -68,17 +68,7 @@ internal sealed class LuceneIndex : IDisposable
         }
         Commit(refresh: false);
         _searchers = new SearcherManager(_writer, applyAllDeletes: true, new Bm25SearcherFactory(similarity));
-        // Writes through this class commit and refresh at once (read-your-writes); the background refresh also picks
-        // up whatever the writer holds that no commit published yet (e.g. a rebuild between its batches), without
-        // ever making a search wait for a reopen.
-        _refresher = new Timer(_ =>
-        {
-            try { _searchers.MaybeRefresh(); }
-            catch (ObjectDisposedException) { /* shutting down */ }
-        }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
-
-    private readonly Timer _refresher;
 
     private static IndexWriter OpenWriter(LuceneDirectory directory, Analyzer analyzer, Similarity similarity, OpenMode mode = OpenMode.CREATE_OR_APPEND) =>
         new(directory, new IndexWriterConfig(ChineseAnalysis.Version, analyzer)
@@ -108,7 +98,6 @@ internal sealed class LuceneIndex : IDisposable
 
     public void Dispose()
     {
-        _refresher.Dispose();
         _searchers.Dispose();
         _writer.Dispose();
         _directory.Dispose();
