@@ -68,6 +68,11 @@ internal static class MatchingBenchmark
                     latencies.Add(t.Elapsed.TotalMilliseconds);
                 }
             latencies.Sort();
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+            foreach (var s in scenarios) await recommender.ForScenarioAsync(s, 20, default);
+            Console.WriteLine($"allocated per recommendation: {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / scenarios.Count / 1024.0:0} KB; " +
+                              $"collections over {scenarios.Count} queries gen0/1/2: {GC.CollectionCount(0) - gcBefore.Item1}/{GC.CollectionCount(1) - gcBefore.Item2}/{GC.CollectionCount(2) - gcBefore.Item3}");
             Console.WriteLine($"recommend (top 20 of {docs.Count:N0}, {latencies.Count} queries): " +
                               $"p50 {Stats.Percentile(latencies, 50):0.0} ms, p90 {Stats.Percentile(latencies, 90):0.0} ms, " +
                               $"p99 {Stats.Percentile(latencies, 99):0.0} ms, max {latencies[^1]:0.0} ms");
