@@ -57,5 +57,7 @@ public sealed class OperationsTests(MarketplaceApp app) : IClassFixture<Marketpl
     {
         var html = await app.CreateClient().GetStringAsync("/scenarios?culture=en");
         Assert.Contains("Scenario Marketplace", html);
+        var openData = await app.CreateClient().GetStringAsync("/open-data?culture=en");
+        Assert.Contains("Downloads and feeds", openData);
     }
 }
