@@ -141,6 +141,9 @@ public sealed class MeilisearchClientSpecTests
     {
         var filter = MeilisearchSearchEngine.EligibilityFilter(new EligibilityRules(["专精\"特新"], 300.5m, ["通州区", "北三县"]));
         Assert.Equal("qualifications = \"专精\\\"特新\" AND capital >= 300.5 AND regionPrefixes IN [\"通州区\", \"北三县\"]", filter);
+        Assert.Equal("(suspendedUntil NOT EXISTS OR suspendedUntil < 20261231)",
+            MeilisearchSearchEngine.EligibilityFilter(new EligibilityRules([], 0, [], new DateOnly(2026, 12, 31))));
+        Assert.Equal("(audience IN [\"public\", \"北三县\"] OR audience NOT EXISTS)", MeilisearchSearchEngine.AudienceFilter(["public", "北三县"]));
         Assert.Equal(["北三县", "北三县·三河市"], MeilisearchSearchEngine.RegionPrefixes("北三县·三河市"));
     }
 

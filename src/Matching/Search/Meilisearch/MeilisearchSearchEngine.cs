@@ -43,7 +43,12 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
         Guid.Parse(d.Id), d.Code, d.Title, d.Summary, d.Description, d.Category, d.Domain, d.Location, d.Technologies, d.Status,
         DateTimeOffset.FromUnixTimeSeconds(d.ClosesAt), d.RequiredQualifications ?? [], (decimal)d.MinRegisteredCapitalWan, d.AllowedRegions ?? [], d.Audience);
 
-    private static string AudienceFilter(IReadOnlyList<string> audience) => $"audience IN [{string.Join(", ", audience.Select(Quote))}]";
+    /// <summary>
+    /// Documents indexed before scenarios had an audience were all public: a missing field counts as public, so an
+    /// upgrade does not hide them before the next reindex.
+    /// </summary>
+    internal static string AudienceFilter(IReadOnlyList<string> audience) =>
+        $"(audience IN [{string.Join(", ", audience.Select(Quote))}]" + (audience.Contains(ScenarioAudience.Public) ? " OR audience NOT EXISTS)" : ")");
 
     /// <summary>Every prefix of a region ("北三县", "北三县·三河市"), so a region rule is an exact-match filter.</summary>
     internal static IReadOnlyList<string> RegionPrefixes(string region)
@@ -269,7 +274,7 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
             parts.Add($"capital >= {((double)rules.MinRegisteredCapitalWan).ToString(CultureInfo.InvariantCulture)}");
         if (rules.AllowedRegionPrefixes.Count > 0)
             parts.Add($"regionPrefixes IN [{string.Join(", ", rules.AllowedRegionPrefixes.Select(Quote))}]");
-        if (rules.ClosingDay is not null) parts.Add($"suspendedUntil < {rules.ClosingDayNumber}");
+        if (rules.ClosingDay is not null) parts.Add($"(suspendedUntil NOT EXISTS OR suspendedUntil < {rules.ClosingDayNumber})");
         return string.Join(" AND ", parts);
     }
 
