@@ -14,8 +14,9 @@ public sealed class Viewers(EnterpriseStore enterprises)
     public async Task<string?> RegionAsync(ClaimsPrincipal user, CancellationToken ct) =>
         user.EnterpriseId() is { } id ? (await enterprises.GetAsync(id, ct))?.Region : null;
 
+    /// <summary>The scenario's own rule; the firm's region is read only when the scenario is shared with partners.</summary>
     public async Task<bool> CanSeeAsync(ClaimsPrincipal user, Scenario s, CancellationToken ct) =>
-        IsStaff(user) || (s.IsPublic && (s.Visibility == ScenarioVisibility.Public || s.IsVisibleTo(await RegionAsync(user, ct), false)));
+        s.IsVisibleTo(s.Visibility == ScenarioVisibility.Public ? null : await RegionAsync(user, ct), IsStaff(user));
 
     /// <summary>The audience terms to search with; null (no restriction) for staff.</summary>
     public async Task<IReadOnlyList<string>?> AudienceAsync(ClaimsPrincipal user, CancellationToken ct) =>

@@ -195,11 +195,11 @@ public sealed class Ocds(NpgsqlDataSource db, ScenarioStore scenarios, IOptions<
         return o;
     }
 
+    /// <summary>Open while published, unsuccessful when cancelled (流标), complete once the window has closed otherwise.</summary>
     private static string TenderStatus(string status) => status switch
     {
         ScenarioStatus.Published => "active",
         ScenarioStatus.Cancelled => "unsuccessful",
-        ScenarioStatus.Terminated => "complete",
         _ => "complete",
     };
 
