@@ -85,4 +85,50 @@ public sealed class BadInputSweepTests(MarketplaceApp app) : IClassFixture<Marke
 
         Assert.Empty(failures);
     }
+
+    /// <summary>Every other form of the site, each field given the same garbage (unknown fields are simply ignored).</summary>
+    [PostgresFact]
+    public async Task EveryOtherForm_NeverAnswers500()
+    {
+        var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("坏输入：其余表单逐项检验"));
+        var firm = await TestData.FirmAsync(app);
+        var member = await app.SignedInClientAsync((await TestData.MemberAsync(app, firm)).Email, TestData.Password);
+        var officer = await app.SignedInClientAsync((await TestData.OfficerAsync(app)).Email, TestData.Password);
+        var admin = await app.SignedInClientAsync((await app.Get<UserStore>().EnsureAsync($"admin{Guid.NewGuid():N}@gov.test", "管理员",
+            TestData.Password, Roles.Admin, null, null, default)).Email, TestData.Password);
+        var reviewer = await app.SignedInClientAsync((await app.Get<UserStore>().EnsureAsync($"reviewer{Guid.NewGuid():N}@expert.test", "专家",
+            TestData.Password, Roles.Reviewer, null, null, default)).Email, TestData.Password);
+        var random = Guid.NewGuid();
+        var forms = new (HttpClient Client, string Page, string Action)[]
+        {
+            (app.FormClient(), "/account/signup", "/account/signup"), (app.FormClient(), "/account/login", "/account/login"),
+            (app.FormClient(), "/account/forgot", "/account/forgot"), (app.FormClient(), "/account/login", "/account/reset"),
+            (app.FormClient(), "/account/login", "/account/accept"), (app.FormClient(), "/scenarios", "/language"),
+            (member, "/account/preferences", "/account/preferences"), (member, "/firm/qualifications", "/firm/qualifications"),
+            (member, "/firm/members", "/firm/members"), (member, "/firm/milestones", $"/firm/milestones/{random}/evidence"),
+            (member, "/firm", $"/firm/recommendations/{random}/dismiss"),
+            (member, $"/scenarios/{scenario.Id}", $"/scenarios/{scenario.Id}/questions"), (member, $"/scenarios/{scenario.Id}", $"/scenarios/{scenario.Id}/withdraw"),
+            (member, $"/scenarios/{scenario.Id}", $"/scenarios/{scenario.Id}/reconfirm"), (app.FormClient(), $"/scenarios/{scenario.Id}", $"/scenarios/{scenario.Id}/objections"),
+            (officer, $"/scenarios/{scenario.Id}", $"/scenarios/{scenario.Id}/questions/{random}/answer"),
+            (officer, "/officer", "/officer/scenarios/publish"), (officer, "/officer", $"/officer/scenarios/{random}/publish"),
+            (officer, "/officer", $"/officer/scenarios/{scenario.Id}/invitations/{random}"),
+            (officer, "/officer/directory", $"/officer/directory/qualifications/{random}/verify"), (officer, "/officer/directory", $"/officer/directory/qualifications/{random}/reject"),
+            (officer, "/officer", $"/officer/scenarios/{scenario.Id}/process/review/start"), (officer, "/officer", $"/officer/scenarios/{scenario.Id}/process/reviewers"),
+            (officer, "/officer", $"/officer/scenarios/{scenario.Id}/process/decision"), (officer, "/officer", $"/officer/scenarios/{scenario.Id}/process/objections/{random}/answer"),
+            (officer, "/officer", $"/officer/scenarios/{scenario.Id}/process/delivery/start"), (officer, "/officer", $"/officer/scenarios/{scenario.Id}/process/milestones/{random}/verdict"),
+            (reviewer, "/reviewer", $"/reviewer/{random}/scores"), (reviewer, "/reviewer", $"/reviewer/{random}/conflict"),
+            (admin, "/admin", "/admin/invitations"), (admin, "/admin", "/admin/vocabulary"), (admin, "/admin", $"/admin/outbox/{random}/retry"),
+        };
+        string[] names = ["Email", "Password", "DisplayName", "Name", "CreditCode", "Region", "Industry", "Kind", "Evidence", "ExpiresOn", "Role", "Term",
+            "Token", "culture", "returnUrl", "ids", "winners", "reason", "answer", "upheld", "verdict", "note", "evidence", "question", "name", "contact",
+            "content", "on", "applicationId", "reviewerId", "scores[技术方案]", "notes[技术方案]", "RegisteredCapitalWan", "Employees"];
+        var failures = new List<string>();
+        foreach (var g in Garbage.Take(7))
+            foreach (var (client, page, action) in forms)
+            {
+                var response = await MarketplaceApp.PostFormAsync(client, page, action, names.ToDictionary(n => n, _ => g));
+                if ((int)response.StatusCode >= 500) failures.Add($"POST {action} with \"{g[..Math.Min(20, g.Length)]}\" → {(int)response.StatusCode}");
+            }
+        Assert.Empty(failures);
+    }
 }
