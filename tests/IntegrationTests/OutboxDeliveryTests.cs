@@ -56,6 +56,30 @@ public sealed class OutboxDeliveryTests(ManualOutboxMarketplaceApp app) : IClass
     }
 
     [PostgresFact]
+    public async Task Delivery_WhenTheServerRefusesForAWhile_RetriesAndDeliversOnce()
+    {
+        var email = new EmailMessage("test.v1:refused:r@firm.test", "r@firm.test", "拒收后重试 / refused, then accepted", "正文", "<p>正文</p>");
+        await EnqueueAsync(email);
+        var worker = new OutboxProcessor(app.Get<NpgsqlDataSource>(),
+            [new EmailDeliveryHandler(new MailKitEmailSender(Options.Create(new SmtpOptions { Port = app.Smtp.Port, Security = "None" })))],
+            Options.Create(new OutboxOptions { FirstRetryDelay = TimeSpan.FromMilliseconds(100) }), TimeProvider.System, NullLogger<OutboxProcessor>.Instance);
+
+        app.Smtp.Refusing = true;
+        Assert.Equal(1, await worker.ProcessBatchAsync(default));
+        await Task.Delay(250);
+        Assert.Equal(1, await worker.ProcessBatchAsync(default));
+        var refused = await RowAsync(email.DedupeKey);
+        Assert.Equal(("pending", 2), (refused.Status, refused.Attempts));
+        Assert.Contains("try again later", refused.LastError);
+
+        app.Smtp.Refusing = false;
+        await Task.Delay(600);
+        Assert.Equal(1, await worker.ProcessBatchAsync(default));
+        Assert.Equal("done", (await RowAsync(email.DedupeKey)).Status);
+        Assert.Single(app.Smtp.Messages, m => m.To.ToString().Contains("r@firm.test"));
+    }
+
+    [PostgresFact]
     public async Task Delivery_WhenAttemptsRunOut_DeadLetters()
     {
         var email = new EmailMessage("test.v1:dead:c@firm.test", "c@firm.test", "死信 / dead", "正文", "<p>正文</p>");

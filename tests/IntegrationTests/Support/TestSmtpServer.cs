@@ -23,7 +23,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
         Port = port ?? FreePort();
         var options = new SmtpServerOptionsBuilder().ServerName("localhost").Endpoint(b => b.Endpoint(new IPEndPoint(IPAddress.Loopback, Port))).Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
-        services.Add(new Store(_messages, () => Received?.Invoke(_messages.Count)));
+        services.Add(new Store(_messages, () => Received?.Invoke(_messages.Count), () => Refusing));
         services.Add(new Marketplace.TestSupport.NoDelayListenerFactory());
         _running = new SmtpServer.SmtpServer(options, services).StartAsync(_stop.Token);
     }
@@ -32,6 +32,9 @@ public sealed class TestSmtpServer : IAsyncDisposable
 
     /// <summary>Called with the running count after each message is stored, before the server answers the client.</summary>
     public Action<int>? Received { get; set; }
+
+    /// <summary>While true, the server answers every message with 451 (a temporary refusal) and keeps nothing.</summary>
+    public bool Refusing { get; set; }
 
     public async Task<MimeMessage> WaitForAsync(Func<MimeMessage, bool> match, TimeSpan? timeout = null)
     {
@@ -60,11 +63,12 @@ public sealed class TestSmtpServer : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private sealed class Store(ConcurrentQueue<MimeMessage> messages, Action received) : MessageStore
+    private sealed class Store(ConcurrentQueue<MimeMessage> messages, Action received, Func<bool> refusing) : MessageStore
     {
         public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction,
             ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
+            if (refusing()) return new SmtpResponse(SmtpReplyCode.ServiceUnavailable, "4.3.0 try again later");
             await using var stream = new MemoryStream(buffer.ToArray());
             messages.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
             received();
