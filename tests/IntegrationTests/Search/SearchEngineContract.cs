@@ -65,6 +65,40 @@ public abstract class SearchEngineContract
     }
 
     [SkippableFact]
+    public async Task Scenario_SharedWithPartners_IsFoundOnlyByViewersFromThoseRegions()
+    {
+        var engine = await CreateAsync();
+        var shared = Scenario("跨界河道水质联合监测", "河道水质监测。") with { Audience = ["通州区", "北三县·三河市"] };
+        var open = Scenario("河道巡查无人机", "河道巡查。");
+        await engine.ReplaceAllAsync([shared, open], [], default);
+
+        async Task<IReadOnlyList<Guid>> Seen(string? region) =>
+            (await engine.SearchScenariosAsync(new ScenarioSearchQuery("河道", Audience: ScenarioAudience.ForViewer(region)), default)).Hits.Select(h => h.Id).ToList();
+        Assert.Equal([open.Id], await Seen(null));
+        Assert.Equal([open.Id], await Seen("外省市·上海市浦东新区"));
+        Assert.Equal(2, (await Seen("北三县·三河市")).Count);
+        Assert.Equal(2, (await Seen("通州区·宋庄镇")).Count);
+        Assert.Equal(2, (await engine.SearchScenariosAsync(new ScenarioSearchQuery("河道"), default)).Total); // staff: no audience filter
+        var forFirm = await engine.RetrieveScenariosAsync(new ScenarioRetrievalQuery("河道 水质 监测", ["物联网"], 10, ScenarioAudience.ForViewer("雄安新区")), default);
+        Assert.DoesNotContain(forFirm, c => c.Scenario.Id == shared.Id);
+    }
+
+    [SkippableFact]
+    public async Task Enterprises_SuspendedOnTheClosingDay_AreNeverCandidates()
+    {
+        var engine = await CreateAsync();
+        var closing = new DateOnly(2026, 12, 31);
+        var active = Firm("在册物联", "智能垃圾分类投放设备");
+        var suspended = Firm("暂停物联", "智能垃圾分类投放设备") with { SuspendedUntil = closing };
+        var lapsed = Firm("已恢复物联", "智能垃圾分类投放设备") with { SuspendedUntil = closing.AddDays(-1) };
+        await engine.ReplaceAllAsync([], [active, suspended, lapsed], default);
+
+        var found = await engine.RetrieveEnterprisesAsync(new EnterpriseRetrievalQuery("智能垃圾分类", "智能投放设备", ["物联网"],
+            new EligibilityRules([], 0, [], closing), 10), default);
+        Assert.Equal(new[] { active.Id, lapsed.Id }.Order(), found.Select(c => c.Enterprise.Id).Order());
+    }
+
+    [SkippableFact]
     public async Task Enterprises_FailingAHardRuleAreNeverCandidates()
     {
         var engine = await CreateAsync();
