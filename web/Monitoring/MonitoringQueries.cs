@@ -223,9 +223,14 @@ public sealed class MonitoringQueries(NpgsqlDataSource db, TimeProvider clock)
         var first = new DateOnly(month.Year, month.Month, 1);
         var now = clock.GetUtcNow();
         if (DateOnly.FromDateTime(now.UtcDateTime.AddHours(8)) < first.AddMonths(1)) return false; // the month has not ended
+        await using var conn = await db.OpenConnectionAsync(ct);
+        // The scheduler asks every tick: once frozen, answer without computing the ledger again.
+        if (await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "select exists (select 1 from monitoring.ledger_snapshots where month = @month)",
+                new { month = first.ToDateTime(TimeOnly.MinValue) }, cancellationToken: ct)))
+            return false;
         var rows = await LedgerAsync(ct);
         var summary = new { Total = rows.Count, Closed = rows.Count(r => r.Closed), Overdue = rows.Sum(r => r.MilestonesOverdue) };
-        await using var conn = await db.OpenConnectionAsync(ct);
         return await conn.ExecuteAsync(new CommandDefinition("""
             insert into monitoring.ledger_snapshots (month, taken_at, rows, summary) values (@month, @now, @rows::jsonb, @summary::jsonb)
             on conflict (month) do nothing

@@ -134,6 +134,7 @@ public sealed class Follows(NpgsqlDataSource db, Mailer mailer, SiteLinks links,
         var now = clock.GetUtcNow();
         var leads = options.Value.DeadlineReminderDays.Where(d => d > 0).Distinct().OrderByDescending(d => d).ToList();
         var queued = 0;
+        var loaded = new Dictionary<Guid, Scenario?>();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         for (var i = 0; i < leads.Count; i++)
@@ -154,7 +155,8 @@ public sealed class Follows(NpgsqlDataSource db, Mailer mailer, SiteLinks links,
                 """, new { from, to }, tx, cancellationToken: ct))).ToList();
             foreach (var r in rows)
             {
-                if (await scenarios.GetAsync(r.ScenarioId, ct) is not { } s) continue;
+                if (!loaded.TryGetValue(r.ScenarioId, out var s)) loaded[r.ScenarioId] = s = await scenarios.GetAsync(r.ScenarioId, ct);
+                if (s is null) continue;
                 var model = ScenarioModel(s);
                 model["name"] = r.Name;
                 model["days"] = Math.Max(1, (int)Math.Ceiling((s.ClosesAt - now).TotalDays));
