@@ -44,6 +44,12 @@ public sealed class FeatureWeights
     /// by how rare they are among the candidates (so the shared setting counts little).
     /// </summary>
     [Range(0, 10)] public double Evidence { get; set; } = 0;
+    /// <summary>
+    /// Delivery fit: a firm whose stated way of delivering contradicts the scenario's demands (public-cloud SaaS where
+    /// data must stay in the government network, commercial use where it is forbidden, core equipment bought from
+    /// partners) loses this much; one stating the required way gains half of it.
+    /// </summary>
+    [Range(0, 10)] public double Fit { get; set; } = 0.25;
 }
 
 /// <summary>How the engine turns a scenario into a query (section <c>Matching:Retrieval</c>).</summary>
@@ -55,8 +61,13 @@ public sealed class RetrievalTuning
     [Range(0, 10)] public double SynonymWeight { get; set; } = 0.5;
     /// <summary>Boost of an exact technology-tag match.</summary>
     [Range(0, 20)] public double TechnologyTagWeight { get; set; } = 1.0;
-    /// <summary>Weight of matches in a firm's past cases, on top of its whole text (0 turns it off).</summary>
-    [Range(0, 10)] public double CasesWeight { get; set; } = 0;
+    /// <summary>
+    /// Weight of the words of what a scenario asks for (title, summary, technologies) found in a firm's past cases, on
+    /// top of its whole text; they count only when the cases hold at least <see cref="CaseMinimumMatch"/> of them
+    /// (0 turns it off).
+    /// </summary>
+    [Range(0, 10)] public double CasesWeight { get; set; } = 1.5;
+    [Range(1, 10)] public int CaseMinimumMatch { get; set; } = 4;
     /// <summary>
     /// How many extra times the wanted part of a scenario's description (from 希望/拟建设/需要建设 … on) enters the query,
     /// so the deliverable outweighs the setting that many unsuitable firms share.

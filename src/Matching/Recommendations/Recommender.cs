@@ -30,7 +30,8 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         var text = string.Join('\n', new[] { s.Summary, context, ask }.Concat(Enumerable.Repeat(ask, o.Retrieval.AskEmphasis))
             .Append(s.Domain).Append(string.Join(' ', s.Technologies)));
         var candidates = await engine.RetrieveEnterprisesAsync(
-            new EnterpriseRetrievalQuery(s.Title, text, s.Technologies, rules, Math.Max(o.CandidatePool, k)), ct);
+            new EnterpriseRetrievalQuery(s.Title, text, s.Technologies, rules, Math.Max(o.CandidatePool, k),
+                Core: string.Join('\n', s.Title, s.Summary, string.Join(' ', s.Technologies))), ct);
         // The engine filters already; checking again here makes "never recommend an ineligible firm" hold for any engine.
         candidates = candidates.Where(c => rules.Admits(c.Enterprise) && excludedFirms?.Contains(c.Enterprise.Id) != true).ToList();
         if (candidates.Count == 0) return [];
@@ -170,7 +171,11 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         if (evidenceScore >= 0.5 && evidence?.Case is { } bestCase)
             reasons.Add(new("case", $"相关案例：{(bestCase.Length > 60 ? bestCase[..60] + "…" : bestCase)}"));
 
-        var score = w.Text * textScore + w.Technology * techScore + w.Domain * domainScore
+        var fit = DeliveryFit.Assess(s, e);
+        reasons.AddRange(fit.Select(f => new Reason(f.Value < 0 ? "conflict" : "fit", f.Reason)));
+
+        // Relative to the text match: a stated fit does not lift a firm the scenario's words do not reach.
+        var score = w.Text * textScore * (1 + w.Fit * fit.Sum(f => f.Value)) + w.Technology * techScore + w.Domain * domainScore
                     + w.Qualification * qualScore + w.Region * regionScore - w.Load * loadScore + w.Evidence * evidenceScore;
         return new Recommendation(e, Math.Round(score, 6), reasons);
     }

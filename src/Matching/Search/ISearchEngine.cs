@@ -56,8 +56,10 @@ public sealed record EligibilityRules(IReadOnlyList<string> RequiredQualificatio
 }
 
 /// <summary>Free text and technology tags to retrieve enterprises by, under hard eligibility rules.</summary>
+/// <param name="Core">What the scenario asks for (title, summary, the wanted part of the description): the terms that
+/// also count in a firm's past cases. Null takes every term of the query.</param>
 public sealed record EnterpriseRetrievalQuery(
-    string Title, string Text, IReadOnlyList<string> Technologies, EligibilityRules Rules, int Limit);
+    string Title, string Text, IReadOnlyList<string> Technologies, EligibilityRules Rules, int Limit, string? Core = null);
 
 public sealed record EnterpriseCandidate(EnterpriseDocument Enterprise, float TextScore);
 

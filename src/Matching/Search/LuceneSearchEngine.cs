@@ -139,8 +139,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             new Int32Field("suspended_until", e.SuspendedUntilDay, Field.Store.YES),
             new TextField("all_w", all, Field.Store.NO),
             new TextField("all_bg", all, Field.Store.NO),
-            new TextField("cases_w", string.Join('\n', e.Cases), Field.Store.NO),
-            new TextField("cases_bg", string.Join('\n', e.Cases), Field.Store.NO),
+            new TextField(CasesField, string.Join('\n', e.Cases), Field.Store.NO),
         };
         foreach (var q in e.Qualifications) doc.Add(new StringField("qual", q, Field.Store.YES));
         foreach (var t in e.Technologies)
@@ -364,8 +363,11 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         var t = _tuning;
         var specificity = ScenarioSpecificity();
         var selection = new TermSelection(firms, t.MaxTermsPerField, t.MaxDocFrequency);
-        AddWeightedTerms(query, "all_w", ChineseAnalysis.TermCounts(ChineseAnalysis.Words, text), (float)t.WordWeight, specificity, selection, t.CasesWeight);
-        AddWeightedTerms(query, "all_bg", ChineseAnalysis.TermCounts(ChineseAnalysis.Bigrams, text), (float)t.BigramWeight, specificity, selection, t.CasesWeight);
+        var caseEvidence = t.CasesWeight > 0
+            ? new CaseEvidence(ChineseAnalysis.Terms(ChineseAnalysis.Words, q.Core ?? text).ToHashSet(), (float)t.CasesWeight, t.CaseMinimumMatch)
+            : null;
+        AddWeightedTerms(query, "all_w", ChineseAnalysis.TermCounts(ChineseAnalysis.Words, text), (float)t.WordWeight, specificity, selection, caseEvidence);
+        AddWeightedTerms(query, "all_bg", ChineseAnalysis.TermCounts(ChineseAnalysis.Bigrams, text), (float)t.BigramWeight, specificity, selection);
 
         var expansions = string.Join('\n', _thesaurus.ExpansionsFor(text));
         if (expansions.Length > 0)
@@ -413,10 +415,12 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
 
     private const int MaxTermsPerFieldHardLimit = 300;
 
-    /// <param name="casesWeight">When above 0, each term also scores in the firm's past cases (field cases_*), taking the
-    /// better of the two: delivered work, often told in the client's words, counts for more than a self-description.</param>
+    /// <param name="caseEvidence">When given, the selected terms that name what the scenario asks for (its core) also
+    /// go into one extra clause over the firm's past cases (field <c>cases_w</c>) that counts only when the cases hold
+    /// at least <see cref="CaseEvidence.MinimumMatch"/> of them: delivered work naming several of the wanted things is
+    /// stronger evidence than a self-description, while a single shared word (监测, 平台) in a case proves nothing.</param>
     private static void AddWeightedTerms(BooleanQuery query, string field, Dictionary<string, int> counts, float weight,
-        Func<Term, float>? multiplier, TermSelection? selection, double casesWeight = 0)
+        Func<Term, float>? multiplier, TermSelection? selection, CaseEvidence? caseEvidence = null)
     {
         var weighted = counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(MaxTermsPerFieldHardLimit)
             .Select(kv =>
@@ -425,21 +429,24 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
                 return (Term: term, Boost: weight * (1f + MathF.Log(kv.Value)) * (multiplier?.Invoke(term) ?? 1f));
             })
             .Where(x => x.Boost > 0);
+        var inCases = new BooleanQuery();
         foreach (var (term, boost) in selection?.Choose(weighted) ?? weighted)
         {
-            if (casesWeight <= 0)
-            {
-                query.Add(new TermQuery(term) { Boost = boost }, Occur.SHOULD);
-                continue;
-            }
-            var inCases = new Term(field.Replace("all_", "cases_"), term.Text);
-            query.Add(new DisjunctionMaxQuery(0f)
-            {
-                new TermQuery(term) { Boost = boost },
-                new TermQuery(inCases) { Boost = boost * (float)casesWeight },
-            }, Occur.SHOULD);
+            query.Add(new TermQuery(term) { Boost = boost }, Occur.SHOULD);
+            if (caseEvidence is not null && caseEvidence.CoreTerms.Contains(term.Text))
+                inCases.Add(new TermQuery(new Term(CasesField, term.Text)) { Boost = boost * caseEvidence.Weight }, Occur.SHOULD);
+        }
+        if (caseEvidence is not null && inCases.Clauses.Count >= caseEvidence.MinimumMatch)
+        {
+            inCases.MinimumNumberShouldMatch = caseEvidence.MinimumMatch;
+            query.Add(inCases, Occur.SHOULD);
         }
     }
+
+    private const string CasesField = "cases_w";
+
+    /// <summary>The scenario's core words and how they count in a firm's past cases.</summary>
+    private sealed record CaseEvidence(IReadOnlySet<string> CoreTerms, float Weight, int MinimumMatch);
 
     /// <summary>
     /// How specific a term is to this scenario among all published scenarios. Words every scenario uses (街道, 平台,

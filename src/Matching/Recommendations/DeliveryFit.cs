@@ -1,0 +1,58 @@
+using System.Text.RegularExpressions;
+using Marketplace.Matching.Documents;
+
+namespace Marketplace.Matching.Recommendations;
+
+/// <summary>A conflict or a match between what a scenario demands of delivery and what a firm says of itself.</summary>
+public sealed record FitSignal(double Value, string Reason);
+
+/// <summary>
+/// Delivery fit beyond shared vocabulary. Government scenarios state how a solution must be delivered (data kept in the
+/// government or sector network, no commercial use of personal data), and the 揭榜挂帅 process looks for firms that
+/// solve the problem themselves. Firms say how they deliver (public-cloud SaaS billed per year or per call, private
+/// deployment, equipment bought from partners). A firm whose way of delivering contradicts the scenario shares its
+/// words but cannot take it on as described; one that states the required way fits better than its words alone show.
+/// </summary>
+public static partial class DeliveryFit
+{
+    /// <summary>The scenario keeps data inside its own network or premises.</summary>
+    [GeneratedRegex("(政务网|政务外网|政务内网|政务云|专网|内网|本地|私有云|机房)[^。；]{0,8}(存储|部署|运行)|(存储|部署|运行)在?[^。；]{0,6}(政务网|政务外网|政务内网|政务云|专网|内网|本地|私有云|机房)|私有化部署|本地化部署|数据不出")]
+    private static partial Regex OnPremiseDemand();
+
+    /// <summary>The scenario forbids commercial use of the data it collects.</summary>
+    [GeneratedRegex("不得用于商业|不得用于营销|禁止商业|不得商用")]
+    private static partial Regex NoCommercialUseDemand();
+
+    [GeneratedRegex("公有云|SaaS|按年订阅|按月订阅|按调用量|云服务商|按次计费")]
+    private static partial Regex PublicCloudOffer();
+
+    [GeneratedRegex("私有化部署|本地化部署|本地部署|专网[^。；]{0,6}部署|部署[^。；]{0,6}专网|离线部署")]
+    private static partial Regex PrivateDeploymentOffer();
+
+    [GeneratedRegex("商城|广告|营销推广|导购")]
+    private static partial Regex CommercialDataUse();
+
+    /// <summary>The firm delivers mainly with others' core products (buys the equipment, relies on partners' platforms).</summary>
+    [GeneratedRegex("(设备|产品|核心设备|平台)[^。；]{0,4}(主要|均|全部)?(采购|外购)自|依托合作伙伴|依靠合作伙伴|为客户采购|代理销售|代售")]
+    private static partial Regex ThirdPartyDelivery();
+
+    /// <summary>Signals for one firm and scenario: negative for a conflict, positive for a stated fit; empty when neither.</summary>
+    public static IReadOnlyList<FitSignal> Assess(ScenarioDocument s, EnterpriseDocument e)
+    {
+        var demand = string.Join('\n', s.Summary, s.Description);
+        var offer = string.Join('\n', e.Description, string.Join('\n', e.Cases));
+        var signals = new List<FitSignal>();
+        if (OnPremiseDemand().IsMatch(demand))
+        {
+            if (PrivateDeploymentOffer().IsMatch(offer))
+                signals.Add(new(0.5, "部署方式：可私有化或专网部署，符合场景的数据存储要求"));
+            else if (PublicCloudOffer().IsMatch(offer))
+                signals.Add(new(-1, "部署方式：以公有云服务提供，场景要求数据在本地或专网存储"));
+        }
+        if (NoCommercialUseDemand().IsMatch(demand) && CommercialDataUse().IsMatch(offer))
+            signals.Add(new(-1, "数据使用：业务含商业营销，场景禁止数据用于商业用途"));
+        if (ThirdPartyDelivery().IsMatch(offer))
+            signals.Add(new(-1, "交付能力：核心设备或平台主要依托合作方"));
+        return signals;
+    }
+}
