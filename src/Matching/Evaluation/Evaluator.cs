@@ -15,7 +15,7 @@ public static class Evaluator
         var thesaurus = Thesaurus.Load(options.ThesaurusPath);
         // The baseline is plain BM25 over words and bigrams: no synonyms, tags, specificity or tuned length norm.
         var tuning = baseline
-            ? new RetrievalTuning { SynonymWeight = 0, TechnologyTagWeight = 0, ScenarioSpecificity = 0, Bm25B = 0.75 }
+            ? new RetrievalTuning { SynonymWeight = 0, TechnologyTagWeight = 0, ScenarioSpecificity = 0, CasesWeight = 0, Bm25B = 0.75 }
             : options.Retrieval;
         using var engine = new LuceneSearchEngine(null, thesaurus, TimeProvider.System, tuning);
         await engine.ReplaceAllAsync(set.Scenarios.Select(EvaluationSet.ToDocument).ToList(), set.Enterprises.Select(EvaluationSet.ToDocument).ToList(), ct);

@@ -36,6 +36,18 @@ public static partial class DeliveryFit
     [GeneratedRegex("(设备|产品|核心设备|平台)[^。；]{0,4}(主要|均|全部)?(采购|外购)自|依托合作伙伴|依靠合作伙伴|为客户采购|代理销售|代售")]
     private static partial Regex ThirdPartyDelivery();
 
+    /// <summary>The firm advises, plans or trains rather than builds (its own description says so).</summary>
+    [GeneratedRegex("咨询机构|咨询单位|咨询设计单位|规划咨询|规划设计咨询|规划编制|编制[^。；]{0,24}规划|资源普查|仿真培训|培训服务")]
+    private static partial Regex AdvisoryRole();
+
+    /// <summary>The scenario wants something built, installed or deployed.</summary>
+    [GeneratedRegex("建设|安装|部署|配置|布设|改造|上线|研发")]
+    private static partial Regex ImplementationDemand();
+
+    /// <summary>The scenario itself asks for plans, studies or advice.</summary>
+    [GeneratedRegex("规划|咨询|可研|可行性研究|研究报告|评估报告|培训")]
+    private static partial Regex AdvisoryDemand();
+
     /// <summary>Signals for one firm and scenario: negative for a conflict, positive for a stated fit; empty when neither.</summary>
     public static IReadOnlyList<FitSignal> Assess(ScenarioDocument s, EnterpriseDocument e)
     {
@@ -51,6 +63,9 @@ public static partial class DeliveryFit
         }
         if (NoCommercialUseDemand().IsMatch(demand) && CommercialDataUse().IsMatch(offer))
             signals.Add(new(-1, "数据使用：业务含商业营销，场景禁止数据用于商业用途"));
+        var asked = string.Join('\n', s.Title, s.Summary);
+        if (ImplementationDemand().IsMatch(demand) && !AdvisoryDemand().IsMatch(asked) && AdvisoryRole().IsMatch(e.Description))
+            signals.Add(new(-1, "交付能力：以咨询、规划或培训为主，场景要求建设实施"));
         if (ThirdPartyDelivery().IsMatch(offer))
             signals.Add(new(-1, "交付能力：核心设备或平台主要依托合作方"));
         return signals;

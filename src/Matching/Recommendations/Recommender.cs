@@ -175,7 +175,8 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         reasons.AddRange(fit.Select(f => new Reason(f.Value < 0 ? "conflict" : "fit", f.Reason)));
 
         // Relative to the text match: a stated fit does not lift a firm the scenario's words do not reach.
-        var score = w.Text * textScore * (1 + w.Fit * fit.Sum(f => f.Value)) + w.Technology * techScore + w.Domain * domainScore
+        // Several conflicts cannot turn the score negative: the firm stays a (distant) candidate an officer can still see.
+        var score = w.Text * textScore * Math.Max(0.1, 1 + w.Fit * fit.Sum(f => f.Value)) + w.Technology * techScore + w.Domain * domainScore
                     + w.Qualification * qualScore + w.Region * regionScore - w.Load * loadScore + w.Evidence * evidenceScore;
         return new Recommendation(e, Math.Round(score, 6), reasons);
     }

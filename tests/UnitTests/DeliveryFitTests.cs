@@ -1,0 +1,119 @@
+using Marketplace.Matching;
+using Marketplace.Matching.Documents;
+using Marketplace.Matching.Recommendations;
+using Marketplace.Matching.Search;
+using Marketplace.Matching.Text;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.UnitTests;
+
+public sealed class DeliveryFitTests : IDisposable
+{
+    private static ScenarioDocument Scenario(string description, string title = "学生视力健康筛查与管理平台", string summary = "为中小学建立视力筛查和建档平台。") => new(
+        Guid.NewGuid(), "SC-9", title, summary, description, "livable-city", "智慧教育", "全区",
+        ["大数据"], "published", DateTimeOffset.UtcNow.AddDays(10), [], 0, []);
+
+    private static EnterpriseDocument Firm(string description, params string[] cases) =>
+        LuceneSearchEngineTests.Firm("甲公司", description, []) with { Cases = cases };
+
+    [Fact]
+    public void PublicCloudOffer_ConflictsWithDataKeptInTheSectorNetwork()
+    {
+        var s = Scenario("希望建设视力管理平台。学生健康数据须存储在区教育专网。");
+
+        var saas = DeliveryFit.Assess(s, Firm("视力筛查管理工具，产品以公有云SaaS方式按年订阅。"));
+        var onPremise = DeliveryFit.Assess(s, Firm("屈光档案系统，可私有化部署。"));
+
+        Assert.Equal(-1, Assert.Single(saas).Value);
+        Assert.Contains("公有云", saas[0].Reason);
+        Assert.True(Assert.Single(onPremise).Value > 0);
+    }
+
+    [Fact]
+    public void WithoutADataResidencyDemand_HowAFirmDeploysSaysNothing()
+    {
+        var s = Scenario("希望建设视力管理平台，每学期筛查两次。");
+        Assert.Empty(DeliveryFit.Assess(s, Firm("视力筛查管理工具，产品以公有云SaaS方式按年订阅。")));
+        Assert.Empty(DeliveryFit.Assess(s, Firm("屈光档案系统，可私有化部署。")));
+    }
+
+    [Fact]
+    public void CommercialUse_ConflictsOnlyWhereTheScenarioForbidsIt()
+    {
+        var firm = Firm("近视防控工具，家长端含视光产品商城。");
+        Assert.Contains(DeliveryFit.Assess(Scenario("数据不得用于商业营销。"), firm), f => f.Value < 0 && f.Reason.StartsWith("数据使用"));
+        Assert.Empty(DeliveryFit.Assess(Scenario("希望建设视力管理平台。"), firm));
+    }
+
+    [Theory]
+    [InlineData("智慧交通系统集成商，设备主要采购自合作厂商，并负责运维。", true)]
+    [InlineData("园区能源服务商，主要依托合作伙伴的设备和平台。", true)]
+    [InlineData("称重传感器制造商，自主研发石英传感器，持有制造计量器具许可证。", false)]
+    [InlineData("一卡通和通道闸系统集成商，服务机关和医院。", false)]
+    public void PartnerSuppliedCore_IsAConflictWhateverTheScenario(string description, bool conflict) =>
+        Assert.Equal(conflict, DeliveryFit.Assess(Scenario("希望建设不停车检测点。"), Firm(description)).Any(f => f.Value < 0));
+
+    private readonly LuceneSearchEngine _engine = new(null, Thesaurus.Load(), TimeProvider.System);
+
+    [Fact]
+    public async Task Recommender_RanksTheConflictingFirmBelowAnEquallyWordedOneAndSaysWhy()
+    {
+        var s = Scenario("希望建设学生视力健康管理平台，筛查结果自动上传建档。学生健康数据须存储在区教育专网。");
+        var saas = Firm("学生视力筛查与建档管理平台，筛查结果自动上传建档，以公有云SaaS方式提供。");
+        var plain = Firm("学生视力筛查与建档管理平台，筛查结果自动上传建档，服务多所中小学。");
+        await _engine.UpsertEnterprisesAsync([saas, plain], default);
+
+        var recs = await new Recommender(_engine, Thesaurus.Load(), Options.Create(new MatchingOptions())).ForScenarioAsync(s, 10, default);
+
+        Assert.Equal([plain.Id, saas.Id], recs.Select(r => r.Enterprise.Id));
+        Assert.Contains(recs[1].Reasons, r => r.Kind == "conflict" && r.Text.Contains("专网"));
+    }
+
+    [Fact]
+    public async Task PastCasesNamingSeveralAskedForWords_LiftAFirmAboveOneThatOnlyDescribesItself()
+    {
+        // Both firms say the same about themselves; only one has delivered what the scenario asks for.
+        var s = Scenario("希望为全区中小学配置验光设备。", title: "中小学生视力筛查建档", summary: "为中小学生开展视力筛查并建立屈光档案。");
+        var described = Firm("眼健康数字化服务商，提供屈光检测设备和档案软件。");
+        var delivered = Firm("眼健康数字化服务商，提供屈光检测设备和档案软件。", "为某区中小学生开展视力筛查，建立屈光档案");
+        var oneWord = Firm("眼健康数字化服务商，提供屈光检测设备和档案软件。", "为某医院提供视力检查设备");
+        await _engine.UpsertEnterprisesAsync([described, delivered, oneWord], default);
+
+        var withCases = await RankAsync(new RetrievalTuning());
+        var withoutCases = await RankAsync(new RetrievalTuning { CasesWeight = 0 });
+
+        Assert.Equal(delivered.Id, withCases[0]);
+        // A case sharing a single word with the scenario is not evidence: it gains nothing over the self-description.
+        Assert.Equal(withoutCases.IndexOf(oneWord.Id) < withoutCases.IndexOf(described.Id), withCases.IndexOf(oneWord.Id) < withCases.IndexOf(described.Id));
+
+        async Task<List<Guid>> RankAsync(RetrievalTuning tuning)
+        {
+            using var engine = new LuceneSearchEngine(null, Thesaurus.Load(), TimeProvider.System, tuning);
+            await engine.UpsertEnterprisesAsync([described, delivered, oneWord], default);
+            var hits = await engine.RetrieveEnterprisesAsync(new EnterpriseRetrievalQuery(s.Title, s.Summary + "\n" + s.Description, s.Technologies,
+                new EligibilityRules([], 0, []), 10, Core: s.Title + "\n" + s.Summary), default);
+            return hits.Select(h => h.Enterprise.Id).ToList();
+        }
+    }
+
+    public void Dispose() => _engine.Dispose();
+}
+
+public sealed class AdvisoryRoleTests
+{
+    private static ScenarioDocument Scenario(string title, string summary) => new(
+        Guid.NewGuid(), "SC-8", title, summary, "希望在园区部署控制终端。", "smart-city", "能源", "园区",
+        [], "published", DateTimeOffset.UtcNow.AddDays(10), [], 0, []);
+
+    private static readonly EnterpriseDocument Consultant =
+        LuceneSearchEngineTests.Firm("乙咨询", "能源咨询机构，为开发区编制虚拟电厂建设规划，评估负荷的可调潜力。", []);
+
+    [Fact]
+    public void AFirmThatPlans_ConflictsWithAScenarioThatWantsSomethingBuilt() =>
+        Assert.Contains(DeliveryFit.Assess(Scenario("冷库可调负荷需求响应", "聚合冷库负荷参与需求响应。"), Consultant),
+            f => f.Value < 0 && f.Reason.Contains("咨询"));
+
+    [Fact]
+    public void AFirmThatPlans_FitsAScenarioThatAsksForAPlan() =>
+        Assert.Empty(DeliveryFit.Assess(Scenario("虚拟电厂建设规划编制", "编制全区虚拟电厂专项规划。"), Consultant));
+}
