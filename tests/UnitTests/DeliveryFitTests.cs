@@ -117,3 +117,28 @@ public sealed class AdvisoryRoleTests
     public void AFirmThatPlans_FitsAScenarioThatAsksForAPlan() =>
         Assert.Empty(DeliveryFit.Assess(Scenario("虚拟电厂建设规划编制", "编制全区虚拟电厂专项规划。"), Consultant));
 }
+
+public sealed class CaseReasonTests : IDisposable
+{
+    private readonly LuceneSearchEngine _engine = new(null, Thesaurus.Load(), TimeProvider.System);
+
+    [Fact]
+    public async Task AFirmWhoseCaseNamesTheProblem_ShowsThatCaseAsItsReason()
+    {
+        var s = new ScenarioDocument(Guid.NewGuid(), "SC-7", "老旧小区智慧用电安全监测", "为老旧小区配电箱安装智慧用电监测终端。",
+            "希望发现线路过载和漏电隐患。", "livable-city", "安全", "街道", ["物联网"], "published", DateTimeOffset.UtcNow.AddDays(10), [], 0, []);
+        var firm = LuceneSearchEngineTests.Firm("丙电气", "建筑配电物联网企业，主打配电箱守护终端。", ["物联网"]) with
+        {
+            Cases = ["为某县城区120栋老旧小区住宅楼加装智慧用电监测终端"],
+        };
+        await _engine.UpsertEnterprisesAsync([firm], default);
+
+        var recs = await new Recommender(_engine, Thesaurus.Load(), Options.Create(new MatchingOptions())).ForScenarioAsync(s, 5, default);
+
+        var reason = Assert.Single(recs).Reasons.Single(r => r.Kind is "case" or "text");
+        Assert.Equal("case", reason.Kind);
+        Assert.Contains("120栋老旧小区", reason.Text);
+    }
+
+    public void Dispose() => _engine.Dispose();
+}

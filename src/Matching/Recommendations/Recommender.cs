@@ -46,16 +46,17 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         // The text snippet is the costly reason (it analyses the firm's text): only the shown firms get one.
         var scenarioTerms = ScenarioTerms(s);
         return ApplyExposureControl(scored, k, o)
-            .Select(r => WithSnippet(r, BestSentence(FirmText(r.Enterprise), scenarioTerms)))
+            .Select(r => WithSnippet(r, BestSentence(r.Enterprise, scenarioTerms)))
             .ToList();
     }
 
-    private static Recommendation WithSnippet(Recommendation r, string? snippet)
+    private static Recommendation WithSnippet(Recommendation r, (string Text, bool FromCase)? snippet)
     {
-        if (snippet is null) return r;
+        if (snippet is not { } best) return r;
         var reasons = r.Reasons.ToList();
         var at = reasons.FindLastIndex(x => x.Kind is "technology" or "domain") + 1;
-        reasons.Insert(at, new Reason("text", $"文本相关：{snippet}"));
+        // Delivered work is the stronger evidence, and it is labelled as such so an officer can check it.
+        reasons.Insert(at, best.FromCase ? new Reason("case", $"相关案例：{best.Text}") : new Reason("text", $"文本相关：{best.Text}"));
         return r with { Reasons = reasons };
     }
 
@@ -86,14 +87,13 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
             .ToList();
         if (candidates.Count == 0) return [];
         var maxText = candidates.Max(c => c.TextScore);
-        var firmText = FirmText(firm);
         return candidates
             .Select(c => (c.Scenario, Recommendation: Score(c.Scenario, new EnterpriseCandidate(firm, c.TextScore), maxText, options.Value.Weights)))
             .OrderByDescending(x => x.Recommendation.Score).ThenBy(x => x.Scenario.ClosesAt)
             .Take(k)
             .Select(x =>
             {
-                var r = WithSnippet(x.Recommendation, BestSentence(firmText, ScenarioTerms(x.Scenario)));
+                var r = WithSnippet(x.Recommendation, BestSentence(firm, ScenarioTerms(x.Scenario)));
                 return new ScenarioRecommendation(x.Scenario, r.Score, r.Reasons.Where(reason => reason.Kind != "region").ToList());
             })
             .ToList();
@@ -167,9 +167,8 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         var loadScore = Math.Min(1.0, e.OpenApplications / 5.0);
         if (e.OpenApplications >= 3) reasons.Add(new("load", $"在途申报 {e.OpenApplications} 项"));
 
+        // The best case is shown by the snippet reason (a case sentence wins there), so evidence only scores.
         var evidenceScore = evidence?.Score ?? 0;
-        if (evidenceScore >= 0.5 && evidence?.Case is { } bestCase)
-            reasons.Add(new("case", $"相关案例：{(bestCase.Length > 60 ? bestCase[..60] + "…" : bestCase)}"));
 
         var fit = DeliveryFit.Assess(s, e);
         reasons.AddRange(fit.Select(f => new Reason(f.Value < 0 ? "conflict" : "fit", f.Reason)));
@@ -215,16 +214,22 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         return top.OrderByDescending(r => r.Score).ThenBy(r => r.Enterprise.Id).Concat(rest).Take(Math.Max(k, 0)).ToList();
     }
 
-    private static string? BestSentence(string firmText, HashSet<string> scenarioBigrams)
+    /// <summary>
+    /// The sentence of the firm's description or cases sharing most of the scenario's bigrams (at least two); a case
+    /// wins a tie, being work done rather than a claim.
+    /// </summary>
+    private static (string Text, bool FromCase)? BestSentence(EnterpriseDocument firm, HashSet<string> scenarioBigrams)
     {
-        var best = firmText
-            .Split(['。', '；', '\n', '！', '？'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(sentence => (sentence, hits: CjkBigrams(sentence).Count(scenarioBigrams.Contains)))
+        static IEnumerable<string> Sentences(string text) =>
+            text.Split(['。', '；', '\n', '！', '？'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var best = firm.Cases.SelectMany(Sentences).Select(sentence => (sentence, fromCase: true))
+            .Concat(Sentences(firm.Description).Select(sentence => (sentence, fromCase: false)))
+            .Select(x => (x.sentence, x.fromCase, hits: CjkBigrams(x.sentence).Count(scenarioBigrams.Contains)))
             .Where(x => x.hits >= 2)
             .OrderByDescending(x => x.hits)
             .FirstOrDefault();
         if (best.sentence is null) return null;
-        return best.sentence.Length > 60 ? best.sentence[..60] + "…" : best.sentence;
+        return (best.sentence.Length > 60 ? best.sentence[..60] + "…" : best.sentence, best.fromCase);
     }
 
     /// <summary>The deadline as a Beijing date: suspension is judged on that day, as the scenario module does.</summary>
