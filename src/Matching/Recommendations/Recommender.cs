@@ -24,7 +24,7 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         IReadOnlySet<Guid>? excludedFirms = null)
     {
         var o = options.Value;
-        var rules = new EligibilityRules(s.RequiredQualifications, s.MinRegisteredCapitalWan, s.AllowedRegions, ClosingDay(s));
+        var rules = EligibilityRules.For(s);
         // The wanted part of the description counts once more than the setting (Retrieval:AskEmphasis extra times).
         var (context, ask) = SplitAsk(s.Description);
         var text = string.Join('\n', new[] { s.Summary, context, ask }.Concat(Enumerable.Repeat(ask, o.Retrieval.AskEmphasis))
@@ -83,7 +83,7 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         var text = string.Join('\n', firm.Description, string.Join('\n', firm.Cases), string.Join(' ', firm.Technologies));
         var candidates = (await engine.RetrieveScenariosAsync(new ScenarioRetrievalQuery(text, firm.Technologies, Math.Max(options.Value.CandidatePool, k), ScenarioAudience.ForViewer(firm.Region)), ct))
             .Where(c => !dismissed.Contains(c.Scenario.Id)
-                        && new EligibilityRules(c.Scenario.RequiredQualifications, c.Scenario.MinRegisteredCapitalWan, c.Scenario.AllowedRegions, ClosingDay(c.Scenario)).Admits(firm))
+                        && EligibilityRules.For(c.Scenario).Admits(firm))
             .ToList();
         if (candidates.Count == 0) return [];
         var maxText = candidates.Max(c => c.TextScore);
@@ -231,8 +231,4 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         if (best.sentence is null) return null;
         return (best.sentence.Length > 60 ? best.sentence[..60] + "…" : best.sentence, best.fromCase);
     }
-
-    /// <summary>The deadline as a Beijing date: suspension is judged on that day, as the scenario module does.</summary>
-    private static DateOnly? ClosingDay(ScenarioDocument s) =>
-        s.ClosesAt == DateTimeOffset.MaxValue ? null : DateOnly.FromDateTime(s.ClosesAt.UtcDateTime.AddHours(8));
 }

@@ -46,6 +46,10 @@ public sealed record EligibilityRules(IReadOnlyList<string> RequiredQualificatio
 {
     public static readonly EligibilityRules None = new([], 0, []);
 
+    /// <summary>A scenario's rules; suspension is judged on its deadline as a Beijing date, as the scenario module does.</summary>
+    public static EligibilityRules For(ScenarioDocument s) => new(s.RequiredQualifications, s.MinRegisteredCapitalWan, s.AllowedRegions,
+        s.ClosesAt == DateTimeOffset.MaxValue ? null : DateOnly.FromDateTime(s.ClosesAt.UtcDateTime.AddHours(8)));
+
     public int ClosingDayNumber => ClosingDay is { } d ? d.Year * 10000 + d.Month * 100 + d.Day : 0;
 
     public bool Admits(EnterpriseDocument e) =>
