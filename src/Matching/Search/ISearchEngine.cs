@@ -60,8 +60,8 @@ public sealed record EligibilityRules(IReadOnlyList<string> RequiredQualificatio
 }
 
 /// <summary>Free text and technology tags to retrieve enterprises by, under hard eligibility rules.</summary>
-/// <param name="Core">What the scenario asks for (title, summary, the wanted part of the description): the terms that
-/// also count in a firm's past cases. Null takes every term of the query.</param>
+/// <param name="Core">What the scenario asks for (its title, summary and technologies): the words that also count in
+/// a firm's past cases when several of them occur there. Null takes every word of the query.</param>
 public sealed record EnterpriseRetrievalQuery(
     string Title, string Text, IReadOnlyList<string> Technologies, EligibilityRules Rules, int Limit, string? Core = null);
 
