@@ -22,6 +22,12 @@ public sealed class MatchingFlowTests(MarketplaceApp app) : IClassFixture<Market
         var mine = await client.GetFromJsonAsync<List<ScenarioRecommendationDto>>("/api/v1/me/recommendations");
         var rec = Assert.Single(mine!, r => r.ScenarioId == scenario.Id);
         Assert.Contains(rec.Reasons, r => r.Kind == "technology");
+        // The workbench gives the same reasons in the reader's language: data (technology names) as it is.
+        var zh = await client.GetStringAsync("/firm");
+        var en = await client.GetStringAsync("/firm?culture=en");
+        Assert.Contains("技术匹配：", zh);
+        Assert.Contains("Technology match: ", en);
+        Assert.DoesNotContain("技术匹配：", en);
         Assert.Contains((await officer.GetFromJsonAsync<List<RecommendationDto>>($"/api/v1/scenarios/{scenario.Id}/recommendations"))!,
             r => r.EnterpriseId == firm.Id);
 

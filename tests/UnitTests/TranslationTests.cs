@@ -30,3 +30,23 @@ public sealed class TranslationTests
         Assert.Empty(keys.Where(k => !english.Contains(k)).Order());
     }
 }
+
+public sealed class ReasonTranslationTests
+{
+    [Fact]
+    public void EveryReasonTheMatcherGives_HasAnEnglishTranslationWithTheSamePlaceholders()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Marketplace.sln"))) dir = dir.Parent;
+        var english = XDocument.Load(Path.Combine(dir!.FullName, "web", "Resources", "SharedResource.en.resx")).Root!
+            .Elements("data").ToDictionary(d => (string)d.Attribute("name")!, d => (string)d.Element("value")!);
+        var templates = Marketplace.Matching.Recommendations.ReasonTemplates.All;
+        Assert.True(templates.Count >= 13);
+        foreach (var template in templates)
+        {
+            Assert.True(english.TryGetValue(template, out var translation), $"no English for {template}");
+            static string[] Holes(string s) => Regex.Matches(s, "\\{\\d\\}").Select(m => m.Value).Order().ToArray();
+            Assert.Equal(Holes(template), Holes(translation));
+        }
+    }
+}

@@ -57,17 +57,17 @@ public static partial class DeliveryFit
         if (OnPremiseDemand().IsMatch(demand))
         {
             if (PrivateDeploymentOffer().IsMatch(offer))
-                signals.Add(new(0.5, "部署方式：可私有化或专网部署，符合场景的数据存储要求"));
+                signals.Add(new(0.5, ReasonTemplates.PrivateDeployment));
             else if (PublicCloudOffer().IsMatch(offer))
-                signals.Add(new(-1, "部署方式：以公有云服务提供，场景要求数据在本地或专网存储"));
+                signals.Add(new(-1, ReasonTemplates.PublicCloud));
         }
         if (NoCommercialUseDemand().IsMatch(demand) && CommercialDataUse().IsMatch(offer))
-            signals.Add(new(-1, "数据使用：业务含商业营销，场景禁止数据用于商业用途"));
+            signals.Add(new(-1, ReasonTemplates.CommercialUse));
         var asked = string.Join('\n', s.Title, s.Summary);
         if (ImplementationDemand().IsMatch(demand) && !AdvisoryDemand().IsMatch(asked) && AdvisoryRole().IsMatch(e.Description))
-            signals.Add(new(-1, "交付能力：以咨询、规划或培训为主，场景要求建设实施"));
+            signals.Add(new(-1, ReasonTemplates.Advisory));
         if (ThirdPartyDelivery().IsMatch(offer))
-            signals.Add(new(-1, "交付能力：核心设备或平台主要依托合作方"));
+            signals.Add(new(-1, ReasonTemplates.PartnerSupplied));
         return signals;
     }
 }

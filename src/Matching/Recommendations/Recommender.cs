@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.Matching.Recommendations;
 
-public sealed record Reason(string Kind, string Text);
 
 public sealed record Recommendation(EnterpriseDocument Enterprise, double Score, IReadOnlyList<Reason> Reasons);
 
@@ -56,7 +55,7 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         var reasons = r.Reasons.ToList();
         var at = reasons.FindLastIndex(x => x.Kind is "technology" or "domain") + 1;
         // Delivered work is the stronger evidence, and it is labelled as such so an officer can check it.
-        reasons.Insert(at, best.FromCase ? new Reason("case", $"相关案例：{best.Text}") : new Reason("text", $"文本相关：{best.Text}"));
+        reasons.Insert(at, best.FromCase ? new Reason("case", ReasonTemplates.Case, [best.Text]) : new Reason("text", ReasonTemplates.Text, [best.Text]));
         return r with { Reasons = reasons };
     }
 
@@ -151,27 +150,27 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
             .ToList();
         var techScore = s.Technologies.Count == 0 ? 0 : (double)matchedTech.Count / s.Technologies.Count;
         if (matchedTech.Count > 0)
-            reasons.Add(new("technology", $"技术匹配：{string.Join("、", matchedTech)}（{matchedTech.Count}/{s.Technologies.Count}）"));
+            reasons.Add(new("technology", ReasonTemplates.Technology, [string.Join("、", matchedTech), $"{matchedTech.Count}", $"{s.Technologies.Count}"]));
 
         var domainHits = e.ExperienceDomains.Count(d => d == s.Domain) + e.Cases.Count(x => x.Contains(s.Domain, StringComparison.Ordinal));
         var domainScore = domainHits > 0 ? 1.0 : 0.0;
-        if (domainHits > 0) reasons.Add(new("domain", $"领域经验：{s.Domain}（{domainHits} 项案例或申报）"));
+        if (domainHits > 0) reasons.Add(new("domain", ReasonTemplates.Domain, [s.Domain, $"{domainHits}"]));
 
         var quals = e.Qualifications.Where(q => CapabilityQualifications.Contains(q)).ToList();
         var qualScore = quals.Count > 0 ? 1.0 : 0.0;
-        if (quals.Count > 0) reasons.Add(new("qualification", $"资质：{string.Join("、", quals)}"));
+        if (quals.Count > 0) reasons.Add(new("qualification", ReasonTemplates.Qualification, [string.Join("、", quals)]));
 
         var regionScore = RegionScore(e.Region);
-        if (regionScore > 0) reasons.Add(new("region", $"注册地：{e.Region}"));
+        if (regionScore > 0) reasons.Add(new("region", ReasonTemplates.Region, [e.Region]));
 
         var loadScore = Math.Min(1.0, e.OpenApplications / 5.0);
-        if (e.OpenApplications >= 3) reasons.Add(new("load", $"在途申报 {e.OpenApplications} 项"));
+        if (e.OpenApplications >= 3) reasons.Add(new("load", ReasonTemplates.Load, [$"{e.OpenApplications}"]));
 
         // The best case is shown by the snippet reason (a case sentence wins there), so evidence only scores.
         var evidenceScore = evidence?.Score ?? 0;
 
         var fit = DeliveryFit.Assess(s, e);
-        reasons.AddRange(fit.Select(f => new Reason(f.Value < 0 ? "conflict" : "fit", f.Reason)));
+        reasons.AddRange(fit.Select(f => new Reason(f.Value < 0 ? "conflict" : "fit", f.Reason, [])));
 
         // Relative to the text match: a stated fit does not lift a firm the scenario's words do not reach.
         // Several conflicts cannot turn the score negative: the firm stays a (distant) candidate an officer can still see.
@@ -208,7 +207,7 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
             top.RemoveAt(displaceIndex);
             rest.Remove(promote);
             rest.Insert(0, displaced);
-            top.Add(promote with { Reasons = [.. promote.Reasons, new Reason("exposure", "中小企业公平曝光")] });
+            top.Add(promote with { Reasons = [.. promote.Reasons, new Reason("exposure", ReasonTemplates.Exposure, [])] });
             small++;
         }
         return top.OrderByDescending(r => r.Score).ThenBy(r => r.Enterprise.Id).Concat(rest).Take(Math.Max(k, 0)).ToList();

@@ -1,0 +1,36 @@
+using System.Globalization;
+using System.Reflection;
+
+namespace Marketplace.Matching.Recommendations;
+
+/// <summary>
+/// A reason a person can check. <see cref="Template"/> is the Chinese text with {0}… placeholders and is also the key
+/// of its translation in the site's resources; <see cref="Args"/> are data (names, counts) shown as they are.
+/// </summary>
+public sealed record Reason(string Kind, string Template, IReadOnlyList<string> Args)
+{
+    /// <summary>The reason in Chinese (the product's first language; emails and the API use it).</summary>
+    public string Text => string.Format(CultureInfo.InvariantCulture, Template, Args.ToArray<object>());
+}
+
+/// <summary>Every reason the matcher gives, in one place so each has a translation (a unit test checks).</summary>
+public static class ReasonTemplates
+{
+    public const string Technology = "技术匹配：{0}（{1}/{2}）";
+    public const string Domain = "领域经验：{0}（{1} 项案例或申报）";
+    public const string Qualification = "资质：{0}";
+    public const string Region = "注册地：{0}";
+    public const string Load = "在途申报 {0} 项";
+    public const string Exposure = "中小企业公平曝光";
+    public const string Text = "文本相关：{0}";
+    public const string Case = "相关案例：{0}";
+    public const string PrivateDeployment = "部署方式：可私有化或专网部署，符合场景的数据存储要求";
+    public const string PublicCloud = "部署方式：以公有云服务提供，场景要求数据在本地或专网存储";
+    public const string CommercialUse = "数据使用：业务含商业营销，场景禁止数据用于商业用途";
+    public const string Advisory = "交付能力：以咨询、规划或培训为主，场景要求建设实施";
+    public const string PartnerSupplied = "交付能力：核心设备或平台主要依托合作方";
+
+    public static IReadOnlyList<string> All { get; } = typeof(ReasonTemplates)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
+}
