@@ -79,6 +79,10 @@ public sealed class RetrievalTuning
     [Range(0.1, 5)] public double Bm25K1 { get; set; } = 1.2;
     /// <summary>On large indexes, the most query terms kept per field (strongest by weight × idf).</summary>
     [Range(8, 300)] public int MaxTermsPerField { get; set; } = 32;
+    /// <summary>On large indexes, the most thesaurus-equivalent terms kept per field.</summary>
+    [Range(0, 300)] public int MaxExpansionTermsPerField { get; set; } = 8;
+    /// <summary>On large indexes, thesaurus equivalents in more than this share of all firms are dropped.</summary>
+    [Range(0.001, 1)] public double MaxExpansionDocFrequency { get; set; } = 0.005;
     /// <summary>On large indexes, terms in more than this share of all firms are dropped as too common to tell firms apart.</summary>
     [Range(0.01, 1)] public double MaxDocFrequency { get; set; } = 0.02;
     [Range(0, 1)] public double Bm25B { get; set; } = 0.3;

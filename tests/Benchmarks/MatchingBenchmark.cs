@@ -27,11 +27,17 @@ internal static class MatchingBenchmark
         try
         {
             var options = new MatchingOptions();
-            // Overrides for trying settings: BENCH_MAX_TERMS, BENCH_MAX_DF, BENCH_POOL.
+            // Overrides for trying settings: BENCH_MAX_TERMS, BENCH_MAX_DF, BENCH_POOL, BENCH_CASES (case clause weight),
+            // BENCH_SYNONYMS (thesaurus expansion weight).
             if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_MAX_TERMS"), out var maxTerms)) options.Retrieval.MaxTermsPerField = maxTerms;
             if (double.TryParse(Environment.GetEnvironmentVariable("BENCH_MAX_DF"), out var maxDf)) options.Retrieval.MaxDocFrequency = maxDf;
             if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_POOL"), out var pool)) options.CandidatePool = pool;
-            Console.WriteLine($"settings: max terms/field {options.Retrieval.MaxTermsPerField}, max df {options.Retrieval.MaxDocFrequency}, candidate pool {options.CandidatePool}");
+            if (double.TryParse(Environment.GetEnvironmentVariable("BENCH_CASES"), out var cases)) options.Retrieval.CasesWeight = cases;
+            if (double.TryParse(Environment.GetEnvironmentVariable("BENCH_SYNONYMS"), out var synonyms)) options.Retrieval.SynonymWeight = synonyms;
+            if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_MAX_EXPANSION_TERMS"), out var expansionTerms)) options.Retrieval.MaxExpansionTermsPerField = expansionTerms;
+            Console.WriteLine($"settings: max terms/field {options.Retrieval.MaxTermsPerField}, max df {options.Retrieval.MaxDocFrequency}, candidate pool {options.CandidatePool}, " +
+                              $"case clause {options.Retrieval.CasesWeight}, synonyms {options.Retrieval.SynonymWeight} " +
+                              $"(max {options.Retrieval.MaxExpansionTermsPerField} terms/field)");
             var thesaurus = Thesaurus.Load();
             using var engine = new LuceneSearchEngine(folder, thesaurus, TimeProvider.System, options.Retrieval);
 

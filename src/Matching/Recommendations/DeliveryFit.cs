@@ -48,26 +48,32 @@ public static partial class DeliveryFit
     [GeneratedRegex("规划|咨询|可研|可行性研究|研究报告|评估报告|培训")]
     private static partial Regex AdvisoryDemand();
 
-    /// <summary>Signals for one firm and scenario: negative for a conflict, positive for a stated fit; empty when neither.</summary>
-    public static IReadOnlyList<FitSignal> Assess(ScenarioDocument s, EnterpriseDocument e)
+    /// <summary>What a scenario demands of delivery, read once per scenario rather than once per candidate.</summary>
+    public sealed record Demands(bool OnPremise, bool NoCommercialUse, bool BuildNotAdvice);
+
+    public static Demands DemandsOf(ScenarioDocument s)
     {
         var demand = string.Join('\n', s.Summary, s.Description);
-        var offer = string.Join('\n', e.Description, string.Join('\n', e.Cases));
-        var signals = new List<FitSignal>();
-        if (OnPremiseDemand().IsMatch(demand))
+        return new(OnPremiseDemand().IsMatch(demand), NoCommercialUseDemand().IsMatch(demand),
+            ImplementationDemand().IsMatch(demand) && !AdvisoryDemand().IsMatch(string.Join('\n', s.Title, s.Summary)));
+    }
+
+    /// <summary>Signals for one firm and scenario: negative for a conflict, positive for a stated fit; empty when neither.</summary>
+    public static IReadOnlyList<FitSignal> Assess(ScenarioDocument s, EnterpriseDocument e) => Assess(DemandsOf(s), e);
+
+    public static IReadOnlyList<FitSignal> Assess(Demands d, EnterpriseDocument e)
+    {
+        var offer = e.Cases.Count == 0 ? e.Description : string.Join('\n', e.Description, string.Join('\n', e.Cases));
+        List<FitSignal>? signals = null;
+        void Add(double value, string reason) => (signals ??= []).Add(new(value, reason));
+        if (d.OnPremise)
         {
-            if (PrivateDeploymentOffer().IsMatch(offer))
-                signals.Add(new(0.5, ReasonTemplates.PrivateDeployment));
-            else if (PublicCloudOffer().IsMatch(offer))
-                signals.Add(new(-1, ReasonTemplates.PublicCloud));
+            if (PrivateDeploymentOffer().IsMatch(offer)) Add(0.5, ReasonTemplates.PrivateDeployment);
+            else if (PublicCloudOffer().IsMatch(offer)) Add(-1, ReasonTemplates.PublicCloud);
         }
-        if (NoCommercialUseDemand().IsMatch(demand) && CommercialDataUse().IsMatch(offer))
-            signals.Add(new(-1, ReasonTemplates.CommercialUse));
-        var asked = string.Join('\n', s.Title, s.Summary);
-        if (ImplementationDemand().IsMatch(demand) && !AdvisoryDemand().IsMatch(asked) && AdvisoryRole().IsMatch(e.Description))
-            signals.Add(new(-1, ReasonTemplates.Advisory));
-        if (ThirdPartyDelivery().IsMatch(offer))
-            signals.Add(new(-1, ReasonTemplates.PartnerSupplied));
-        return signals;
+        if (d.NoCommercialUse && CommercialDataUse().IsMatch(offer)) Add(-1, ReasonTemplates.CommercialUse);
+        if (d.BuildNotAdvice && AdvisoryRole().IsMatch(e.Description)) Add(-1, ReasonTemplates.Advisory);
+        if (ThirdPartyDelivery().IsMatch(offer)) Add(-1, ReasonTemplates.PartnerSupplied);
+        return signals ?? (IReadOnlyList<FitSignal>)[];
     }
 }

@@ -37,8 +37,9 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
 
         var maxText = candidates.Max(c => c.TextScore);
         var evidence = o.Weights.Evidence > 0 ? CaseEvidence(s, candidates) : null;
+        var demands = DeliveryFit.DemandsOf(s);
         var scored = candidates
-            .Select(c => Score(s, c, maxText, o.Weights, evidence?.GetValueOrDefault(c.Enterprise.Id)))
+            .Select(c => Score(s, demands, c, maxText, o.Weights, evidence?.GetValueOrDefault(c.Enterprise.Id)))
             .OrderByDescending(r => r.Score)
             .ThenBy(r => r.Enterprise.Id)
             .ToList();
@@ -87,7 +88,7 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         if (candidates.Count == 0) return [];
         var maxText = candidates.Max(c => c.TextScore);
         return candidates
-            .Select(c => (c.Scenario, Recommendation: Score(c.Scenario, new EnterpriseCandidate(firm, c.TextScore), maxText, options.Value.Weights)))
+            .Select(c => (c.Scenario, Recommendation: Score(c.Scenario, DeliveryFit.DemandsOf(c.Scenario), new EnterpriseCandidate(firm, c.TextScore), maxText, options.Value.Weights)))
             .OrderByDescending(x => x.Recommendation.Score).ThenBy(x => x.Scenario.ClosesAt)
             .Take(k)
             .Select(x =>
@@ -137,7 +138,8 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         return set;
     }
 
-    internal Recommendation Score(ScenarioDocument s, EnterpriseCandidate c, float maxText, FeatureWeights w, (double Score, string? Case)? evidence = null)
+    internal Recommendation Score(ScenarioDocument s, DeliveryFit.Demands demands, EnterpriseCandidate c, float maxText, FeatureWeights w,
+        (double Score, string? Case)? evidence = null)
     {
         var e = c.Enterprise;
         var reasons = new List<Reason>();
@@ -169,7 +171,7 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         // The best case is shown by the snippet reason (a case sentence wins there), so evidence only scores.
         var evidenceScore = evidence?.Score ?? 0;
 
-        var fit = DeliveryFit.Assess(s, e);
+        var fit = DeliveryFit.Assess(demands, e);
         reasons.AddRange(fit.Select(f => new Reason(f.Value < 0 ? "conflict" : "fit", f.Reason, [])));
 
         // Relative to the text match: a stated fit does not lift a firm the scenario's words do not reach.
