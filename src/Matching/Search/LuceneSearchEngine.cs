@@ -363,10 +363,10 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         var t = _tuning;
         var specificity = ScenarioSpecificity();
         var selection = new TermSelection(firms, t.MaxTermsPerField, t.MaxDocFrequency);
-        var caseEvidence = t.CasesWeight > 0
-            ? new CaseEvidence(ChineseAnalysis.Terms(ChineseAnalysis.Words, q.Core ?? text).ToHashSet(), (float)t.CasesWeight, t.CaseMinimumMatch)
+        var caseClause = t.CasesWeight > 0
+            ? new CaseClause(ChineseAnalysis.Terms(ChineseAnalysis.Words, q.Core ?? text).ToHashSet(), (float)t.CasesWeight, t.CaseMinimumMatch)
             : null;
-        AddWeightedTerms(query, "all_w", ChineseAnalysis.TermCounts(ChineseAnalysis.Words, text), (float)t.WordWeight, specificity, selection, caseEvidence);
+        AddWeightedTerms(query, "all_w", ChineseAnalysis.TermCounts(ChineseAnalysis.Words, text), (float)t.WordWeight, specificity, selection, caseClause);
         AddWeightedTerms(query, "all_bg", ChineseAnalysis.TermCounts(ChineseAnalysis.Bigrams, text), (float)t.BigramWeight, specificity, selection);
 
         var expansions = string.Join('\n', _thesaurus.ExpansionsFor(text));
@@ -374,7 +374,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         {
             // On large indexes equivalents are held to a smaller budget and a stricter frequency bound: they weigh half,
             // and an equivalent found in many firms tells little while walking long posting lists (the benchmark's p50
-            // went 9.1 → 7.5 ms with a bound of 0.5 % instead of 2 %). Small indexes keep every equivalent.
+            // went from about 9 to about 8 ms with a bound of 0.5 % instead of 2 %). Small indexes keep every equivalent.
             var expansionSelection = new TermSelection(firms, t.MaxExpansionTermsPerField, t.MaxExpansionDocFrequency);
             AddWeightedTerms(query, "all_w", ChineseAnalysis.TermCounts(ChineseAnalysis.Words, expansions), (float)(t.WordWeight * t.SynonymWeight), null, expansionSelection);
             AddWeightedTerms(query, "all_bg", ChineseAnalysis.TermCounts(ChineseAnalysis.Bigrams, expansions), (float)(t.BigramWeight * t.SynonymWeight), null, expansionSelection);
@@ -420,12 +420,12 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
 
     private const int MaxTermsPerFieldHardLimit = 300;
 
-    /// <param name="caseEvidence">When given, the selected terms that name what the scenario asks for (its core) also
+    /// <param name="caseClause">When given, the selected terms that name what the scenario asks for (its core) also
     /// go into one extra clause over the firm's past cases (field <c>cases_w</c>) that counts only when the cases hold
-    /// at least <see cref="CaseEvidence.MinimumMatch"/> of them: delivered work naming several of the wanted things is
+    /// at least <see cref="CaseClause.MinimumMatch"/> of them: delivered work naming several of the wanted things is
     /// stronger evidence than a self-description, while a single shared word (监测, 平台) in a case proves nothing.</param>
     private static void AddWeightedTerms(BooleanQuery query, string field, Dictionary<string, int> counts, float weight,
-        Func<Term, float>? multiplier, TermSelection? selection, CaseEvidence? caseEvidence = null)
+        Func<Term, float>? multiplier, TermSelection? selection, CaseClause? caseClause = null)
     {
         var weighted = counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(MaxTermsPerFieldHardLimit)
             .Select(kv =>
@@ -438,12 +438,12 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         foreach (var (term, boost) in selection?.Choose(weighted) ?? weighted)
         {
             query.Add(new TermQuery(term) { Boost = boost }, Occur.SHOULD);
-            if (caseEvidence is not null && caseEvidence.CoreTerms.Contains(term.Text))
-                inCases.Add(new TermQuery(new Term(CasesField, term.Text)) { Boost = boost * caseEvidence.Weight }, Occur.SHOULD);
+            if (caseClause is not null && caseClause.CoreTerms.Contains(term.Text))
+                inCases.Add(new TermQuery(new Term(CasesField, term.Text)) { Boost = boost * caseClause.Weight }, Occur.SHOULD);
         }
-        if (caseEvidence is not null && inCases.Clauses.Count >= caseEvidence.MinimumMatch)
+        if (caseClause is not null && inCases.Clauses.Count >= caseClause.MinimumMatch)
         {
-            inCases.MinimumNumberShouldMatch = caseEvidence.MinimumMatch;
+            inCases.MinimumNumberShouldMatch = caseClause.MinimumMatch;
             query.Add(inCases, Occur.SHOULD);
         }
     }
@@ -451,7 +451,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     private const string CasesField = "cases_w";
 
     /// <summary>The scenario's core words and how they count in a firm's past cases.</summary>
-    private sealed record CaseEvidence(IReadOnlySet<string> CoreTerms, float Weight, int MinimumMatch);
+    private sealed record CaseClause(IReadOnlySet<string> CoreTerms, float Weight, int MinimumMatch);
 
     /// <summary>
     /// How specific a term is to this scenario among all published scenarios. Words every scenario uses (街道, 平台,
