@@ -114,6 +114,11 @@ public sealed class AdvisoryRoleTests
             f => f.Value < 0 && f.Reason.Contains("咨询"));
 
     [Fact]
+    public void AFirmThatBuildsAndAlsoTrains_IsNotAnAdviser() =>
+        Assert.Empty(DeliveryFit.Assess(Scenario("冷库可调负荷需求响应", "聚合冷库负荷参与需求响应。"),
+            LuceneSearchEngineTests.Firm("丁能源", "负荷控制终端厂商，提供系统部署、运维和培训服务。", [])));
+
+    [Fact]
     public void AFirmThatPlans_FitsAScenarioThatAsksForAPlan() =>
         Assert.Empty(DeliveryFit.Assess(Scenario("虚拟电厂建设规划编制", "编制全区虚拟电厂专项规划。"), Consultant));
 }

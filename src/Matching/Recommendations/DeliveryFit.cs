@@ -37,7 +37,7 @@ public static partial class DeliveryFit
     private static partial Regex ThirdPartyDelivery();
 
     /// <summary>The firm advises, plans or trains rather than builds (its own description says so).</summary>
-    [GeneratedRegex("咨询机构|咨询单位|咨询设计单位|规划咨询|规划设计咨询|规划编制|编制[^。；]{0,24}规划|资源普查|仿真培训|培训服务")]
+    [GeneratedRegex("咨询机构|咨询单位|咨询设计单位|规划咨询|规划设计咨询|规划编制|编制[^。；]{0,24}规划|资源普查|仿真培训|培训机构")]
     private static partial Regex AdvisoryRole();
 
     /// <summary>The scenario wants something built, installed or deployed.</summary>
