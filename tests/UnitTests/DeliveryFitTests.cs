@@ -30,6 +30,10 @@ public sealed class DeliveryFitTests : IDisposable
     }
 
     [Fact]
+    public void AGovernmentCloudProvider_IsNotAPublicCloudOffer() =>
+        Assert.Empty(DeliveryFit.Assess(Scenario("希望建设视力管理平台。学生健康数据须存储在区教育专网。"), Firm("政务云服务商，为区县提供云主机和数据库服务。")));
+
+    [Fact]
     public void WithoutADataResidencyDemand_HowAFirmDeploysSaysNothing()
     {
         var s = Scenario("希望建设视力管理平台，每学期筛查两次。");

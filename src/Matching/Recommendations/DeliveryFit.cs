@@ -23,7 +23,7 @@ public static partial class DeliveryFit
     [GeneratedRegex("不得用于商业|不得用于营销|禁止商业|不得商用")]
     private static partial Regex NoCommercialUseDemand();
 
-    [GeneratedRegex("公有云|SaaS|按年订阅|按月订阅|按调用量|云服务商|按次计费")]
+    [GeneratedRegex("公有云|SaaS|按年订阅|按月订阅|按调用量|(?<!政务|私有|专属|信创)云服务商|按次计费")]
     private static partial Regex PublicCloudOffer();
 
     [GeneratedRegex("私有化部署|本地化部署|本地部署|专网[^。；]{0,6}部署|部署[^。；]{0,6}专网|离线部署")]
