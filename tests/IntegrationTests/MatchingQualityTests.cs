@@ -47,9 +47,14 @@ public sealed class MatchingQualityTests
     }
 
     [SharedDataFact("dev")]
-    public async Task Metrics_AgreeWithTheReferenceScorer()
+    public Task Metrics_AgreeWithTheReferenceScorer_OnDev() => MetricsAgreeAsync("dev");
+
+    [SharedDataFact("dev-hard")]
+    public Task Metrics_AgreeWithTheReferenceScorer_OnDevHard() => MetricsAgreeAsync("dev-hard");
+
+    private static async Task MetricsAgreeAsync(string set)
     {
-        var folder = SetFolder("dev")!;
+        var folder = SetFolder(set)!;
         var scorer = Path.Combine(folder, "..", "score.py");
         var (score, run) = await Evaluator.RunAsync(EvaluationSet.Load(folder), new MatchingOptions(), baseline: false, depth: 100, default);
         var runFile = Path.GetTempFileName();
