@@ -58,6 +58,9 @@ public sealed record EnterpriseDocument(
     bool PublicCard = true,
     DateOnly? SuspendedUntil = null)
 {
+    /// <summary>What the firm says of itself and of its past cases, one per line: the text matching reads.</summary>
+    public string DescriptionAndCases() => Cases.Count == 0 ? Description : string.Join('\n', Description, string.Join('\n', Cases));
+
     /// <summary>Suspension as a day number (yyyyMMdd, 0 when none), the form the engines filter on.</summary>
     public int SuspendedUntilDay => SuspendedUntil is { } d ? d.Year * 10000 + d.Month * 100 + d.Day : 0;
 

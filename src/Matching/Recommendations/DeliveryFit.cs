@@ -61,9 +61,10 @@ public static partial class DeliveryFit
     /// <summary>Signals for one firm and scenario: negative for a conflict, positive for a stated fit; empty when neither.</summary>
     public static IReadOnlyList<FitSignal> Assess(ScenarioDocument s, EnterpriseDocument e) => Assess(DemandsOf(s), e);
 
-    public static IReadOnlyList<FitSignal> Assess(Demands d, EnterpriseDocument e)
+    /// <param name="offer">The firm's <see cref="EnterpriseDocument.DescriptionAndCases"/>, when the caller has it already.</param>
+    public static IReadOnlyList<FitSignal> Assess(Demands d, EnterpriseDocument e, string? offer = null)
     {
-        var offer = e.Cases.Count == 0 ? e.Description : string.Join('\n', e.Description, string.Join('\n', e.Cases));
+        offer ??= e.DescriptionAndCases();
         List<FitSignal>? signals = null;
         void Add(double value, string reason) => (signals ??= []).Add(new(value, reason));
         if (d.OnPremise)

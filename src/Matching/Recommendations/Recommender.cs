@@ -70,8 +70,6 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         return at <= 0 ? (description, "") : (description[..at], description[at..]);
     }
 
-    private static string FirmText(EnterpriseDocument e) => string.Join('\n', e.Description, string.Join('\n', e.Cases));
-
     private static HashSet<string> ScenarioTerms(ScenarioDocument s) => CjkBigrams(s.Title + s.Summary);
 
     /// <summary>
@@ -109,7 +107,7 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         var keys = CjkBigrams(string.Join('\n', s.Title, s.Summary, string.Join(' ', s.Technologies)));
         var df = new Dictionary<string, int>();
         foreach (var c in candidates)
-            foreach (var b in CjkBigrams(FirmText(c.Enterprise)))
+            foreach (var b in CjkBigrams(c.Enterprise.DescriptionAndCases()))
                 if (keys.Contains(b)) df[b] = df.GetValueOrDefault(b) + 1;
         var n = candidates.Count;
         double Weight(string b) => Math.Log((n + 1.0) / (df.GetValueOrDefault(b) + 0.5));
@@ -143,7 +141,7 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
     {
         var e = c.Enterprise;
         var reasons = new List<Reason>();
-        var firmText = FirmText(e);
+        var firmText = e.DescriptionAndCases();
 
         var textScore = maxText > 0 ? c.TextScore / maxText : 0;
 
@@ -171,7 +169,7 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         // The best case is shown by the snippet reason (a case sentence wins there), so evidence only scores.
         var evidenceScore = evidence?.Score ?? 0;
 
-        var fit = DeliveryFit.Assess(demands, e);
+        var fit = DeliveryFit.Assess(demands, e, firmText);
         reasons.AddRange(fit.Select(f => new Reason(f.Value < 0 ? "conflict" : "fit", f.Reason, [])));
 
         // Relative to the text match: a stated fit does not lift a firm the scenario's words do not reach.
