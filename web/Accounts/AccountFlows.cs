@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Outbox;
 using System.Net.Mail;
 using Dapper;
 using Marketplace.BuildingBlocks.Results;

@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Enterprises.Vocabulary;
 using Marketplace.Web.Accounts;
 using Marketplace.Web.Infrastructure;
@@ -52,7 +53,7 @@ public sealed class AdminController(TechnologyVocabulary vocabulary) : Controlle
 
     [HttpPost("outbox/{id:guid}/retry"), ValidateAntiForgeryToken]
     public async Task<IActionResult> Retry(Guid id, [FromServices] Marketplace.Web.Notifications.OutboxAdmin outbox,
-        [FromServices] Marketplace.Web.Notifications.OutboxSignal signal, CancellationToken ct)
+        [FromServices] OutboxSignal signal, CancellationToken ct)
     {
         var ok = await outbox.RetryAsync(id, ct);
         if (ok) signal.Notify();

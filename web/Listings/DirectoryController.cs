@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Outbox;
 using System.Text;
 using Marketplace.Enterprises.Import;
 using Marketplace.Enterprises.Profiles;

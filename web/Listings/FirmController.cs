@@ -1,3 +1,5 @@
+using Marketplace.BuildingBlocks.Time;
+using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Enterprises.Qualifications;
 using Marketplace.Enterprises.Vocabulary;
@@ -15,7 +17,7 @@ public sealed record FirmDashboard(EnterpriseProfile Firm, IReadOnlyList<Scenari
 
 /// <summary>The enterprise member's workbench: recommended scenarios, the capability profile, qualifications, members.</summary>
 [Route("firm"), Authorize(Roles = Roles.Enterprise)]
-public sealed class FirmController(Recommendations recommendations, EnterpriseStore enterprises) : Controller
+public sealed class FirmController(Recommendations recommendations, EnterpriseStore enterprises, TimeProvider clock) : Controller
 {
     private Guid FirmId => User.EnterpriseId()!.Value;
 
@@ -92,7 +94,7 @@ public sealed class FirmController(Recommendations recommendations, EnterpriseSt
 
     /// <summary>企业出题: the firm poses a problem; it waits for officers to complete, publish or reject it.</summary>
     [HttpGet("propose")]
-    public IActionResult Propose() => View(new ScenarioForm { ClosesAt = DateTime.UtcNow.AddHours(8).Date.AddDays(60).AddHours(17) });
+    public IActionResult Propose() => View(new ScenarioForm { ClosesAt = BeijingCalendar.Today(clock).ToDateTime(new TimeOnly(17, 0)).AddDays(60) });
 
     [HttpPost("propose"), ValidateAntiForgeryToken]
     public async Task<IActionResult> Propose(ScenarioForm form, [FromServices] Marketplace.Scenarios.Listings.CreateScenario create, CancellationToken ct)

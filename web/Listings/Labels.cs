@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Time;
 namespace Marketplace.Web.Listings;
 
 /// <summary>Chinese display names of codes stored in English.</summary>
@@ -64,7 +65,7 @@ public static class Labels
 
     public static string Mode(string mode) => mode == "horse_race" ? "赛马" : "揭榜挂帅";
 
-    public static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
+    public static readonly TimeSpan Beijing = BeijingCalendar.Offset;
 
     public static string Time(DateTimeOffset t) => t.ToOffset(Beijing).ToString("yyyy-MM-dd HH:mm");
 

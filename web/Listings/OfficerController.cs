@@ -1,3 +1,5 @@
+using Marketplace.BuildingBlocks.Time;
+using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Scenarios.Listings;
 using Marketplace.Web.Accounts;
 using Marketplace.Web.Infrastructure;
@@ -10,13 +12,13 @@ namespace Marketplace.Web.Listings;
 
 /// <summary>The officers' workbench: draft, publish, and see recommended firms.</summary>
 [Route("officer"), Authorize(Roles = Roles.OfficerOrAdmin)]
-public sealed class OfficerController(ScenarioStore scenarios) : Controller
+public sealed class OfficerController(ScenarioStore scenarios, TimeProvider clock) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken ct) => View(await scenarios.ListAllAsync(ct));
 
     [HttpGet("scenarios/new")]
-    public IActionResult Create() => View(new ScenarioForm { ClosesAt = DateTime.UtcNow.AddHours(8).Date.AddDays(30).AddHours(17) });
+    public IActionResult Create() => View(new ScenarioForm { ClosesAt = BeijingCalendar.Today(clock).ToDateTime(new TimeOnly(17, 0)).AddDays(30) });
 
     [HttpPost("scenarios/new"), ValidateAntiForgeryToken]
     public async Task<IActionResult> Create(ScenarioForm form, [FromServices] CreateScenario create, CancellationToken ct)

@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Matching.Search;
 using Marketplace.Scenarios.Applications;

@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Time;
 using System.Text.Json;
 using Dapper;
 using Marketplace.BuildingBlocks.Audit;
@@ -222,7 +223,7 @@ public sealed class MonitoringQueries(NpgsqlDataSource db, TimeProvider clock)
     {
         var first = new DateOnly(month.Year, month.Month, 1);
         var now = clock.GetUtcNow();
-        if (DateOnly.FromDateTime(now.UtcDateTime.AddHours(8)) < first.AddMonths(1)) return false; // the month has not ended
+        if (BeijingCalendar.DateOf(now) < first.AddMonths(1)) return false; // the month has not ended
         await using var conn = await db.OpenConnectionAsync(ct);
         // The scheduler asks every tick: once frozen, answer without computing the ledger again.
         if (await conn.ExecuteScalarAsync<bool>(new CommandDefinition(

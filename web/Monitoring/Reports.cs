@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Time;
 using System.Globalization;
 using Dapper;
 using Marketplace.Web.Listings;
@@ -50,7 +51,7 @@ public sealed class Reports(MonitoringQueries monitoring, NpgsqlDataSource db, T
 
     internal static byte[] Workbook(ReportPeriod period, IReadOnlyList<LedgerRow> rows, string source, LedgerFilter filter)
     {
-        bool In(DateTimeOffset? t) => t is { } x && DateOnly.FromDateTime(x.ToOffset(Labels.Beijing).DateTime) is var d && d >= period.First && d <= period.Last;
+        bool In(DateTimeOffset? t) => t is { } x && BeijingCalendar.DateOf(x) is var d && d >= period.First && d <= period.Last;
         var summary = new List<Dictionary<string, object>>();
         void Add(string item, object value) => summary.Add(new() { ["项目"] = item, ["数值"] = value });
         Add("报告", period.Title);
@@ -87,7 +88,7 @@ public sealed class Reports(MonitoringQueries monitoring, NpgsqlDataSource db, T
     /// </summary>
     public async Task<int> RunMonthEndAsync(CancellationToken ct)
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddHours(8));
+        var today = BeijingCalendar.Today(clock);
         var lastMonth = ReportPeriod.Month(today.AddMonths(-1));
         await monitoring.FreezeMonthAsync(lastMonth.First, ct);
         var periods = new List<ReportPeriod> { lastMonth };

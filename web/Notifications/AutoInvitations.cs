@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Matching.Recommendations;
 using Marketplace.Scenarios.Listings;
 using Marketplace.Web.Search;

@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Outbox;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;

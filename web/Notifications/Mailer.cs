@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Time;
 using Dapper;
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Web.Accounts;
@@ -58,7 +59,7 @@ public sealed class Mailer(Unsubscribe unsubscribe, IOptions<NotificationOptions
     /// <summary>Takes one of today's non-essential sends for an address, or says the cap is reached.</summary>
     private async Task<bool> CountAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string email, CancellationToken ct)
     {
-        var day = clock.GetUtcNow().UtcDateTime.AddHours(8).Date;
+        var day = BeijingCalendar.Today(clock).ToDateTime(TimeOnly.MinValue);
         var count = await conn.ExecuteScalarAsync<int?>(new CommandDefinition("""
             insert into notifications.daily_sends (email, day, count) values (@email, @day, 1)
             on conflict (email, day) do update set count = daily_sends.count + 1 where daily_sends.count < @cap

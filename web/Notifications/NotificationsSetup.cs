@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Web.Search;
 
 namespace Marketplace.Web.Notifications;

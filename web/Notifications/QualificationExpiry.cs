@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Enterprises.Qualifications;
 
 namespace Marketplace.Web.Notifications;

@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Scenarios.Listings;
 using Microsoft.Extensions.Options;
 

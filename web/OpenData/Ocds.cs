@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Time;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Dapper;
@@ -218,7 +219,7 @@ public sealed class Ocds(NpgsqlDataSource db, ScenarioStore scenarios, IOptions<
     private static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));
 
     /// <summary>RFC 3339 with the Beijing offset, as OCDS date-time fields expect.</summary>
-    private static string Date(DateTimeOffset t) => t.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
+    private static string Date(DateTimeOffset t) => t.ToOffset(BeijingCalendar.Offset).ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
 
     private static string Slug(string department) =>
         department.Length == 0 ? "district" : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(department)))[..10];

@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Time;
 using Dapper;
 using Marketplace.BuildingBlocks.Audit;
 using Marketplace.BuildingBlocks.Outbox;
@@ -15,7 +16,7 @@ public sealed class Suspension(NpgsqlDataSource db, TimeProvider clock)
     public async Task<Result<bool>> SuspendAsync(Guid enterpriseId, DateOnly? until, string? reason, Guid officerId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime.AddHours(8));
+        var today = BeijingCalendar.DateOf(now);
         var errors = new List<Error>();
         if (until is null || until < today) errors.Add(Error.Invalid("suspension_until", "暂停截止日期应不早于今天", "Until"));
         if (until > today.AddYears(10)) errors.Add(Error.Invalid("suspension_until", "暂停期最长 10 年", "Until"));

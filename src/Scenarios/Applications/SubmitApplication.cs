@@ -44,8 +44,7 @@ public sealed class SubmitApplication(NpgsqlDataSource db, TimeProvider clock, M
         var applicant = c.Applicant with { LastAwardedAt = await ApplicantHistory.LastAwardedAtAsync(conn, tx, c.Applicant.EnterpriseId, ct) };
         var ineligible = scenario.CheckEligibility(applicant).ToList();
         foreach (var member in c.ConsortiumMembers ?? [])
-            if (member.SuspendedUntil is { } until && until >= DateOnly.FromDateTime(scenario.ClosesAt.UtcDateTime.AddHours(8)))
-                ineligible.Add(Error.Forbidden("member_suspended", $"联合体成员处于暂停申报期（至 {until:yyyy-MM-dd}）"));
+            if (scenario.Eligibility.CheckMember(member) is { } memberRefusal) ineligible.Add(memberRefusal);
         if (ineligible.Count > 0) return Result<Guid>.Fail(ineligible);
         var open = await conn.ExecuteScalarAsync<int>(new CommandDefinition("""
             select count(*) from scenarios.applications a join scenarios.scenarios s on s.id = a.scenario_id

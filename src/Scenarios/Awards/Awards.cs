@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Time;
 using Dapper;
 using Marketplace.BuildingBlocks.Audit;
 using Marketplace.BuildingBlocks.Outbox;
@@ -29,7 +30,6 @@ public sealed record Objection
 /// </summary>
 public sealed class AwardProcess(NpgsqlDataSource db, TimeProvider clock)
 {
-    public static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
 
     public async Task<Result<DateTimeOffset>> DecideAsync(DecisionCommand c, Guid officerId, int publicityWorkingDays, CancellationToken ct)
     {
@@ -49,9 +49,9 @@ public sealed class AwardProcess(NpgsqlDataSource db, TimeProvider clock)
         if (winners.Any(w => !eligible.Contains(w))) return Error.Invalid("winner_not_eligible", "入选者必须是符合资格的申报", "Winners");
 
         var exceptions = await CalendarAsync(conn, tx, ct);
-        var today = DateOnly.FromDateTime(now.ToOffset(Beijing).DateTime);
+        var today = BeijingCalendar.DateOf(now);
         var lastDay = WorkingDays.AddWorkingDays(today, publicityWorkingDays, exceptions);
-        var endsAt = new DateTimeOffset(lastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), Beijing); // midnight after the last working day
+        var endsAt = BeijingCalendar.StartOf(lastDay.AddDays(1)); // midnight after the last working day
 
         await conn.ExecuteAsync(new CommandDefinition("""
             update scenarios.applications set status = case when id = any(@winners) then 'shortlisted' else 'not_awarded' end, updated_at = @now

@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Time;
 using Marketplace.BuildingBlocks.Results;
 
 namespace Marketplace.Scenarios.Listings;
@@ -51,11 +52,51 @@ public static class ScenarioMode
 }
 
 /// <summary>What the scenario module needs to know about an applicant to check eligibility.</summary>
-/// <param name="SuspendedUntil">The firm is suspended (e.g. 失信) up to and including this day.</param>
+/// <param name="SuspendedUntil">The firm is suspended (e.g. 失信) up to and including this day (Beijing date).</param>
 /// <param name="LastAwardedAt">When the firm last won an award (for rules that exclude recent winners).</param>
 public sealed record ApplicantFacts(
     Guid EnterpriseId, IReadOnlyCollection<string> Qualifications, decimal RegisteredCapitalWan, string Region,
-    DateOnly? SuspendedUntil = null, DateTimeOffset? LastAwardedAt = null);
+    DateOnly? SuspendedUntil = null, DateTimeOffset? LastAwardedAt = null)
+{
+    /// <summary>The one suspension rule: a firm suspended up to and including <paramref name="day"/> may not take part that day.</summary>
+    public bool IsSuspendedOn(DateOnly day) => SuspendedUntil is { } until && until >= day;
+}
+
+/// <summary>
+/// A scenario's hard rules as data (资格条件): what every place that admits or refuses a firm applies — submitting, the
+/// re-check at the deadline, recommendations, automatic and manual invitations. Matching receives these values; it
+/// does not derive them.
+/// </summary>
+/// <param name="RegionPrefixes">Registered region must start with one of these (empty: any region).</param>
+/// <param name="SuspensionDay">A firm suspended on this day (the deadline's Beijing date) is not eligible.</param>
+/// <param name="WinnersAwardedAfter">A firm whose last award is later than this is excluded (null: no such rule).</param>
+public sealed record EligibilityTerms(
+    IReadOnlyList<string> RequiredQualifications, decimal MinRegisteredCapitalWan, IReadOnlyList<string> RegionPrefixes,
+    DateOnly SuspensionDay, DateTimeOffset? WinnersAwardedAfter, int ExcludeWinnersWithinYears)
+{
+    /// <summary>Every failing rule, not just the first.</summary>
+    public IReadOnlyList<Error> Check(ApplicantFacts applicant)
+    {
+        var errors = new List<Error>();
+        foreach (var q in RequiredQualifications.Where(q => !applicant.Qualifications.Contains(q)))
+            errors.Add(Error.Forbidden("missing_qualification", $"缺少资质：{q}"));
+        if (applicant.RegisteredCapitalWan < MinRegisteredCapitalWan)
+            errors.Add(Error.Forbidden("registered_capital_too_low",
+                $"注册资本 {applicant.RegisteredCapitalWan:0.##} 万元低于门槛 {MinRegisteredCapitalWan:0.##} 万元"));
+        if (RegionPrefixes.Count > 0 && !RegionPrefixes.Any(r => applicant.Region.StartsWith(r, StringComparison.Ordinal)))
+            errors.Add(Error.Forbidden("region_not_allowed", $"注册地不在允许范围（{string.Join("、", RegionPrefixes)}）"));
+        if (applicant.IsSuspendedOn(SuspensionDay))
+            errors.Add(Error.Forbidden("enterprise_suspended", $"企业处于暂停申报期（至 {applicant.SuspendedUntil:yyyy-MM-dd}）"));
+        if (WinnersAwardedAfter is { } after && applicant.LastAwardedAt is { } won && won > after)
+            errors.Add(Error.Forbidden("recent_winner_excluded", $"本场景不接受近 {ExcludeWinnersWithinYears} 年内已揭榜的企业申报"));
+        return errors;
+    }
+
+    /// <summary>What a consortium member must meet: it may not be suspended (the lead carries the other rules).</summary>
+    public Error? CheckMember(ApplicantFacts member) => member.IsSuspendedOn(SuspensionDay)
+        ? Error.Forbidden("member_suspended", $"联合体成员处于暂停申报期（至 {member.SuspendedUntil:yyyy-MM-dd}）")
+        : null;
+}
 
 public sealed record Scenario(
     Guid Id,
@@ -146,22 +187,13 @@ public sealed record Scenario(
         return null;
     }
 
+    /// <summary>The Beijing calendar day of the deadline: suspensions are judged on it.</summary>
+    public DateOnly ClosingDay => BeijingCalendar.DateOf(ClosesAt);
+
+    /// <summary>The scenario's hard rules as data; see <see cref="EligibilityTerms"/>.</summary>
+    public EligibilityTerms Eligibility => new(RequiredQualifications, MinRegisteredCapitalWan, EffectiveRegionRule, ClosingDay,
+        ExcludeWinnersWithinYears > 0 ? ClosesAt.AddYears(-ExcludeWinnersWithinYears) : null, ExcludeWinnersWithinYears);
+
     /// <summary>The hard rules a firm must meet; every failing rule is reported, not just the first.</summary>
-    public IReadOnlyList<Error> CheckEligibility(ApplicantFacts applicant)
-    {
-        var errors = new List<Error>();
-        foreach (var q in RequiredQualifications.Where(q => !applicant.Qualifications.Contains(q)))
-            errors.Add(Error.Forbidden("missing_qualification", $"缺少资质：{q}"));
-        if (applicant.RegisteredCapitalWan < MinRegisteredCapitalWan)
-            errors.Add(Error.Forbidden("registered_capital_too_low",
-                $"注册资本 {applicant.RegisteredCapitalWan:0.##} 万元低于门槛 {MinRegisteredCapitalWan:0.##} 万元"));
-        var regions = EffectiveRegionRule;
-        if (regions.Count > 0 && !regions.Any(r => applicant.Region.StartsWith(r, StringComparison.Ordinal)))
-            errors.Add(Error.Forbidden("region_not_allowed", $"注册地不在允许范围（{string.Join("、", regions)}）"));
-        if (applicant.SuspendedUntil is { } until && until >= DateOnly.FromDateTime(ClosesAt.UtcDateTime.AddHours(8)))
-            errors.Add(Error.Forbidden("enterprise_suspended", $"企业处于暂停申报期（至 {until:yyyy-MM-dd}）"));
-        if (ExcludeWinnersWithinYears > 0 && applicant.LastAwardedAt is { } won && won > ClosesAt.AddYears(-ExcludeWinnersWithinYears))
-            errors.Add(Error.Forbidden("recent_winner_excluded", $"本场景不接受近 {ExcludeWinnersWithinYears} 年内已揭榜的企业申报"));
-        return errors;
-    }
+    public IReadOnlyList<Error> CheckEligibility(ApplicantFacts applicant) => Eligibility.Check(applicant);
 }

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Marketplace.Web.Notifications;
+namespace Marketplace.BuildingBlocks.Outbox;
 
 public sealed record OutboxMessage(Guid Id, string Type, string DedupeKey, string Payload, int Attempts);
 
