@@ -1,4 +1,5 @@
 using Marketplace.Enterprises;
+using Marketplace.Flows;
 using Marketplace.Matching;
 using Marketplace.Scenarios;
 using Marketplace.Web.Accounts;
@@ -17,6 +18,7 @@ builder.Services.AddMarketplaceDatabase(builder.Configuration);
 builder.Services.AddEnterprisesModule();
 builder.Services.AddScenariosModule();
 builder.Services.AddMatching(builder.Configuration);
+builder.Services.AddFlows();
 builder.Services.AddEmail(builder.Configuration);
 builder.Services.AddOutbox(builder.Configuration);
 builder.Services.AddMarketplaceAuth();

@@ -85,4 +85,21 @@ public sealed class ApplicationQueries(NpgsqlDataSource db)
         var rows = await conn.QueryAsync<ApplicationExperience>(new CommandDefinition(sql, new { enterpriseId }, cancellationToken: ct));
         return rows.ToList();
     }
+
+    /// <summary>When the firm last won an award (null: never), for rules that exclude recent winners.</summary>
+    public async Task<DateTimeOffset?> LastAwardedAtAsync(Guid enterpriseId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await ApplicantHistory.LastAwardedAtAsync(conn, null, enterpriseId, ct);
+    }
+
+    /// <summary>Every firm's last award, for building the search index in bulk.</summary>
+    public async Task<IReadOnlyDictionary<Guid, DateTimeOffset>> ListLastAwardsAsync(CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<(Guid EnterpriseId, DateTime AwardedAt)>(new CommandDefinition("""
+            select enterprise_id, max(awarded_at) from scenarios.awards where status <> 'stopped' group by enterprise_id
+            """, cancellationToken: ct));
+        return rows.ToDictionary(r => r.EnterpriseId, r => new DateTimeOffset(DateTime.SpecifyKind(r.AwardedAt, DateTimeKind.Utc)));
+    }
 }
