@@ -13,7 +13,11 @@ public static class ScenarioEvents
     public const string AwardsFinalV1 = "scenarios.awards_final.v1";
     public const string ObjectionFiledV1 = "scenarios.objection_filed.v1";
     public const string ObjectionAnsweredV1 = "scenarios.objection_answered.v1";
+    /// <summary>A firm won an award: its track record changed (rules that exclude recent winners now apply to it).</summary>
+    public const string EnterpriseAwardedV1 = "scenarios.enterprise_awarded.v1";
 }
+
+public sealed record EnterpriseAwarded(Guid ScenarioId, Guid EnterpriseId);
 
 public sealed record ReviewAssigned(Guid AssignmentId, Guid ApplicationId, Guid ReviewerId);
 

@@ -1,3 +1,4 @@
+using Marketplace.Flows.Indexing;
 using System.Diagnostics;
 using Marketplace.Matching;
 using Marketplace.Matching.Recommendations;

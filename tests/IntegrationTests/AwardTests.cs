@@ -96,3 +96,48 @@ public sealed class AwardTests(MarketplaceApp app) : IClassFixture<MarketplaceAp
         Assert.Equal(HttpStatusCode.BadRequest, (await adminClient.PutAsJsonAsync("/api/v1/calendar/not-a-date", new CalendarDayDto(true, null))).StatusCode);
     }
 }
+
+/// <summary>One decision per scenario: officers deciding at the same moment cannot both win.</summary>
+public sealed class ConcurrentDecisionTests(MarketplaceApp app) : IClassFixture<MarketplaceApp>
+{
+    [PostgresFact]
+    public async Task TwoConcurrentDecisions_GiveOneDecision_OneStateChanged_AndOneAuditEntry()
+    {
+        var (scenario, applicants) = await TestData.ClosedWithApplicationsAsync(app,
+            TestData.ScenarioCommand("两位经办人同时决定的场景", DateTimeOffset.UtcNow.AddSeconds(2)), 2);
+        var first = await TestData.OfficerAsync(app);
+        var second = await TestData.OfficerAsync(app);
+        await app.Get<ReviewProcess>().StartAsync(scenario.Id, first.Id, default);
+        var awards = app.Get<AwardProcess>();
+
+        // Hold the scenario's row so both decisions have read it in review before either writes: a true race.
+        await using var blocker = new NpgsqlConnection(app.ConnectionString);
+        await blocker.OpenAsync();
+        var hold = await blocker.BeginTransactionAsync();
+        await blocker.ExecuteAsync("select 1 from scenarios.scenarios where id = @id for update", new { id = scenario.Id }, hold);
+        var decisions = new[]
+        {
+            awards.DecideAsync(new DecisionCommand(scenario.Id, [applicants[0].Application], "评审排名第一，方案成熟，报价合理。"), first.Id, 5, default),
+            awards.DecideAsync(new DecisionCommand(scenario.Id, [applicants[1].Application], "第二家方案更贴合本场景，建议入选。"), second.Id, 5, default),
+        };
+        var waiting = 0;
+        for (var i = 0; i < 200 && waiting < 2; i++)
+        {
+            await Task.Delay(25);
+            waiting = await blocker.ExecuteScalarAsync<int>(
+                "select count(*)::int from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'", transaction: hold);
+        }
+        Assert.Equal(2, waiting);
+        await hold.RollbackAsync();
+        var results = await Task.WhenAll(decisions);
+
+        var won = Assert.Single(results, r => r.IsSuccess);
+        Assert.Equal("scenario_state_changed", Assert.Single(results, r => !r.IsSuccess).FirstError.Code);
+        Assert.Equal(1, await blocker.ExecuteScalarAsync<int>(
+            "select count(*)::int from audit.entries where action = 'scenario.decided' and entity_id = @id", new { id = scenario.Id.ToString() }));
+        Assert.Equal(1, await blocker.ExecuteScalarAsync<int>(
+            "select count(*)::int from scenarios.applications where scenario_id = @id and status = 'shortlisted'", new { id = scenario.Id }));
+        Assert.Equal(ScenarioStatus.Publicity, (await app.Get<ScenarioStore>().GetAsync(scenario.Id, default))!.Status);
+        Assert.True(won.Value > DateTimeOffset.UtcNow);
+    }
+}

@@ -1,3 +1,4 @@
+using Marketplace.Flows.Indexing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -14,7 +15,7 @@ public sealed class MatchingFlowTests(MarketplaceApp app) : IClassFixture<Market
     {
         var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("社区智能垃圾分类督导与满溢预警"));
         var firm = await TestData.FirmAsync(app);
-        await app.Get<Marketplace.Web.Search.SearchIndexer>().IndexEnterpriseAsync(firm.Id, default);
+        await app.Get<Marketplace.Flows.Indexing.SearchIndexer>().IndexEnterpriseAsync(firm.Id, default);
         var member = await TestData.MemberAsync(app, firm);
         var client = await app.SignedInClientAsync(member.Email, TestData.Password);
         var officer = await app.SignedInClientAsync((await TestData.OfficerAsync(app)).Email, TestData.Password);
@@ -43,7 +44,7 @@ public sealed class MatchingFlowTests(MarketplaceApp app) : IClassFixture<Market
     {
         var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("智能垃圾分类专项（限专精特新）", qualifications: ["专精特新"]));
         var firm = await TestData.FirmAsync(app);
-        await app.Get<Marketplace.Web.Search.SearchIndexer>().IndexEnterpriseAsync(firm.Id, default);
+        await app.Get<Marketplace.Flows.Indexing.SearchIndexer>().IndexEnterpriseAsync(firm.Id, default);
         var member = await TestData.MemberAsync(app, firm);
         var client = await app.SignedInClientAsync(member.Email, TestData.Password);
 
@@ -58,7 +59,7 @@ public sealed class MatchingFlowTests(MarketplaceApp app) : IClassFixture<Market
         var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("老旧小区垃圾分类投放点智能化"));
         var firm = await TestData.FirmAsync(app);
         var member = await TestData.MemberAsync(app, firm);
-        await app.Get<Marketplace.Web.Search.SearchIndexer>().IndexEnterpriseAsync(firm.Id, default);
+        await app.Get<Marketplace.Flows.Indexing.SearchIndexer>().IndexEnterpriseAsync(firm.Id, default);
         var officer = await app.SignedInClientAsync((await TestData.OfficerAsync(app)).Email, TestData.Password);
 
         var first = await officer.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/invitations", new InviteDto(firm.Id));
@@ -79,7 +80,7 @@ public sealed class MatchingFlowTests(MarketplaceApp app) : IClassFixture<Market
     {
         var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("街道垃圾分类智能督导平台"));
         var firm = await TestData.FirmAsync(app, name: "北京能力清单测试科技有限公司");
-        await app.Get<Marketplace.Web.Search.SearchIndexer>().IndexEnterpriseAsync(firm.Id, default);
+        await app.Get<Marketplace.Flows.Indexing.SearchIndexer>().IndexEnterpriseAsync(firm.Id, default);
         var member = await TestData.MemberAsync(app, firm);
 
         var capabilities = await app.CreateClient().GetStringAsync("/capabilities?q=" + Uri.EscapeDataString("垃圾分类"));

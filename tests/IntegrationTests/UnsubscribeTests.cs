@@ -1,3 +1,4 @@
+using Marketplace.Flows.Indexing;
 using System.Net;
 using System.Net.Http.Json;
 using Marketplace.IntegrationTests.Support;
@@ -13,7 +14,7 @@ public sealed class UnsubscribeTests(MarketplaceApp app) : IClassFixture<Marketp
     {
         var firm = await TestData.FirmAsync(app);
         var member = await TestData.MemberAsync(app, firm);
-        await app.Get<Marketplace.Web.Search.SearchIndexer>().IndexEnterpriseAsync(firm.Id, default);
+        await app.Get<Marketplace.Flows.Indexing.SearchIndexer>().IndexEnterpriseAsync(firm.Id, default);
         var officer = await app.SignedInClientAsync((await TestData.OfficerAsync(app)).Email, TestData.Password);
         var first = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("退订测试场景一：垃圾分类督导"));
         var second = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("退订测试场景二：垃圾分类督导"));
@@ -53,7 +54,7 @@ public sealed class AutoInvitationTests(AutoInviteMarketplaceApp app) : IClassFi
         var fitsMember = await TestData.MemberAsync(app, fits);
         var unrelated = await TestData.FirmAsync(app, name: "北京无关医疗科技有限公司", technologies: ["医学影像"], description: "医学影像辅助诊断软件。");
         var unrelatedMember = await TestData.MemberAsync(app, unrelated);
-        foreach (var f in new[] { fits, unrelated }) await app.Get<Marketplace.Web.Search.SearchIndexer>().IndexEnterpriseAsync(f.Id, default);
+        foreach (var f in new[] { fits, unrelated }) await app.Get<Marketplace.Flows.Indexing.SearchIndexer>().IndexEnterpriseAsync(f.Id, default);
 
         var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("自动邀请：老旧小区智能垃圾分类投放改造"));
         await app.DrainOutboxAsync();

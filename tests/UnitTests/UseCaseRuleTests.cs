@@ -20,7 +20,7 @@ public sealed class UseCaseRuleTests
     [Fact]
     public async Task ChangeTerms_RefusesEachBrokenTerm()
     {
-        var r = await new ChangeTerms(Nowhere, Clock).HandleAsync(new ChangeTermsCommand(Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(-1), -1, null, 0, "短", ""), Guid.NewGuid(), default);
+        var r = await new ChangeTerms(Nowhere, Clock, new Marketplace.BuildingBlocks.Outbox.OutboxSignal()).HandleAsync(new ChangeTermsCommand(Guid.NewGuid(), DateTimeOffset.UtcNow.AddDays(-1), -1, null, 0, "短", ""), Guid.NewGuid(), default);
         Assert.Equal(["note_required", "closes_at_future", "amount_negative", "description_length"], Codes(r));
     }
 
@@ -39,7 +39,7 @@ public sealed class UseCaseRuleTests
     [Fact]
     public async Task Objections_NeedNameContactAndContent_AndAnswersNeedText()
     {
-        var awards = new AwardProcess(Nowhere, Clock);
+        var awards = new AwardProcess(Nowhere, Clock, new Marketplace.BuildingBlocks.Outbox.OutboxSignal());
         Assert.Equal(["name_required", "contact_required", "content_length"], Codes(await awards.FileObjectionAsync(new ObjectionCommand(Guid.NewGuid(), "", null, "太短"), default)));
         Assert.Equal(["answer_required"], Codes(await awards.AnswerObjectionAsync(Guid.NewGuid(), Guid.NewGuid(), "嗯", upheld: false, default)));
     }
@@ -55,7 +55,7 @@ public sealed class UseCaseRuleTests
     [Fact]
     public async Task Suspension_NeedsAFutureDayAndAReason()
     {
-        var suspension = new Suspension(Nowhere, Clock);
+        var suspension = new Suspension(Nowhere, Clock, new Marketplace.BuildingBlocks.Outbox.OutboxSignal());
         Assert.Equal(["suspension_until", "suspension_reason"], Codes(await suspension.SuspendAsync(Guid.NewGuid(), new DateOnly(2000, 1, 1), "", Guid.NewGuid(), default)));
         Assert.Equal(["suspension_until"], Codes(await suspension.SuspendAsync(Guid.NewGuid(), DateOnly.FromDateTime(DateTime.UtcNow).AddYears(11), "失信被执行人", Guid.NewGuid(), default)));
     }

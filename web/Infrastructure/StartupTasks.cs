@@ -1,3 +1,4 @@
+using Marketplace.Flows.Indexing;
 using Marketplace.Web.Demo;
 using Marketplace.Web.Search;
 using Microsoft.Extensions.Options;

@@ -53,7 +53,6 @@ public static class WebSetup
         services.Configure<Marketplace.Matching.Search.Meilisearch.MeilisearchOptions>(
             configuration.GetSection(Marketplace.Matching.Search.Meilisearch.MeilisearchOptions.Section));
         services.AddMatchingModule();
-        services.AddSingleton<SearchIndexer>();
         services.AddSingleton<MatchingFeedback>();
         services.AddSingleton<Recommendations>();
         services.AddSingleton<Listings.Viewers>();

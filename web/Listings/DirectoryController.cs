@@ -35,10 +35,9 @@ public sealed class DirectoryController(EnterpriseStore enterprises) : Controlle
     /// <summary>Suspend a firm from applying until a day (Beijing date), with the reason; or lift it.</summary>
     [HttpPost("{id:guid}/suspension"), ValidateAntiForgeryToken]
     public async Task<IActionResult> Suspend(Guid id, DateOnly? until, string? reason, bool lift, [FromServices] Suspension suspension,
-        [FromServices] OutboxSignal outbox, CancellationToken ct)
+        CancellationToken ct)
     {
         var r = lift ? await suspension.LiftAsync(id, User.UserId(), ct) : await suspension.SuspendAsync(id, until, reason, User.UserId(), ct);
-        if (r.IsSuccess) outbox.Notify();
         TempData[r.IsSuccess ? "Flash" : "Error"] = r.IsSuccess ? (lift ? "已解除暂停。" : "已暂停该企业申报。") : string.Join("；", r.Errors.Select(e => e.Message));
         return RedirectToAction(nameof(Firm), new { id });
     }
@@ -78,7 +77,7 @@ public sealed class DirectoryController(EnterpriseStore enterprises) : Controlle
 
     [HttpPost("import"), ValidateAntiForgeryToken, RequestSizeLimit(50_000_000)]
     public async Task<IActionResult> Import(IFormFile? file, bool dryRun, [FromServices] EnterpriseImport import,
-        [FromServices] OutboxSignal outbox, CancellationToken ct)
+        CancellationToken ct)
     {
         if (file is null || file.Length == 0)
         {
@@ -100,7 +99,6 @@ public sealed class DirectoryController(EnterpriseStore enterprises) : Controlle
             return View(model: null);
         }
         var report = await import.RunAsync(rows, dryRun, null, ct);
-        if (!dryRun) outbox.Notify();
         return View(report);
     }
 
@@ -109,11 +107,10 @@ public sealed class DirectoryController(EnterpriseStore enterprises) : Controlle
         View(await review.ListPendingAsync(ct));
 
     [HttpPost("qualifications/{id:guid}/verify"), ValidateAntiForgeryToken]
-    public async Task<IActionResult> Verify(Guid id, [FromServices] QualificationReview review, [FromServices] OutboxSignal outbox, CancellationToken ct)
+    public async Task<IActionResult> Verify(Guid id, [FromServices] QualificationReview review, CancellationToken ct)
     {
         var result = await review.VerifyAsync(id, User.UserId(), ct);
         TempData[result.IsSuccess ? "Flash" : "Error"] = result.IsSuccess ? $"已认证：{result.Value.EnterpriseName} {result.Value.Kind}" : result.FirstError.Message;
-        outbox.Notify();
         return RedirectToAction(nameof(Qualifications));
     }
 

@@ -50,14 +50,13 @@ public sealed class FirmController(Recommendations recommendations, EnterpriseSt
 
     [HttpPost("profile"), ValidateAntiForgeryToken]
     public async Task<IActionResult> Profile(ProfileForm form, [FromServices] UpdateProfile update, [FromServices] TechnologyVocabulary vocabulary,
-        [FromServices] OutboxSignal outbox, CancellationToken ct)
+        CancellationToken ct)
     {
         if (ModelState.IsValid)
         {
             var result = await update.HandleAsync(FirmId, form.ToEdit(), ct, User.UserId());
             if (result.IsSuccess)
             {
-                outbox.Notify();
                 TempData["Flash"] = "企业信息已保存。";
                 return RedirectToAction(nameof(Profile));
             }

@@ -62,12 +62,11 @@ public sealed class OfficerController(ScenarioStore scenarios, TimeProvider cloc
     }
 
     [HttpPost("scenarios/{id:guid}/publish"), ValidateAntiForgeryToken]
-    public async Task<IActionResult> Publish(Guid id, [FromServices] PublishScenario publish, [FromServices] OutboxSignal outbox, CancellationToken ct)
+    public async Task<IActionResult> Publish(Guid id, [FromServices] PublishScenario publish, CancellationToken ct)
     {
         var result = await publish.HandleAsync(id, ct, User.UserId());
         if (result.IsSuccess)
         {
-            outbox.Notify();
             TempData["Flash"] = "场景已发布（张榜），公众可检索并申报。";
         }
         else
@@ -80,7 +79,7 @@ public sealed class OfficerController(ScenarioStore scenarios, TimeProvider cloc
     /// <summary>After the deadline: the applications with their eligibility. Before it they are sealed (404).</summary>
     /// <summary>Publishes the selected drafts and proposals as one batch (批次发布); each is checked on its own.</summary>
     [HttpPost("scenarios/publish"), ValidateAntiForgeryToken]
-    public async Task<IActionResult> PublishBatch(List<Guid> ids, [FromServices] PublishScenario publish, [FromServices] OutboxSignal outbox, CancellationToken ct)
+    public async Task<IActionResult> PublishBatch(List<Guid> ids, [FromServices] PublishScenario publish, CancellationToken ct)
     {
         if (ids.Count == 0)
         {
@@ -95,7 +94,6 @@ public sealed class OfficerController(ScenarioStore scenarios, TimeProvider cloc
             if (result.IsSuccess) published++;
             else failures.Add(result.FirstError.Message);
         }
-        outbox.Notify();
         TempData["Flash"] = $"已发布 {published} 个场景。";
         if (failures.Count > 0) TempData["Error"] = $"{failures.Count} 个未发布：" + string.Join("；", failures.Distinct());
         return RedirectToAction(nameof(Index));
@@ -125,12 +123,11 @@ public sealed class OfficerController(ScenarioStore scenarios, TimeProvider cloc
 
     [HttpPost("scenarios/{id:guid}/invitations/{enterpriseId:guid}"), ValidateAntiForgeryToken]
     public async Task<IActionResult> Invite(Guid id, Guid enterpriseId, [FromServices] Recommendations recommendations,
-        [FromServices] OutboxSignal outbox, CancellationToken ct)
+        CancellationToken ct)
     {
         var result = await recommendations.InviteAsync(id, enterpriseId, User.UserId(), ct);
         if (result.IsSuccess)
         {
-            outbox.Notify();
             TempData["Flash"] = $"邀请已发出（{result.Value} 位联系人）。";
         }
         else

@@ -151,26 +151,6 @@ public sealed class ApplicationForm
 
 public static class Applicants
 {
-    public static ApplicantFacts ToFacts(EnterpriseProfile firm) =>
-        new(firm.Id, firm.Qualifications.ToArray(), firm.RegisteredCapitalWan, firm.Region, firm.SuspendedUntil);
-
-    /// <summary>
-    /// Consortium members by credit code: their facts, or a field error naming each code that is not in the directory.
-    /// </summary>
-    public static async Task<(IReadOnlyList<ApplicantFacts> Members, Marketplace.BuildingBlocks.Results.Error? Error)> MembersAsync(
-        IReadOnlyList<string> codes, EnterpriseStore enterprises, CancellationToken ct)
-    {
-        var members = new List<ApplicantFacts>();
-        var unknown = new List<string>();
-        foreach (var code in codes)
-        {
-            if (await enterprises.FindByCreditCodeAsync(code, ct) is { } firm) members.Add(ToFacts(firm));
-            else unknown.Add(code);
-        }
-        return unknown.Count == 0 ? (members, null)
-            : (members, Marketplace.BuildingBlocks.Results.Error.Invalid("consortium_unknown", "名录中没有这些统一社会信用代码：" + string.Join("、", unknown), "ConsortiumMembers"));
-    }
-
     /// <summary>Credit codes of consortium members, for showing the form again.</summary>
     public static async Task<IReadOnlyList<string>> CodesAsync(IEnumerable<Guid> ids, EnterpriseStore enterprises, CancellationToken ct)
     {

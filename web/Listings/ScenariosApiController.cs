@@ -1,3 +1,4 @@
+using Marketplace.Flows.Applications;
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Matching.Recommendations;
@@ -45,7 +46,7 @@ public sealed record CreatedDto(Guid Id);
 
 /// <summary>The JSON API (<c>/api/v1</c>): the same use cases as the pages.</summary>
 [ApiController, Route("api/v1/scenarios")]
-public sealed class ScenariosApiController(ScenarioStore scenarios, OutboxSignal outbox) : ControllerBase
+public sealed class ScenariosApiController(ScenarioStore scenarios) : ControllerBase
 {
     /// <summary>Search published scenarios: Chinese full text, filters (category, domain, technology, location, status), facets, highlights.</summary>
     [HttpGet("")]
@@ -103,24 +104,16 @@ public sealed class ScenariosApiController(ScenarioStore scenarios, OutboxSignal
     {
         var result = await publish.HandleAsync(id, ct, User.UserId());
         if (!result.IsSuccess) return this.Problem(result.Errors);
-        outbox.Notify();
         return Ok(result.Value);
     }
 
     /// <summary>Apply (揭榜) as the signed-in enterprise member's firm; a second call edits the application.</summary>
     [HttpPost("{id:guid}/applications"), Authorize(Roles = Roles.Enterprise)]
-    public async Task<IActionResult> Apply(Guid id, SubmitApplicationDto body, [FromServices] SubmitApplication submit,
-        [FromServices] EnterpriseStore enterprises, CancellationToken ct)
+    public async Task<IActionResult> Apply(Guid id, SubmitApplicationDto body, [FromServices] ApplyForScenario apply, CancellationToken ct)
     {
-        var firm = await enterprises.GetAsync(User.EnterpriseId()!.Value, ct);
-        if (firm is null) return Forbid();
-        var (members, unknown) = await Applicants.MembersAsync(
-            (body.ConsortiumMembers ?? []).Select(c => c.Trim().ToUpperInvariant()).Where(c => c.Length > 0).Distinct().ToList(), enterprises, ct);
-        if (unknown is not null) return this.Problem([unknown]);
-        var result = await submit.HandleAsync(new SubmitApplicationCommand(id, Applicants.ToFacts(firm), User.UserId(), body.Approach, body.QuotedBudgetWan,
-            body.Team, body.Schedule, body.PastCases, body.DeclaredTruthful, body.DeclaredNoDoubleFunding, members, body.Draft), ct);
+        var result = await apply.HandleAsync(new ApplyCommand(id, User.EnterpriseId()!.Value, User.UserId(), body.Approach, body.QuotedBudgetWan,
+            body.Team, body.Schedule, body.PastCases, body.DeclaredTruthful, body.DeclaredNoDoubleFunding, body.ConsortiumMembers ?? [], body.Draft), ct);
         if (!result.IsSuccess) return this.Problem(result.Errors);
-        if (!body.Draft) outbox.Notify();
         return Ok(new CreatedDto(result.Value));
     }
 
@@ -131,7 +124,6 @@ public sealed class ScenariosApiController(ScenarioStore scenarios, OutboxSignal
         var result = await change.HandleAsync(new ChangeTermsCommand(id, body.ClosesAt, body.BudgetMaxWan, body.RequiredQualifications,
             body.MinRegisteredCapitalWan, body.Description, body.ChangeNote), User.UserId(), ct);
         if (!result.IsSuccess) return this.Problem(result.Errors);
-        outbox.Notify();
         return Ok(new { applicantsToReconfirm = result.Value });
     }
 
@@ -168,7 +160,6 @@ public sealed class ScenariosApiController(ScenarioStore scenarios, OutboxSignal
     {
         var result = await withdraw.HandleAsync(new WithdrawApplicationCommand(id, User.EnterpriseId()!.Value, User.UserId()), ct);
         if (!result.IsSuccess) return this.Problem(result.Errors);
-        outbox.Notify();
         return NoContent();
     }
 
@@ -200,7 +191,6 @@ public sealed class ScenariosApiController(ScenarioStore scenarios, OutboxSignal
     {
         var result = await recommendations.InviteAsync(id, body.EnterpriseId, User.UserId(), ct);
         if (!result.IsSuccess) return this.Problem(result.Errors);
-        outbox.Notify();
         return Ok(new { recipients = result.Value });
     }
 }

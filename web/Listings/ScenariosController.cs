@@ -1,3 +1,4 @@
+using Marketplace.Flows.Applications;
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Matching.Search;
@@ -38,10 +39,9 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
     }
 
     [HttpPost("{id:guid}/withdraw"), Authorize(Roles = Roles.Enterprise), ValidateAntiForgeryToken]
-    public async Task<IActionResult> Withdraw(Guid id, [FromServices] WithdrawApplication withdraw, [FromServices] OutboxSignal outbox, CancellationToken ct)
+    public async Task<IActionResult> Withdraw(Guid id, [FromServices] WithdrawApplication withdraw, CancellationToken ct)
     {
         var result = await withdraw.HandleAsync(new WithdrawApplicationCommand(id, User.EnterpriseId()!.Value, User.UserId()), ct);
-        if (result.IsSuccess) outbox.Notify();
         TempData[result.IsSuccess ? "Flash" : "Error"] = result.IsSuccess ? "申报已撤回；截止前可重新提交。" : result.FirstError.Message;
         return RedirectToAction(nameof(Details), new { id });
     }
@@ -92,21 +92,18 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
     }
 
     [HttpPost("{id:guid}/apply"), Authorize(Roles = Roles.Enterprise), ValidateAntiForgeryToken]
-    public async Task<IActionResult> Apply(Guid id, ApplicationForm form, [FromServices] SubmitApplication submit, [FromServices] ApplicationQueries applications,
-        [FromServices] EnterpriseStore enterprises, [FromServices] Viewers viewers, [FromServices] Marketplace.Scenarios.Attachments.AttachmentStore files,
-        [FromServices] OutboxSignal outbox, CancellationToken ct)
+    public async Task<IActionResult> Apply(Guid id, ApplicationForm form, [FromServices] ApplyForScenario apply, [FromServices] ApplicationQueries applications,
+        [FromServices] Viewers viewers, [FromServices] Marketplace.Scenarios.Attachments.AttachmentStore files,
+        CancellationToken ct)
     {
         var scenario = await scenarios.GetAsync(id, ct);
         if (scenario is null || !scenario.IsPublic || !await viewers.CanSeeAsync(User, scenario, ct)) return NotFound();
-        var firm = await enterprises.GetAsync(User.EnterpriseId()!.Value, ct);
-        if (firm is null) return Forbid();
-        var (members, unknown) = await Applicants.MembersAsync(form.MemberCodes, enterprises, ct);
-        if (unknown is not null) ModelState.AddModelError(unknown.Field!, unknown.Message);
-        var command = new SubmitApplicationCommand(id, Applicants.ToFacts(firm), User.UserId(), form.Approach, form.QuotedBudgetWan,
-            form.Team, form.Schedule, form.PastCases, form.DeclaredTruthful, form.DeclaredNoDoubleFunding, members, form.IsDraft);
+        var firmId = User.EnterpriseId()!.Value;
+        var command = new ApplyCommand(id, firmId, User.UserId(), form.Approach, form.QuotedBudgetWan,
+            form.Team, form.Schedule, form.PastCases, form.DeclaredTruthful, form.DeclaredNoDoubleFunding, form.MemberCodes, form.IsDraft);
         if (ModelState.IsValid)
         {
-            var result = await submit.HandleAsync(command, ct);
+            var result = await apply.HandleAsync(command, ct);
             if (result.IsSuccess)
             {
                 if (form.IsDraft)
@@ -114,13 +111,12 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
                     TempData["Flash"] = "草稿已保存（尚未提交，截止前请提交）。";
                     return RedirectToAction(nameof(Apply), new { id });
                 }
-                outbox.Notify();
                 TempData["Flash"] = "申报已提交，回执邮件将发送到您的邮箱。";
                 return RedirectToAction(nameof(Details), new { id });
             }
             result.Errors.AddTo(ModelState);
         }
-        await PrepareApplyViewAsync(scenario, await applications.GetOwnAsync(id, firm.Id, ct), files, ct);
+        await PrepareApplyViewAsync(scenario, await applications.GetOwnAsync(id, firmId, ct), files, ct);
         return View(form);
     }
 

@@ -1,3 +1,4 @@
+using Marketplace.Flows.Indexing;
 using System.Net;
 using System.Text.Json;
 using Marketplace.BuildingBlocks.Outbox;

@@ -2,6 +2,7 @@ using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Matching.Recommendations;
 using Marketplace.Scenarios.Listings;
 using Marketplace.Web.Search;
+using Marketplace.Flows.Indexing;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Web.Notifications;
@@ -20,8 +21,8 @@ public sealed class InvitationOptions
 /// When a scenario is published, its best-matching firms are invited by email with the matcher's reasons. Idempotent:
 /// an invitation is recorded once per (scenario, firm), so a retried event invites nobody twice.
 /// </summary>
-public sealed class AutoInvitations(Recommender recommender, MatchingFeedback feedback, ScenarioStore scenarios,
-    Marketplace.Enterprises.Profiles.EnterpriseStore enterprises, IOptions<InvitationOptions> options, OutboxSignal outbox)
+public sealed class AutoInvitations(Recommender recommender, MatchingFeedback feedback, Recommendations invitations, ScenarioStore scenarios,
+    Marketplace.Enterprises.Profiles.EnterpriseStore enterprises, IOptions<InvitationOptions> options)
 {
     /// <summary>The account that stands for the platform itself in invitation records.</summary>
     public static readonly Guid System = Guid.Empty;
@@ -40,10 +41,9 @@ public sealed class AutoInvitations(Recommender recommender, MatchingFeedback fe
         foreach (var r in recommendations.Where(r => best <= 0 || r.Score >= best * o.MinRelativeScore))
         {
             if (await enterprises.GetAsync(r.Enterprise.Id, ct) is not { } firm) continue;
-            var result = await feedback.InviteAsync(scenario, firm, r.Reasons.Select(x => x.Text).ToList(), System, ct);
+            var result = await invitations.InviteEligibleAsync(scenario, firm, r.Reasons.Select(x => x.Text).ToList(), System, ct);
             if (result.IsSuccess) invited++;
         }
-        if (invited > 0) outbox.Notify();
         return invited;
     }
 }

@@ -28,13 +28,10 @@ public static class NotificationsSetup
         services.AddSingleton<IOutboxHandler, EmailDeliveryHandler>();
         services.AddSingleton<IOutboxHandler, IndexPublishedScenario>();
         services.AddSingleton<IOutboxHandler, ApplicationReceipt>();
-        services.AddSingleton<IOutboxHandler, IndexChangedProfile>();
-        services.AddSingleton<IOutboxHandler, ReindexAfterImport>();
         services.AddHostedService<OutboxWorker>();
         services.AddHostedService<QualificationExpiry>();
         services.AddOptions<SchedulerOptions>().Bind(configuration.GetSection(SchedulerOptions.Section));
         services.AddHostedService<Scheduler>();
-        services.AddSingleton<IOutboxHandler, EligibilityAtClose>();
         services.AddSingleton<IOutboxHandler, WithdrawalReceipt>();
         services.AddSingleton<IOutboxHandler, TermsChangedNotice>();
         services.AddSingleton<IOutboxHandler, ReviewAssignedNotice>();

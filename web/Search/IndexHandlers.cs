@@ -1,3 +1,4 @@
+using Marketplace.Flows.Indexing;
 using System.Text.Json;
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Scenarios;
@@ -22,23 +23,3 @@ public sealed class IndexPublishedScenario(SearchIndexer indexer, AutoInvitation
     }
 }
 
-/// <summary>A firm's profile or verified qualifications changed: refresh its search entry.</summary>
-public sealed class IndexChangedProfile(SearchIndexer indexer) : IOutboxHandler
-{
-    public string Type => Marketplace.Enterprises.EnterpriseEvents.ProfileChangedV1;
-
-    public Task HandleAsync(OutboxMessage message, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
-    {
-        var e = JsonSerializer.Deserialize<Marketplace.Enterprises.ProfileChanged>(message.Payload, OutboxWriter.Json)!;
-        return indexer.IndexEnterpriseAsync(e.EnterpriseId, ct);
-    }
-}
-
-/// <summary>A bulk import changed many firms at once: rebuilding is cheaper than one update per firm.</summary>
-public sealed class ReindexAfterImport(SearchIndexer indexer) : IOutboxHandler
-{
-    public string Type => Marketplace.Enterprises.Import.EnterpriseImport.DirectoryImportedV1;
-
-    public Task HandleAsync(OutboxMessage message, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct) =>
-        indexer.RebuildAsync(ct);
-}

@@ -2,12 +2,16 @@ using Marketplace.BuildingBlocks.Results;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Matching.Recommendations;
 using Marketplace.Scenarios.Listings;
+using Marketplace.Flows.Eligibility;
+using Marketplace.Flows.Indexing;
+using Marketplace.BuildingBlocks.Outbox;
 
 namespace Marketplace.Web.Search;
 
 /// <summary>The host's side of matching: recommendations both ways with feedback applied, and invitations.</summary>
 public sealed class Recommendations(
-    Recommender recommender, SearchIndexer indexer, MatchingFeedback feedback, ScenarioStore scenarios, EnterpriseStore enterprises)
+    Recommender recommender, SearchIndexer indexer, MatchingFeedback feedback, ScenarioStore scenarios, EnterpriseStore enterprises,
+    ApplicantFactsSource facts, OutboxSignal outbox)
 {
     public sealed record ForScenario(Scenario Scenario, IReadOnlyList<Recommendation> Items, IReadOnlySet<Guid> Invited);
 
@@ -42,10 +46,21 @@ public sealed class Recommendations(
         if (scenario is null) return Error.NotFound("scenario_not_found", "场景不存在");
         var firm = await enterprises.GetAsync(enterpriseId, ct);
         if (firm is null) return Error.NotFound("enterprise_not_found", "企业不存在");
-        var rules = scenario.CheckEligibility(Marketplace.Web.Listings.Applicants.ToFacts(firm));
-        if (rules.Count > 0) return Error.Conflict("enterprise_ineligible", "该企业不满足场景的资格要求：" + string.Join("；", rules.Select(r => r.Message)));
         var recommendation = (await recommender.ForScenarioAsync(SearchIndexer.ToDocument(scenario), 200, ct)).FirstOrDefault(r => r.Enterprise.Id == enterpriseId);
         var reasons = recommendation?.Reasons.Select(r => r.Text).ToList() ?? ["经办人邀请"];
-        return await feedback.InviteAsync(scenario, firm, reasons, officerId, ct);
+        return await InviteEligibleAsync(scenario, firm, reasons, officerId, ct);
+    }
+
+    /// <summary>
+    /// Every invitation, by an officer or automatic at publication, passes here: the firm's facts are checked against
+    /// the scenario's rules (the same check as submitting), so no firm is invited to a scenario it may not apply to.
+    /// </summary>
+    public async Task<Result<int>> InviteEligibleAsync(Scenario scenario, EnterpriseProfile firm, IReadOnlyList<string> reasons, Guid invitedBy, CancellationToken ct)
+    {
+        var rules = scenario.CheckEligibility(await facts.ForAsync(firm, ct));
+        if (rules.Count > 0) return Error.Conflict("enterprise_ineligible", "该企业不满足场景的资格要求：" + string.Join("；", rules.Select(r => r.Message)));
+        var result = await feedback.InviteAsync(scenario, firm, reasons, invitedBy, ct);
+        if (result.IsSuccess) outbox.Notify();
+        return result;
     }
 }

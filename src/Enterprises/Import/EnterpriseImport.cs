@@ -23,7 +23,7 @@ public sealed record ImportReport(int Rows, int Valid, int Inserted, int Updated
 /// are upserted by credit code in one statement from a COPY-loaded temporary table, so importing the same file twice
 /// changes nothing. Qualifications in an officer's import come from authoritative lists and count as verified.
 /// </summary>
-public sealed class EnterpriseImport(NpgsqlDataSource db, TimeProvider clock)
+public sealed class EnterpriseImport(NpgsqlDataSource db, TimeProvider clock, OutboxSignal outbox)
 {
     public const string DirectoryImportedV1 = "enterprises.directory_imported.v1";
 
@@ -60,6 +60,7 @@ public sealed class EnterpriseImport(NpgsqlDataSource db, TimeProvider clock)
         }
 
         var (inserted, updated) = await WriteAsync(conn, valid, now, progress, ct);
+        outbox.Notify();
         return new ImportReport(rows.Count, valid.Count, inserted, updated, valid.Count - inserted - updated, issues, DryRun: false);
     }
 

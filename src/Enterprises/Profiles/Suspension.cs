@@ -11,7 +11,7 @@ namespace Marketplace.Enterprises.Profiles;
 /// An officer suspends a firm from applying (e.g. listed as 失信, or a breach in an earlier project) up to a day, with a
 /// reason; or lifts the suspension. Eligibility and matching read it; the index is refreshed through the outbox.
 /// </summary>
-public sealed class Suspension(NpgsqlDataSource db, TimeProvider clock)
+public sealed class Suspension(NpgsqlDataSource db, TimeProvider clock, OutboxSignal outbox)
 {
     public async Task<Result<bool>> SuspendAsync(Guid enterpriseId, DateOnly? until, string? reason, Guid officerId, CancellationToken ct)
     {
@@ -45,6 +45,7 @@ public sealed class Suspension(NpgsqlDataSource db, TimeProvider clock)
             enterpriseId.ToString(), new { SuspendedUntil = before.Value.Until, SuspendedReason = before.Value.Reason },
             new { SuspendedUntil = until, SuspendedReason = reason }, now, ct);
         await tx.CommitAsync(ct);
+        outbox.Notify();
         return true;
     }
 }

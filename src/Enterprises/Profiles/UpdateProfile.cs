@@ -13,7 +13,7 @@ public sealed record ProfileEdit(
     string? ContactPhone, bool PublicCard);
 
 /// <summary>A member edits the firm's capability profile; the search index follows through the outbox.</summary>
-public sealed class UpdateProfile(NpgsqlDataSource db, EnterpriseStore store, TechnologyVocabulary vocabulary, TimeProvider clock)
+public sealed class UpdateProfile(NpgsqlDataSource db, EnterpriseStore store, TechnologyVocabulary vocabulary, TimeProvider clock, OutboxSignal outbox)
 {
     public async Task<Result<EnterpriseProfile>> HandleAsync(Guid enterpriseId, ProfileEdit e, CancellationToken ct, Guid? actorId = null)
     {
@@ -40,6 +40,7 @@ public sealed class UpdateProfile(NpgsqlDataSource db, EnterpriseStore store, Te
             $"{EnterpriseEvents.ProfileChangedV1}:{enterpriseId}:{now.UtcTicks}", new ProfileChanged(enterpriseId, now), now, ct);
         await AuditLog.AppendAsync(conn, tx, actorId, "enterprise.profile_updated", "enterprise", enterpriseId.ToString(), current, updated, now, ct);
         await tx.CommitAsync(ct);
+        outbox.Notify();
         return updated;
     }
 }

@@ -26,7 +26,7 @@ public sealed record DeclareQualificationCommand(string? Kind, string? Evidence,
 /// Qualifications (高新技术企业, 专精特新 …) are declared by the firm with evidence and an expiry, and verified or
 /// rejected by an officer. Only verified, unexpired ones reach the firm's profile, matching and eligibility.
 /// </summary>
-public sealed class QualificationReview(NpgsqlDataSource db, TimeProvider clock)
+public sealed class QualificationReview(NpgsqlDataSource db, TimeProvider clock, OutboxSignal outbox)
 {
     private const string Select = """
         select q.id, q.enterprise_id, e.name as enterprise_name, q.kind, q.evidence, q.expires_on, q.status, q.declared_at, q.reject_reason
@@ -83,6 +83,7 @@ public sealed class QualificationReview(NpgsqlDataSource db, TimeProvider clock)
             new { enterpriseId, c.Kind, c.Evidence, c.ExpiresOn }, now, ct);
         await RefreshVerifiedAsync(conn, tx, enterpriseId, now, ct);
         await tx.CommitAsync(ct);
+        outbox.Notify();
         return id.Value;
     }
 
@@ -111,6 +112,7 @@ public sealed class QualificationReview(NpgsqlDataSource db, TimeProvider clock)
         await RefreshVerifiedAsync(conn, tx, enterpriseId.Value, now, ct);
         var record = await conn.QuerySingleAsync<QualificationRecord>(new CommandDefinition(Select + " where q.id = @id", new { id }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
+        outbox.Notify();
         return record;
     }
 
@@ -130,6 +132,7 @@ public sealed class QualificationReview(NpgsqlDataSource db, TimeProvider clock)
             """, new { today = now.UtcDateTime.Date }, tx, cancellationToken: ct))).ToList();
         foreach (var id in firms) await RefreshVerifiedAsync(conn, tx, id, now, ct);
         await tx.CommitAsync(ct);
+        outbox.Notify();
         return firms.Count;
     }
 

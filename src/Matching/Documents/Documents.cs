@@ -16,8 +16,13 @@ public sealed record ScenarioDocument(
     IReadOnlyList<string> RequiredQualifications,
     decimal MinRegisteredCapitalWan,
     IReadOnlyList<string> AllowedRegions,
-    IReadOnlyList<string>? Audience = null)
+    IReadOnlyList<string>? Audience = null,
+    DateOnly? SuspensionDay = null,
+    DateTimeOffset? WinnersAwardedAfter = null)
 {
+    /// <summary>The scenario's hard rules, as the scenario module stated them (matching does not derive them).</summary>
+    public Search.EligibilityRules Rules => new(RequiredQualifications, MinRegisteredCapitalWan, AllowedRegions, SuspensionDay, WinnersAwardedAfter);
+
     /// <summary>Who may see the scenario: <see cref="ScenarioAudience.Public"/>, or region prefixes (partner regions).</summary>
     public IReadOnlyList<string> AudienceOrPublic => Audience is { Count: > 0 } ? Audience : [ScenarioAudience.Public];
 }
@@ -56,7 +61,8 @@ public sealed record EnterpriseDocument(
     IReadOnlyList<string> ExperienceDomains,
     int OpenApplications,
     bool PublicCard = true,
-    DateOnly? SuspendedUntil = null)
+    DateOnly? SuspendedUntil = null,
+    DateTimeOffset? LastAwardedAt = null)
 {
     /// <summary>What the firm says of itself and of its past cases, one per line: the text matching reads.</summary>
     public string DescriptionAndCases() => Cases.Count == 0 ? Description : string.Join('\n', Description, string.Join('\n', Cases));
@@ -65,4 +71,12 @@ public sealed record EnterpriseDocument(
     public int SuspendedUntilDay => SuspendedUntil is { } d ? d.Year * 10000 + d.Month * 100 + d.Day : 0;
 
     public static DateOnly? FromDay(int day) => day <= 0 ? null : new DateOnly(day / 10000, day / 100 % 100, day % 100);
+
+    /// <summary>An instant as microseconds since 1970 (0 for none): exact for PostgreSQL's timestamps and within a
+    /// double's 53 bits, so both engines can filter on it.</summary>
+    public static long ToMicros(DateTimeOffset? t) => t is { } x ? (x.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10 : 0;
+
+    public static DateTimeOffset? FromMicros(long micros) => micros <= 0 ? null : DateTimeOffset.UnixEpoch.AddTicks(micros * 10);
+
+    public long LastAwardedMicros => ToMicros(LastAwardedAt);
 }

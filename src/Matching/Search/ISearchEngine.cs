@@ -39,21 +39,28 @@ public sealed record ScenarioSearchResult(
     IReadOnlyList<ScenarioHit> Hits, int Total, IReadOnlyDictionary<string, int> CategoryCounts,
     IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> Facets);
 
-/// <summary>Hard rules a firm must meet before it may even be a candidate.</summary>
+/// <summary>
+/// Hard rules a firm must meet before it may even be a candidate: the values the scenario module states for a scenario
+/// (its <c>EligibilityTerms</c>), received as data. The engines turn them into index filters; <see cref="Admits"/>
+/// applies them to a document. A property test holds both to the scenario module's own check.
+/// </summary>
 /// <param name="ClosingDay">A firm suspended on this day (the scenario's deadline, Beijing date) is not a candidate.</param>
+/// <param name="WinnersAwardedAfter">A firm whose last award is later than this is not a candidate (recent winners excluded).</param>
 public sealed record EligibilityRules(IReadOnlyList<string> RequiredQualifications, decimal MinRegisteredCapitalWan, IReadOnlyList<string> AllowedRegionPrefixes,
-    DateOnly? ClosingDay = null)
+    DateOnly? ClosingDay = null, DateTimeOffset? WinnersAwardedAfter = null)
 {
     public static readonly EligibilityRules None = new([], 0, []);
 
-    /// <summary>A scenario's rules; suspension is judged on its deadline as a Beijing date, as the scenario module does.</summary>
-    public static EligibilityRules For(ScenarioDocument s) => new(s.RequiredQualifications, s.MinRegisteredCapitalWan, s.AllowedRegions,
-        s.ClosesAt == DateTimeOffset.MaxValue ? null : DateOnly.FromDateTime(s.ClosesAt.UtcDateTime.AddHours(8)));
+    /// <summary>A scenario's rules, as its document carries them.</summary>
+    public static EligibilityRules For(ScenarioDocument s) => s.Rules;
 
     public int ClosingDayNumber => ClosingDay is { } d ? d.Year * 10000 + d.Month * 100 + d.Day : 0;
 
+    public long WinnersAwardedAfterMicros => EnterpriseDocument.ToMicros(WinnersAwardedAfter);
+
     public bool Admits(EnterpriseDocument e) =>
         (ClosingDay is null || e.SuspendedUntil is null || e.SuspendedUntil < ClosingDay)
+        && (WinnersAwardedAfter is null || e.LastAwardedAt is null || e.LastAwardedMicros <= WinnersAwardedAfterMicros)
         && RequiredQualifications.All(q => e.Qualifications.Contains(q))
         && e.RegisteredCapitalWan >= MinRegisteredCapitalWan
         && (AllowedRegionPrefixes.Count == 0 || AllowedRegionPrefixes.Any(p => e.Region.StartsWith(p, StringComparison.Ordinal)));

@@ -22,7 +22,7 @@ internal sealed class LuceneIndex : IDisposable
     public bool WasReset { get; }
 
     /// <summary>Bumped whenever documents gain or change fields (2: audience and suspension fields).</summary>
-    internal const string SchemaVersion = "2";
+    internal const string SchemaVersion = "3"; // 3: last award of firms, eligibility terms of scenarios
     private const string SchemaKey = "marketplace.schema";
 
     private sealed class Bm25SearcherFactory(Similarity similarity) : SearcherFactory

@@ -91,6 +91,8 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             new StringField("location", s.Location, Field.Store.YES),
             new StringField("status", s.Status, Field.Store.YES),
             new Int64Field("closes_at", s.ClosesAt.ToUnixTimeSeconds(), Field.Store.YES),
+            new StoredField("suspension_day", s.SuspensionDay is { } day ? day.DayNumber : -1),
+            new StoredField("winners_after", EnterpriseDocument.ToMicros(s.WinnersAwardedAfter)),
         };
         foreach (var t in s.Technologies)
         {
@@ -112,7 +114,11 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         Guid.Parse(d.Get("id")), d.Get("code"), d.Get("title"), d.Get("summary"), d.Get("description") ?? "", d.Get("category"),
         d.Get("domain"), d.Get("location"), d.GetValues("tech_label"), d.Get("status"),
         DateTimeOffset.FromUnixTimeSeconds(d.GetField("closes_at").GetInt64Value() ?? 0), d.GetValues("req_qual"),
-        (decimal)(d.GetField("min_capital")?.GetDoubleValue() ?? 0), d.GetValues("region_rule"), d.GetValues("audience"));
+        (decimal)(d.GetField("min_capital")?.GetDoubleValue() ?? 0), d.GetValues("region_rule"), d.GetValues("audience"),
+        DayOrNull(d.GetField("suspension_day")?.GetInt32Value()),
+        EnterpriseDocument.FromMicros(d.GetField("winners_after")?.GetInt64Value() ?? 0));
+
+    private static DateOnly? DayOrNull(int? dayNumber) => dayNumber is { } n && n >= 0 ? DateOnly.FromDayNumber(n) : null;
 
     /// <summary>A filter clause admitting documents whose audience holds any of the viewer's terms.</summary>
     private static BooleanQuery AudienceFilter(IReadOnlyList<string> audience)
@@ -137,6 +143,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             new StoredField("open_apps", e.OpenApplications),
             new StringField("public", e.PublicCard ? "1" : "0", Field.Store.YES),
             new Int32Field("suspended_until", e.SuspendedUntilDay, Field.Store.YES),
+            new Int64Field("last_awarded", e.LastAwardedMicros, Field.Store.YES),
             new TextField("all_w", all, Field.Store.NO),
             new TextField("all_bg", all, Field.Store.NO),
             new TextField(CasesField, string.Join('\n', e.Cases), Field.Store.NO),
@@ -161,7 +168,8 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         (decimal)(d.GetField("capital").GetDoubleValue() ?? 0), d.GetField("employees").GetInt32Value() ?? 0,
         d.GetValues("tech_label"), d.Get("description"), d.GetValues("case"), d.GetValues("exp"),
         d.GetField("open_apps").GetInt32Value() ?? 0, d.Get("public") != "0",
-        EnterpriseDocument.FromDay(d.GetField("suspended_until")?.GetInt32Value() ?? 0));
+        EnterpriseDocument.FromDay(d.GetField("suspended_until")?.GetInt32Value() ?? 0),
+        EnterpriseDocument.FromMicros(d.GetField("last_awarded")?.GetInt64Value() ?? 0));
 
     // ---- scenario search -----------------------------------------------------------------------------------
 
@@ -479,7 +487,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     private Filter? EligibilityFilter(EligibilityRules rules)
     {
         var key = string.Join('|', string.Join(',', rules.RequiredQualifications.Order()), rules.MinRegisteredCapitalWan,
-            string.Join(',', rules.AllowedRegionPrefixes.Order()), rules.ClosingDayNumber);
+            string.Join(',', rules.AllowedRegionPrefixes.Order()), rules.ClosingDayNumber, rules.WinnersAwardedAfterMicros);
         if (_eligibilityFilters.TryGetValue(key, out var cached)) return cached;
         var filter = new BooleanQuery();
         foreach (var q in rules.RequiredQualifications) filter.Add(new TermQuery(new Term("qual", q)), Occur.MUST);
@@ -495,6 +503,11 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         {
             if (filter.Clauses.Count == 0) filter.Add(new MatchAllDocsQuery(), Occur.MUST);
             filter.Add(NumericRangeQuery.NewInt32Range("suspended_until", rules.ClosingDayNumber, null, true, true), Occur.MUST_NOT);
+        }
+        if (rules.WinnersAwardedAfter is not null)
+        {
+            if (filter.Clauses.Count == 0) filter.Add(new MatchAllDocsQuery(), Occur.MUST);
+            filter.Add(NumericRangeQuery.NewInt64Range("last_awarded", rules.WinnersAwardedAfterMicros, null, false, true), Occur.MUST_NOT);
         }
         if (filter.Clauses.Count == 0) return null;
         if (_eligibilityFilters.Count > 512) _eligibilityFilters.Clear();

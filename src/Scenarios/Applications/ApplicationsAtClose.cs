@@ -29,11 +29,10 @@ public sealed class CheckEligibilityAtClose(NpgsqlDataSource db, ScenarioStore s
         foreach (var (id, enterpriseId, unconfirmed) in pending)
         {
             var facts = await factsOf(enterpriseId);
-            if (facts is not null) facts = facts with { LastAwardedAt = await ApplicantHistory.LastAwardedAtAsync(conn, tx, enterpriseId, ct) };
             var reasons = (facts is null ? ["企业信息不存在"] : scenario.CheckEligibility(facts).Select(e => e.Message))
                 .Concat(unconfirmed ? ["未在截止前确认变更后的条款"] : []).ToArray();
             await conn.ExecuteAsync(new CommandDefinition("""
-                update scenarios.applications set status = @status, ineligible_reasons = @reasons, updated_at = @now where id = @id
+                update scenarios.applications set status = @status, ineligible_reasons = @reasons, updated_at = @now where id = @id and status = 'submitted'
                 """, new { id, status = reasons.Length == 0 ? "eligible" : "ineligible", reasons, now }, tx, cancellationToken: ct));
             await AuditLog.AppendAsync(conn, tx, null, reasons.Length == 0 ? "application.eligible" : "application.ineligible", "application",
                 id.ToString(), new { Status = "submitted" }, new { Status = reasons.Length == 0 ? "eligible" : "ineligible", Reasons = reasons }, now, ct);
@@ -47,7 +46,7 @@ public sealed class CheckEligibilityAtClose(NpgsqlDataSource db, ScenarioStore s
 public sealed record WithdrawApplicationCommand(Guid ScenarioId, Guid EnterpriseId, Guid WithdrawnBy);
 
 /// <summary>A firm withdraws its application before the deadline; it may submit again while the window is open.</summary>
-public sealed class WithdrawApplication(NpgsqlDataSource db, TimeProvider clock)
+public sealed class WithdrawApplication(NpgsqlDataSource db, TimeProvider clock, OutboxSignal outbox)
 {
     public async Task<Result<Guid>> HandleAsync(WithdrawApplicationCommand c, CancellationToken ct)
     {
@@ -70,6 +69,7 @@ public sealed class WithdrawApplication(NpgsqlDataSource db, TimeProvider clock)
         await AuditLog.AppendAsync(conn, tx, c.WithdrawnBy, "application.withdrawn", "application", id.Value.ToString(),
             new { Status = "submitted" }, new { Status = "withdrawn", WithdrawnAt = now }, now, ct);
         await tx.CommitAsync(ct);
+        outbox.Notify();
         return id.Value;
     }
 }

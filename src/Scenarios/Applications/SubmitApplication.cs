@@ -27,7 +27,7 @@ public sealed class ApplicationOptions
     public int MaxOpenPerFirm { get; set; } = 5;
 }
 
-public sealed class SubmitApplication(NpgsqlDataSource db, TimeProvider clock, Microsoft.Extensions.Options.IOptions<ApplicationOptions> options)
+public sealed class SubmitApplication(NpgsqlDataSource db, TimeProvider clock, Microsoft.Extensions.Options.IOptions<ApplicationOptions> options, OutboxSignal outbox)
 {
     public async Task<Result<Guid>> HandleAsync(SubmitApplicationCommand c, CancellationToken ct)
     {
@@ -41,8 +41,7 @@ public sealed class SubmitApplication(NpgsqlDataSource db, TimeProvider clock, M
         if (scenario is null || !scenario.IsVisibleTo(c.Applicant.Region, isStaff: false)) return Error.NotFound("scenario_not_found", "场景不存在");
         if (scenario.CheckAcceptsApplications(now) is { } refusal) return refusal;
         if (c.Draft) return await SaveDraftAsync(conn, tx, c, now, ct);
-        var applicant = c.Applicant with { LastAwardedAt = await ApplicantHistory.LastAwardedAtAsync(conn, tx, c.Applicant.EnterpriseId, ct) };
-        var ineligible = scenario.CheckEligibility(applicant).ToList();
+        var ineligible = scenario.CheckEligibility(c.Applicant).ToList();
         foreach (var member in c.ConsortiumMembers ?? [])
             if (scenario.Eligibility.CheckMember(member) is { } memberRefusal) ineligible.Add(memberRefusal);
         if (ineligible.Count > 0) return Result<Guid>.Fail(ineligible);
@@ -86,6 +85,7 @@ public sealed class SubmitApplication(NpgsqlDataSource db, TimeProvider clock, M
         await AuditLog.AppendAsync(conn, tx, c.SubmittedBy, "application.submitted", "application", id.Value.ToString(), null,
             new { c.ScenarioId, c.Applicant.EnterpriseId, SubmittedAt = now }, now, ct);
         await tx.CommitAsync(ct);
+        outbox.Notify();
         return id.Value;
     }
 

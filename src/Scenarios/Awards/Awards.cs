@@ -28,7 +28,7 @@ public sealed record Objection
 /// mode), the proposed winners are publicised for a number of working days, anyone may object, officers answer, and the
 /// award becomes final only after publicity ends with no objection upheld or unanswered.
 /// </summary>
-public sealed class AwardProcess(NpgsqlDataSource db, TimeProvider clock)
+public sealed class AwardProcess(NpgsqlDataSource db, TimeProvider clock, OutboxSignal outbox)
 {
 
     public async Task<Result<DateTimeOffset>> DecideAsync(DecisionCommand c, Guid officerId, int publicityWorkingDays, CancellationToken ct)
@@ -53,19 +53,23 @@ public sealed class AwardProcess(NpgsqlDataSource db, TimeProvider clock)
         var lastDay = WorkingDays.AddWorkingDays(today, publicityWorkingDays, exceptions);
         var endsAt = BeijingCalendar.StartOf(lastDay.AddDays(1)); // midnight after the last working day
 
+        // The transition names the state it expects: of two officers deciding at once, the second finds the scenario
+        // no longer in review (its UPDATE waits for the first to commit, then matches nothing) and changes nothing.
+        var moved = await conn.ExecuteAsync(new CommandDefinition("""
+            update scenarios.scenarios set status = 'publicity', decision_reason = @reason, publicity_ends_at = @endsAt, updated_at = @now
+            where id = @ScenarioId and status = 'reviewing'
+            """, new { c.ScenarioId, reason = c.Reason.Trim(), endsAt = endsAt.ToUniversalTime(), now }, tx, cancellationToken: ct));
+        if (moved == 0) return ScenarioErrors.StateChanged();
         await conn.ExecuteAsync(new CommandDefinition("""
             update scenarios.applications set status = case when id = any(@winners) then 'shortlisted' else 'not_awarded' end, updated_at = @now
             where scenario_id = @ScenarioId and status = 'eligible'
             """, new { winners = winners.ToArray(), c.ScenarioId, now }, tx, cancellationToken: ct));
-        await conn.ExecuteAsync(new CommandDefinition("""
-            update scenarios.scenarios set status = 'publicity', decision_reason = @reason, publicity_ends_at = @endsAt, updated_at = @now
-            where id = @ScenarioId
-            """, new { c.ScenarioId, reason = c.Reason.Trim(), endsAt = endsAt.ToUniversalTime(), now }, tx, cancellationToken: ct));
         await AuditLog.AppendAsync(conn, tx, officerId, "scenario.decided", "scenario", c.ScenarioId.ToString(), new { Status = ScenarioStatus.Reviewing },
             new { Status = ScenarioStatus.Publicity, Winners = winners, Reason = c.Reason.Trim(), PublicityEndsAt = endsAt.ToUniversalTime() }, now, ct);
         await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.DecisionRecordedV1, $"{ScenarioEvents.DecisionRecordedV1}:{c.ScenarioId}:{now.UtcTicks}",
             new DecisionRecorded(c.ScenarioId, endsAt), now, ct);
         await tx.CommitAsync(ct);
+        outbox.Notify();
         return endsAt;
     }
 
@@ -108,6 +112,7 @@ public sealed class AwardProcess(NpgsqlDataSource db, TimeProvider clock)
         await AuditLog.AppendAsync(conn, tx, null, "objection.filed", "scenario", c.ScenarioId.ToString(), null, new { objection = id }, now, ct);
         await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.ObjectionFiledV1, $"{ScenarioEvents.ObjectionFiledV1}:{id}", new ObjectionFiled(id, c.ScenarioId), now, ct);
         await tx.CommitAsync(ct);
+        outbox.Notify();
         return id;
     }
 
@@ -128,6 +133,7 @@ public sealed class AwardProcess(NpgsqlDataSource db, TimeProvider clock)
         await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.ObjectionAnsweredV1, $"{ScenarioEvents.ObjectionAnsweredV1}:{objectionId}",
             new ObjectionAnswered(objectionId, scenarioId.Value, upheld ? "upheld" : "dismissed"), now, ct);
         await tx.CommitAsync(ct);
+        outbox.Notify();
         return objectionId;
     }
 
@@ -164,25 +170,32 @@ public sealed class AwardProcess(NpgsqlDataSource db, TimeProvider clock)
             {
                 await conn.ExecuteAsync(new CommandDefinition("""
                     update scenarios.applications set status = 'eligible', updated_at = @now where scenario_id = @id and status in ('shortlisted', 'not_awarded');
-                    update scenarios.scenarios set status = 'reviewing', publicity_ends_at = null, updated_at = @now where id = @id;
+                    update scenarios.scenarios set status = 'reviewing', publicity_ends_at = null, updated_at = @now where id = @id and status = 'publicity';
                     """, new { id, now }, tx, cancellationToken: ct));
                 await AuditLog.AppendAsync(conn, tx, null, "scenario.decision_reopened", "scenario", id.ToString(),
                     new { Status = ScenarioStatus.Publicity }, new { Status = ScenarioStatus.Reviewing, Reason = "异议成立" }, now, ct);
                 results.Add((id, ScenarioStatus.Reviewing));
                 continue;
             }
-            await conn.ExecuteAsync(new CommandDefinition("""
+            var winners = (await conn.QueryAsync<Guid>(new CommandDefinition("""
                 insert into scenarios.awards (id, scenario_id, application_id, enterprise_id, awarded_at)
-                select gen_random_uuid(), scenario_id, id, enterprise_id, @now from scenarios.applications where scenario_id = @id and status = 'shortlisted';
+                select gen_random_uuid(), scenario_id, id, enterprise_id, @now from scenarios.applications where scenario_id = @id and status = 'shortlisted'
+                returning enterprise_id
+                """, new { id, now }, tx, cancellationToken: ct))).ToList();
+            await conn.ExecuteAsync(new CommandDefinition("""
                 update scenarios.applications set status = 'awarded', updated_at = @now where scenario_id = @id and status = 'shortlisted';
-                update scenarios.scenarios set status = 'awarded', updated_at = @now where id = @id;
+                update scenarios.scenarios set status = 'awarded', updated_at = @now where id = @id and status = 'publicity';
                 """, new { id, now }, tx, cancellationToken: ct));
+            foreach (var enterpriseId in winners)
+                await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.EnterpriseAwardedV1, $"{ScenarioEvents.EnterpriseAwardedV1}:{id}:{enterpriseId}",
+                    new EnterpriseAwarded(id, enterpriseId), now, ct);
             await AuditLog.AppendAsync(conn, tx, null, "scenario.awarded", "scenario", id.ToString(),
                 new { Status = ScenarioStatus.Publicity }, new { Status = ScenarioStatus.Awarded }, now, ct);
             await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.AwardsFinalV1, $"{ScenarioEvents.AwardsFinalV1}:{id}", new AwardsFinal(id), now, ct);
             results.Add((id, ScenarioStatus.Awarded));
         }
         await tx.CommitAsync(ct);
+        outbox.Notify();
         return results;
     }
 }

@@ -124,11 +124,11 @@ public sealed class DeliveryProcess(NpgsqlDataSource db, TimeProvider clock)
             return Error.Invalid("verdict_not_allowed", m.IsFinal ? "最终验收的结论只能是 验收通过 或 终止" : "只有最终验收可以给出“验收通过”", "Verdict");
 
         await conn.ExecuteAsync(new CommandDefinition("""
-            update scenarios.milestones set verdict = @verdict, verdict_note = @note, verdict_by = @officerId, verdict_at = @now where id = @milestoneId
+            update scenarios.milestones set verdict = @verdict, verdict_note = @note, verdict_by = @officerId, verdict_at = @now where id = @milestoneId and verdict is null
             """, new { milestoneId, verdict, note = note?.Trim(), officerId, now }, tx, cancellationToken: ct));
         var awardStatus = verdict switch { "stop" => "stopped", "merge" => "merged", "accepted" => "accepted", _ => "active" };
         if (awardStatus != "active")
-            await conn.ExecuteAsync(new CommandDefinition("update scenarios.awards set status = @awardStatus where id = @awardId",
+            await conn.ExecuteAsync(new CommandDefinition("update scenarios.awards set status = @awardStatus where id = @awardId and status = 'active'",
                 new { awardStatus, m.AwardId }, tx, cancellationToken: ct));
         await AuditLog.AppendAsync(conn, tx, officerId, "milestone.judged", "milestone", milestoneId.ToString(), null,
             new { verdict, note, award = m.AwardId, awardStatus }, now, ct);

@@ -14,7 +14,7 @@ public sealed record ChangeTermsCommand(
 /// An officer changes the terms of a published scenario (deadline, budget, hard rules, description). Every applicant is
 /// told by email and must confirm again before the deadline; unconfirmed applications are not eligible at close.
 /// </summary>
-public sealed class ChangeTerms(NpgsqlDataSource db, TimeProvider clock)
+public sealed class ChangeTerms(NpgsqlDataSource db, TimeProvider clock, OutboxSignal outbox)
 {
     public async Task<Result<int>> HandleAsync(ChangeTermsCommand c, Guid officerId, CancellationToken ct)
     {
@@ -34,16 +34,17 @@ public sealed class ChangeTerms(NpgsqlDataSource db, TimeProvider clock)
         if (c.BudgetMaxWan < before.BudgetMinWan) return Error.Invalid("budget_range", "预算上限不能低于下限", "BudgetMaxWan");
 
         var qualifications = (c.RequiredQualifications ?? before.RequiredQualifications).Select(q => q.Trim()).Where(q => q.Length > 0).Distinct().ToArray();
-        await conn.ExecuteAsync(new CommandDefinition("""
+        var changed = await conn.ExecuteAsync(new CommandDefinition("""
             update scenarios.scenarios
             set closes_at = @closesAt, budget_max_wan = @budgetMax, required_qualifications = @qualifications,
                 min_registered_capital_wan = @minCapital, description = @description, updated_at = @now
-            where id = @id
+            where id = @id and status = 'published' and closes_at > @now
             """, new
         {
             id = c.ScenarioId, closesAt = (c.ClosesAt ?? before.ClosesAt).ToUniversalTime(), budgetMax = c.BudgetMaxWan, qualifications,
             minCapital = c.MinRegisteredCapitalWan, description = c.Description?.Trim() ?? before.Description, now,
         }, tx, cancellationToken: ct));
+        if (changed == 0) return ScenarioErrors.StateChanged();
         var applicants = (await conn.QueryAsync<(Guid Id, Guid SubmittedBy)>(new CommandDefinition("""
             update scenarios.applications set reconfirm_required_at = @now, updated_at = @now
             where scenario_id = @id and status = 'submitted'
@@ -56,6 +57,7 @@ public sealed class ChangeTerms(NpgsqlDataSource db, TimeProvider clock)
             new { ClosesAt = c.ClosesAt ?? before.ClosesAt, c.BudgetMaxWan, RequiredQualifications = qualifications, c.MinRegisteredCapitalWan, Note = c.ChangeNote },
             now, ct);
         await tx.CommitAsync(ct);
+        outbox.Notify();
         return applicants.Count;
     }
 
@@ -75,6 +77,7 @@ public sealed class ChangeTerms(NpgsqlDataSource db, TimeProvider clock)
         if (id is null) return Error.NotFound("nothing_to_confirm", "没有需要确认的申报");
         await AuditLog.AppendAsync(conn, tx, userId, "application.reconfirmed", "application", id.Value.ToString(), null, new { ReconfirmedAt = now }, now, ct);
         await tx.CommitAsync(ct);
+        outbox.Notify();
         return id.Value;
     }
 }

@@ -9,7 +9,7 @@ namespace Marketplace.Scenarios.Listings;
 /// Closes every published scenario whose deadline has passed (张榜 → 截止). One UPDATE decides, so with several
 /// nodes running the scheduler each scenario is closed, announced and audited exactly once.
 /// </summary>
-public sealed class CloseDueScenarios(NpgsqlDataSource db, TimeProvider clock)
+public sealed class CloseDueScenarios(NpgsqlDataSource db, TimeProvider clock, OutboxSignal outbox)
 {
     public async Task<IReadOnlyList<Guid>> HandleAsync(CancellationToken ct)
     {
@@ -29,6 +29,7 @@ public sealed class CloseDueScenarios(NpgsqlDataSource db, TimeProvider clock)
                 new { Status = ScenarioStatus.Published }, new { Status = ScenarioStatus.Closed, ClosedAt = now }, now, ct);
         }
         await tx.CommitAsync(ct);
+        outbox.Notify();
         return closed;
     }
 }

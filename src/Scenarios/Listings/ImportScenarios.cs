@@ -8,7 +8,7 @@ namespace Marketplace.Scenarios.Listings;
 /// Loads scenarios prepared elsewhere (the demo set, a batch file). Idempotent by code: a known code is left as it is.
 /// Published ones announce themselves through the outbox exactly as if an officer had published them.
 /// </summary>
-public sealed class ImportScenarios(NpgsqlDataSource db, TimeProvider clock)
+public sealed class ImportScenarios(NpgsqlDataSource db, TimeProvider clock, OutboxSignal outbox)
 {
     public async Task<int> HandleAsync(IEnumerable<Scenario> scenarios, CancellationToken ct)
     {
@@ -26,6 +26,7 @@ public sealed class ImportScenarios(NpgsqlDataSource db, TimeProvider clock)
                     $"{ScenarioEvents.ScenarioPublishedV1}:{s.Id}", new ScenarioPublished(s.Id), now, ct);
         }
         await tx.CommitAsync(ct);
+        outbox.Notify();
         return inserted;
     }
 }

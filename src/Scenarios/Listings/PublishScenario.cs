@@ -6,7 +6,7 @@ using Npgsql;
 namespace Marketplace.Scenarios.Listings;
 
 /// <summary>An officer publishes (张榜) a drafted or proposed scenario; the index and invitations follow through the outbox.</summary>
-public sealed class PublishScenario(NpgsqlDataSource db, TimeProvider clock)
+public sealed class PublishScenario(NpgsqlDataSource db, TimeProvider clock, OutboxSignal outbox)
 {
     public async Task<Result<Scenario>> HandleAsync(Guid scenarioId, CancellationToken ct, Guid? actorId = null)
     {
@@ -24,6 +24,7 @@ public sealed class PublishScenario(NpgsqlDataSource db, TimeProvider clock)
         await AuditLog.AppendAsync(conn, tx, actorId, "scenario.published", "scenario", scenarioId.ToString(),
             new { scenario.Status }, new { Status = ScenarioStatus.Published, PublishedAt = now }, now, ct);
         await tx.CommitAsync(ct);
+        outbox.Notify();
         return scenario with { Status = ScenarioStatus.Published, PublishedAt = now };
     }
 }

@@ -18,9 +18,10 @@ public sealed class RejectScenario(NpgsqlDataSource db, TimeProvider clock)
             "select status from scenarios.scenarios where id = @scenarioId for update", new { scenarioId }, tx, cancellationToken: ct));
         if (before is null) return Error.NotFound("scenario_not_found", "场景不存在");
         if (before is not (ScenarioStatus.Submitted or ScenarioStatus.Draft)) return Error.Conflict("scenario_not_rejectable", "只有草稿或待审核的场景可以不予发布");
-        await conn.ExecuteAsync(new CommandDefinition(
-            "update scenarios.scenarios set status = 'rejected', decision_reason = @reason, updated_at = @now where id = @scenarioId",
-            new { scenarioId, reason = reason.Trim(), now }, tx, cancellationToken: ct));
+        if (await conn.ExecuteAsync(new CommandDefinition(
+                "update scenarios.scenarios set status = 'rejected', decision_reason = @reason, updated_at = @now where id = @scenarioId and status = @before",
+                new { scenarioId, reason = reason.Trim(), now, before }, tx, cancellationToken: ct)) == 0)
+            return ScenarioErrors.StateChanged();
         await AuditLog.AppendAsync(conn, tx, officerId, "scenario.rejected", "scenario", scenarioId.ToString(),
             new { Status = before }, new { Status = ScenarioStatus.Rejected, Reason = reason.Trim() }, now, ct);
         await tx.CommitAsync(ct);

@@ -197,3 +197,10 @@ public sealed record Scenario(
     /// <summary>The hard rules a firm must meet; every failing rule is reported, not just the first.</summary>
     public IReadOnlyList<Error> CheckEligibility(ApplicantFacts applicant) => Eligibility.Check(applicant);
 }
+
+/// <summary>Conflicts every transition of a scenario can report.</summary>
+public static class ScenarioErrors
+{
+    /// <summary>Another change moved the scenario on first (e.g. another officer decided a moment earlier).</summary>
+    public static Error StateChanged() => Error.Conflict("scenario_state_changed", "场景状态已被他人更改，请刷新后查看最新状态");
+}

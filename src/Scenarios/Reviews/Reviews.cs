@@ -36,7 +36,7 @@ public sealed record RankedApplication(Guid ApplicationId, Guid EnterpriseId, de
 /// reviewers declare conflicts (and are recused) or score each rubric criterion with private notes; scores aggregate
 /// into a ranked shortlist, optionally without each application's highest and lowest review.
 /// </summary>
-public sealed class ReviewProcess(NpgsqlDataSource db, TimeProvider clock)
+public sealed class ReviewProcess(NpgsqlDataSource db, TimeProvider clock, OutboxSignal outbox)
 {
     public const int MinimumReviewers = 2;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -57,12 +57,15 @@ public sealed class ReviewProcess(NpgsqlDataSource db, TimeProvider clock)
         var eligible = await conn.ExecuteScalarAsync<int>(new CommandDefinition(
             "select count(*) from scenarios.applications where scenario_id = @scenarioId and status = 'eligible'", new { scenarioId }, tx, cancellationToken: ct));
         var next = eligible == 0 ? ScenarioStatus.Cancelled : ScenarioStatus.Reviewing;
-        await conn.ExecuteAsync(new CommandDefinition(
-            "update scenarios.scenarios set status = @next, updated_at = @now where id = @scenarioId", new { scenarioId, next, now }, tx, cancellationToken: ct));
+        if (await conn.ExecuteAsync(new CommandDefinition(
+                "update scenarios.scenarios set status = @next, updated_at = @now where id = @scenarioId and status = 'closed'",
+                new { scenarioId, next, now }, tx, cancellationToken: ct)) == 0)
+            return ScenarioErrors.StateChanged();
         await AuditLog.AppendAsync(conn, tx, officerId, next == ScenarioStatus.Cancelled ? "scenario.cancelled" : "scenario.review_started",
             "scenario", scenarioId.ToString(), new { Status = status },
             new { Status = next, Reason = next == ScenarioStatus.Cancelled ? "无符合资格的申报（流标）" : null }, now, ct);
         await tx.CommitAsync(ct);
+        outbox.Notify();
         return next;
     }
 
@@ -89,6 +92,7 @@ public sealed class ReviewProcess(NpgsqlDataSource db, TimeProvider clock)
         await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.ReviewAssignedV1, $"{ScenarioEvents.ReviewAssignedV1}:{id}",
             new ReviewAssigned(id.Value, applicationId, reviewerId), now, ct);
         await tx.CommitAsync(ct);
+        outbox.Notify();
         return id.Value;
     }
 
@@ -124,6 +128,7 @@ public sealed class ReviewProcess(NpgsqlDataSource db, TimeProvider clock)
         if (applicationId is null) return Error.NotFound("assignment_not_found", "没有可回避的评审任务");
         await AuditLog.AppendAsync(conn, tx, reviewerId, "review.recused", "application", applicationId.Value.ToString(), null, new { reason }, now, ct);
         await tx.CommitAsync(ct);
+        outbox.Notify();
         return assignmentId;
     }
 
@@ -153,13 +158,15 @@ public sealed class ReviewProcess(NpgsqlDataSource db, TimeProvider clock)
             await conn.ExecuteAsync(new CommandDefinition("""
                 insert into scenarios.review_scores (assignment_id, criterion, score, note) values (@assignmentId, @criterion, @score, @note)
                 """, new { assignmentId, criterion = s.Criterion, score = s.Score, note = s.Note?.Trim() ?? "" }, tx, cancellationToken: ct));
-        await conn.ExecuteAsync(new CommandDefinition(
-            "update scenarios.review_assignments set status = 'submitted', submitted_at = @now where id = @assignmentId",
-            new { assignmentId, now }, tx, cancellationToken: ct));
+        if (await conn.ExecuteAsync(new CommandDefinition(
+                "update scenarios.review_assignments set status = 'submitted', submitted_at = @now where id = @assignmentId and status in ('assigned', 'submitted')",
+                new { assignmentId, now }, tx, cancellationToken: ct)) == 0)
+            return Error.Conflict("review_state_changed", "评审任务状态已变化，请刷新后重试");
         // The audit keeps that a review was scored and the scores, not the reviewer's private notes.
         await AuditLog.AppendAsync(conn, tx, reviewerId, "review.scored", "application", row.ApplicationId.ToString(), null,
             new { assignmentId, Scores = scores.Select(s => new { s.Criterion, s.Score }) }, now, ct);
         await tx.CommitAsync(ct);
+        outbox.Notify();
         return assignmentId;
     }
 

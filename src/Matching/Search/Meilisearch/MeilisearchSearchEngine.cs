@@ -28,20 +28,23 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
     internal sealed record ScenarioDoc(
         string Id, string Code, string Title, string Summary, string Description, string Category, string Domain, string Location,
         IReadOnlyList<string> Technologies, string Status, long ClosesAt, IReadOnlyList<string>? RequiredQualifications = null,
-        double MinRegisteredCapitalWan = 0, IReadOnlyList<string>? AllowedRegions = null, IReadOnlyList<string>? Audience = null);
+        double MinRegisteredCapitalWan = 0, IReadOnlyList<string>? AllowedRegions = null, IReadOnlyList<string>? Audience = null,
+        int SuspensionDay = -1, long WinnersAwardedAfter = 0);
 
     internal sealed record EnterpriseDoc(
         string Id, string Name, string Industry, string Region, IReadOnlyList<string> RegionPrefixes, IReadOnlyList<string> Qualifications,
         double Capital, int Employees, IReadOnlyList<string> Technologies, string Description, IReadOnlyList<string> Cases,
-        IReadOnlyList<string> ExperienceDomains, int OpenApplications, bool PublicCard = true, int SuspendedUntil = 0);
+        IReadOnlyList<string> ExperienceDomains, int OpenApplications, bool PublicCard = true, int SuspendedUntil = 0, long LastAwardedAt = 0);
 
     internal static ScenarioDoc ToDoc(ScenarioDocument s) => new(
         s.Id.ToString(), s.Code, s.Title, s.Summary, s.Description, s.Category, s.Domain, s.Location, s.Technologies, s.Status,
-        s.ClosesAt.ToUnixTimeSeconds(), s.RequiredQualifications, (double)s.MinRegisteredCapitalWan, s.AllowedRegions, s.AudienceOrPublic);
+        s.ClosesAt.ToUnixTimeSeconds(), s.RequiredQualifications, (double)s.MinRegisteredCapitalWan, s.AllowedRegions, s.AudienceOrPublic,
+        s.SuspensionDay is { } day ? day.DayNumber : -1, EnterpriseDocument.ToMicros(s.WinnersAwardedAfter));
 
     private static ScenarioDocument FromDoc(ScenarioDoc d) => new(
         Guid.Parse(d.Id), d.Code, d.Title, d.Summary, d.Description, d.Category, d.Domain, d.Location, d.Technologies, d.Status,
-        DateTimeOffset.FromUnixTimeSeconds(d.ClosesAt), d.RequiredQualifications ?? [], (decimal)d.MinRegisteredCapitalWan, d.AllowedRegions ?? [], d.Audience);
+        DateTimeOffset.FromUnixTimeSeconds(d.ClosesAt), d.RequiredQualifications ?? [], (decimal)d.MinRegisteredCapitalWan, d.AllowedRegions ?? [], d.Audience,
+        d.SuspensionDay >= 0 ? DateOnly.FromDayNumber(d.SuspensionDay) : null, EnterpriseDocument.FromMicros(d.WinnersAwardedAfter));
 
     /// <summary>
     /// Documents indexed before scenarios had an audience were all public: a missing field counts as public, so an
@@ -59,11 +62,13 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
 
     internal static EnterpriseDoc ToDoc(EnterpriseDocument e) => new(
         e.Id.ToString(), e.Name, e.Industry, e.Region, RegionPrefixes(e.Region), e.Qualifications, (double)e.RegisteredCapitalWan,
-        e.Employees, e.Technologies, e.Description, e.Cases, e.ExperienceDomains, e.OpenApplications, e.PublicCard, e.SuspendedUntilDay);
+        e.Employees, e.Technologies, e.Description, e.Cases, e.ExperienceDomains, e.OpenApplications, e.PublicCard, e.SuspendedUntilDay,
+        e.LastAwardedMicros);
 
     private static EnterpriseDocument FromDoc(EnterpriseDoc d) => new(
         Guid.Parse(d.Id), d.Name, d.Industry, d.Region, d.Qualifications, (decimal)d.Capital, d.Employees, d.Technologies,
-        d.Description, d.Cases, d.ExperienceDomains, d.OpenApplications, d.PublicCard, EnterpriseDocument.FromDay(d.SuspendedUntil));
+        d.Description, d.Cases, d.ExperienceDomains, d.OpenApplications, d.PublicCard, EnterpriseDocument.FromDay(d.SuspendedUntil),
+        EnterpriseDocument.FromMicros(d.LastAwardedAt));
 
     // ---- set-up -----------------------------------------------------------------------------------------------
 
@@ -89,7 +94,7 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
     internal IndexSettings EnterpriseSettings() => new()
     {
         SearchableAttributes = ["technologies", "description", "cases", "name", "experienceDomains"],
-        FilterableAttributes = ["id", "qualifications", "capital", "regionPrefixes", "industry", "technologies", "publicCard", "suspendedUntil"],
+        FilterableAttributes = ["id", "qualifications", "capital", "regionPrefixes", "industry", "technologies", "publicCard", "suspendedUntil", "lastAwardedAt"],
         DisplayedAttributes = ["*"],
         Synonyms = Synonyms(),
         LocalizedAttributes = [new(["name", "description", "cases", "technologies", "experienceDomains"], ChineseLocales)],
@@ -275,6 +280,9 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
         if (rules.AllowedRegionPrefixes.Count > 0)
             parts.Add($"regionPrefixes IN [{string.Join(", ", rules.AllowedRegionPrefixes.Select(Quote))}]");
         if (rules.ClosingDay is not null) parts.Add($"(suspendedUntil NOT EXISTS OR suspendedUntil < {rules.ClosingDayNumber})");
+        // Documents indexed before awards were recorded lack the field; the recommender checks every candidate again.
+        if (rules.WinnersAwardedAfter is not null)
+            parts.Add($"(lastAwardedAt NOT EXISTS OR lastAwardedAt <= {rules.WinnersAwardedAfterMicros.ToString(CultureInfo.InvariantCulture)})");
         return string.Join(" AND ", parts);
     }
 

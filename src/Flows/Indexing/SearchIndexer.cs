@@ -4,7 +4,9 @@ using Marketplace.Matching.Search;
 using Marketplace.Scenarios.Applications;
 using Marketplace.Scenarios.Listings;
 
-namespace Marketplace.Web.Search;
+using Microsoft.Extensions.Logging;
+
+namespace Marketplace.Flows.Indexing;
 
 /// <summary>
 /// Turns module records into search documents and keeps the index in step with the database, which stays the
@@ -17,17 +19,28 @@ public sealed class SearchIndexer(
     ApplicationQueries applications,
     ILogger<SearchIndexer> logger)
 {
-    public static ScenarioDocument ToDocument(Scenario s) => new(
-        s.Id, s.Code, s.Title, s.Summary, s.Description, s.Category, s.Domain, s.Location, s.Technologies, s.Status,
-        s.ClosesAt, s.RequiredQualifications, s.MinRegisteredCapitalWan, s.EffectiveRegionRule, s.Audience);
+    /// <summary>A scenario as the index sees it; its hard rules are the scenario module's eligibility terms, passed on as data.</summary>
+    public static ScenarioDocument ToDocument(Scenario s)
+    {
+        var rules = s.Eligibility;
+        return new(s.Id, s.Code, s.Title, s.Summary, s.Description, s.Category, s.Domain, s.Location, s.Technologies, s.Status,
+            s.ClosesAt, rules.RequiredQualifications, rules.MinRegisteredCapitalWan, rules.RegionPrefixes, s.Audience,
+            rules.SuspensionDay, rules.WinnersAwardedAfter);
+    }
 
-    public static EnterpriseDocument ToDocument(EnterpriseProfile e, IReadOnlyList<ApplicationExperience> experience) => new(
-        e.Id, e.Name, e.Industry, e.Region, e.Qualifications, e.RegisteredCapitalWan, e.Employees, e.Technologies, e.Description,
+    /// <summary>A firm as the index sees it: its card, its track record, and the facts eligibility reads (via <see cref="Eligibility.ApplicantFactsSource"/>).</summary>
+    public static EnterpriseDocument ToDocument(EnterpriseProfile e, IReadOnlyList<ApplicationExperience> experience, DateTimeOffset? lastAwardedAt)
+    {
+        var facts = Eligibility.ApplicantFactsSource.From(e, lastAwardedAt);
+        return new(
+        e.Id, e.Name, e.Industry, facts.Region, facts.Qualifications.ToList(), facts.RegisteredCapitalWan, e.Employees, e.Technologies, e.Description,
         e.Cases.Select(FormatCase).ToList(),
         experience.Select(x => x.Domain).Distinct().ToList(),
         experience.Count,
         e.PublicCard,
-        e.SuspendedUntil);
+        facts.SuspendedUntil,
+        facts.LastAwardedAt);
+    }
 
     private static string FormatCase(EnterpriseCase c)
     {
@@ -44,7 +57,8 @@ public sealed class SearchIndexer(
         var publicScenarios = await scenarios.ListPublicAsync(ct);
         var firms = await enterprises.ListAllAsync(ct);
         var experience = (await applications.ListExperienceAsync(null, ct)).ToLookup(x => x.EnterpriseId);
-        var documents = firms.Select(f => ToDocument(f, experience[f.Id].ToList())).ToList();
+        var lastAwards = await applications.ListLastAwardsAsync(ct);
+        var documents = firms.Select(f => ToDocument(f, experience[f.Id].ToList(), lastAwards.TryGetValue(f.Id, out var at) ? at : null)).ToList();
         await engine.ReplaceAllAsync(publicScenarios.Select(ToDocument).ToList(), documents.Take(batch).ToList(), ct);
         progress?.Report((Math.Min(batch, documents.Count), documents.Count));
         for (var done = batch; done < documents.Count; done += batch)
@@ -83,6 +97,6 @@ public sealed class SearchIndexer(
     public async Task<EnterpriseDocument?> DocumentForEnterpriseAsync(Guid id, CancellationToken ct)
     {
         var e = await enterprises.GetAsync(id, ct);
-        return e is null ? null : ToDocument(e, await applications.ListExperienceAsync(id, ct));
+        return e is null ? null : ToDocument(e, await applications.ListExperienceAsync(id, ct), await applications.LastAwardedAtAsync(id, ct));
     }
 }

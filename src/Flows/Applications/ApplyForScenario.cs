@@ -1,0 +1,30 @@
+using Marketplace.BuildingBlocks.Results;
+using Marketplace.Flows.Eligibility;
+using Marketplace.Scenarios.Applications;
+
+namespace Marketplace.Flows.Applications;
+
+/// <summary>A firm's proposal as a page or an API client sends it: consortium members by credit code.</summary>
+public sealed record ApplyCommand(
+    Guid ScenarioId, Guid EnterpriseId, Guid SubmittedBy, string? Approach, decimal QuotedBudgetWan,
+    string? Team, string? Schedule, string? PastCases, bool DeclaredTruthful, bool DeclaredNoDoubleFunding,
+    IReadOnlyList<string> ConsortiumCreditCodes, bool Draft);
+
+/// <summary>
+/// Apply (揭榜), the flow behind both the form and the API: the applicant's and the members' facts come from
+/// <see cref="ApplicantFactsSource"/>, and the scenario module's <see cref="SubmitApplication"/> decides.
+/// </summary>
+public sealed class ApplyForScenario(ApplicantFactsSource facts, SubmitApplication submit)
+{
+    public async Task<Result<Guid>> HandleAsync(ApplyCommand c, CancellationToken ct)
+    {
+        var applicant = await facts.ForAsync(c.EnterpriseId, ct);
+        if (applicant is null) return Error.Forbidden("enterprise_not_found", "账号所属企业不在名录中");
+        var codes = c.ConsortiumCreditCodes.Select(x => x.Trim().ToUpperInvariant()).Where(x => x.Length > 0).Distinct().ToList();
+        var (members, unknown) = await facts.ByCreditCodesAsync(codes, ct);
+        if (unknown.Count > 0)
+            return Error.Invalid("consortium_unknown", "名录中没有这些统一社会信用代码：" + string.Join("、", unknown), "ConsortiumMembers");
+        return await submit.HandleAsync(new SubmitApplicationCommand(c.ScenarioId, applicant, c.SubmittedBy, c.Approach, c.QuotedBudgetWan,
+            c.Team, c.Schedule, c.PastCases, c.DeclaredTruthful, c.DeclaredNoDoubleFunding, members, c.Draft), ct);
+    }
+}

@@ -1,0 +1,27 @@
+using System.Text.Json;
+using Marketplace.BuildingBlocks.Outbox;
+using Marketplace.Flows.Eligibility;
+using Marketplace.Flows.Indexing;
+using Marketplace.Scenarios;
+using Marketplace.Scenarios.Applications;
+using Npgsql;
+
+namespace Marketplace.Flows.Closing;
+
+/// <summary>
+/// Close and re-check: a scenario closed, so its applications are checked again with each firm's facts as they are now
+/// (a qualification may have expired, a suspension begun, an award been won), and the index learns it is closed.
+/// </summary>
+public sealed class EligibilityAtClose(CheckEligibilityAtClose check, ApplicantFactsSource facts, SearchIndexer indexer) : IOutboxHandler
+{
+    public string Type => ScenarioEvents.ScenarioClosedV1;
+
+    public async Task HandleAsync(OutboxMessage message, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        var e = JsonSerializer.Deserialize<ScenarioClosed>(message.Payload, OutboxWriter.Json)!;
+        var result = await check.HandleAsync(e.ScenarioId, id => facts.ForAsync(id, ct), ct);
+        if (!result.IsSuccess && result.FirstError.Code != "scenario_not_closed")
+            throw new InvalidOperationException($"Eligibility at close failed: {result.FirstError.Code}");
+        await indexer.IndexScenarioAsync(e.ScenarioId, ct);
+    }
+}
