@@ -13,6 +13,7 @@ public static class ScenariosModule
         services.AddSingleton<ScenarioStore>();
         services.AddSingleton<ApplicationQueries>();
         services.AddSingleton<CreateScenario>();
+        services.AddSingleton<ProposeScenario>();
         services.AddSingleton<PublishScenario>();
         services.AddSingleton<EditScenario>();
         services.AddSingleton<Attachments.AttachmentStore>();

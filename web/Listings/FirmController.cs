@@ -1,3 +1,4 @@
+using Marketplace.Scenarios.Listings;
 using Marketplace.BuildingBlocks.Time;
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Enterprises.Profiles;
@@ -93,13 +94,15 @@ public sealed class FirmController(Recommendations recommendations, EnterpriseSt
 
     /// <summary>企业出题: the firm poses a problem; it waits for officers to complete, publish or reject it.</summary>
     [HttpGet("propose")]
-    public IActionResult Propose() => View(new ScenarioForm { ClosesAt = BeijingCalendar.Today(clock).ToDateTime(new TimeOnly(17, 0)).AddDays(60) });
+    public IActionResult Propose() =>
+        View(new ScenarioForm { ClosesAt = BeijingCalendar.LocalTime(ProposeScenario.DefaultDeadline(clock)) });
 
     [HttpPost("propose"), ValidateAntiForgeryToken]
-    public async Task<IActionResult> Propose(ScenarioForm form, [FromServices] Marketplace.Scenarios.Listings.CreateScenario create, CancellationToken ct)
+    public async Task<IActionResult> Propose(ScenarioForm form, [FromServices] Marketplace.Scenarios.Listings.CreateScenario create,
+        [FromServices] ProposeScenario propose, CancellationToken ct)
     {
         if (!form.Validate(ModelState, create.Check)) return View(form);
-        var result = await create.HandleAsync(form.ToCommand(), ct, User.UserId(), FirmId);
+        var result = await propose.HandleAsync(form.ToCommand(), User.UserId(), FirmId, ct);
         if (!result.IsSuccess)
         {
             result.Errors.AddTo(ModelState);

@@ -82,11 +82,9 @@ public sealed class ScenariosApiController(ScenarioStore scenarios) : Controller
 
     /// <summary>A firm poses a problem (企业出题): it becomes a proposed scenario (待审核) for officers to edit and publish or reject.</summary>
     [HttpPost("proposals"), Authorize(Roles = Roles.Enterprise)]
-    public async Task<IActionResult> Propose(CreateScenarioCommand command, [FromServices] CreateScenario create, CancellationToken ct)
+    public async Task<IActionResult> Propose(CreateScenarioCommand command, [FromServices] ProposeScenario propose, CancellationToken ct)
     {
-        // A proposal needs no window yet: the officer sets it before publishing.
-        var c = command with { ClosesAt = command.ClosesAt ?? DateTimeOffset.UtcNow.AddDays(60), Mode = command.Mode ?? ScenarioMode.Single, AwardSlots = command.AwardSlots == 0 ? 1 : command.AwardSlots };
-        var result = await create.HandleAsync(c, ct, User.UserId(), User.EnterpriseId());
+        var result = await propose.HandleAsync(command, User.UserId(), User.EnterpriseId()!.Value, ct);
         return result.IsSuccess ? CreatedAtAction(nameof(Get), new { id = result.Value }, new CreatedDto(result.Value)) : this.Problem(result.Errors);
     }
 
