@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Migrations;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -32,7 +33,7 @@ internal static class EmailBenchmark
         var cs = new NpgsqlConnectionStringBuilder(admin) { Database = database, MaxPoolSize = 20 }.ConnectionString;
         Marketplace.BuildingBlocks.Data.DapperSetup.Configure();
         await using var db = NpgsqlDataSource.Create(cs);
-        new Migrator(db, NullLogger<Migrator>.Instance).Run();
+        new Migrator(db, new MigrationCatalog(Marketplace.Web.Infrastructure.Database.AllMigrations), NullLogger<Migrator>.Instance).Run();
 
         var received = new ConcurrentDictionary<string, int>();
         var port = FreePort();

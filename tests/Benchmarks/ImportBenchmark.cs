@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Migrations;
 using System.Diagnostics;
 using System.Text.Json;
 using Marketplace.Enterprises.Import;
@@ -26,7 +27,7 @@ internal static class ImportBenchmark
         try
         {
             await using var dataSource = NpgsqlDataSource.Create(cs);
-            new Migrator(dataSource, NullLogger<Migrator>.Instance).Run();
+            new Migrator(dataSource, new MigrationCatalog(Marketplace.Web.Infrastructure.Database.AllMigrations), NullLogger<Migrator>.Instance).Run();
 
             var rows = DemoData.Enterprises(firms).Select(f => new
             {
@@ -37,7 +38,7 @@ internal static class ImportBenchmark
             await File.WriteAllTextAsync(file, JsonSerializer.Serialize(rows));
             Console.WriteLine($"file: {new FileInfo(file).Length / 1024.0 / 1024.0:0.0} MB, {firms:N0} firms");
 
-            var import = new EnterpriseImport(dataSource, TimeProvider.System);
+            var import = new EnterpriseImport(dataSource, TimeProvider.System, new Marketplace.BuildingBlocks.Outbox.OutboxSignal());
             for (var round = 1; round <= 2; round++)
             {
                 var total = Stopwatch.StartNew();

@@ -5,7 +5,6 @@ using Marketplace.Matching.Recommendations;
 using Marketplace.Matching.Search;
 using Marketplace.Matching.Text;
 using Marketplace.Web.Demo;
-using Marketplace.Web.Search;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Benchmarks;
@@ -19,7 +18,7 @@ internal static class MatchingBenchmark
     public static async Task RunAsync(int firms)
     {
         var generate = Stopwatch.StartNew();
-        var docs = DemoData.Enterprises(firms).Select(f => SearchIndexer.ToDocument(f, [])).ToList();
+        var docs = DemoData.Enterprises(firms).Select(f => SearchIndexer.ToDocument(f, [], null)).ToList();
         var scenarios = DemoData.Scenarios(DateTimeOffset.UtcNow).Select(SearchIndexer.ToDocument)
             .Select(s => s with { Status = "published" }).ToList();
         Console.WriteLine($"generated {docs.Count:N0} firms in {Stats.Ms(generate.Elapsed)}");

@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Migrations;
 using System.Net;
 using System.Text.Json;
 using Marketplace.IntegrationTests.Support;

@@ -1,8 +1,5 @@
-using DbUp;
-using DbUp.Engine;
 using Marketplace.BuildingBlocks.Data;
 using Marketplace.BuildingBlocks.Migrations;
-using Npgsql;
 
 namespace Marketplace.Web.Infrastructure;
 
@@ -18,7 +15,9 @@ public static class Database
             throw new InvalidOperationException(
                 "ConnectionStrings:Marketplace is not set. Start the app with ./infra/run, or set ConnectionStrings__Marketplace.");
         services.AddNpgsqlDataSource(connectionString);
+        services.AddSingleton(new MigrationCatalog(AllMigrations));
         services.AddSingleton<Migrator>();
+        services.AddSingleton<Marketplace.BuildingBlocks.Audit.AuditQueries>();
         return services;
     }
 
@@ -28,36 +27,4 @@ public static class Database
         Enterprises.EnterprisesModule.Assembly,
         Scenarios.ScenariosModule.Assembly,
         typeof(Database).Assembly);
-}
-
-/// <summary>Applies the numbered migration scripts with DbUp; the journal table records what has run.</summary>
-public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logger)
-{
-    public int Run()
-    {
-        var connectionString = dataSource.ConnectionString;
-        var scripts = Database.AllMigrations().Select(s => new SqlScript(s.Name, s.Sql));
-        var upgrader = DeployChanges.To
-            .PostgresqlDatabase(connectionString)
-            .WithScripts(scripts)
-            .JournalToPostgresqlTable("public", "schema_migrations")
-            .WithTransactionPerScript()
-            .LogTo(new DbUpLog(logger))
-            .Build();
-        var result = upgrader.PerformUpgrade();
-        if (!result.Successful) throw new InvalidOperationException($"Migration {result.ErrorScript?.Name} failed.", result.Error);
-        var applied = result.Scripts.Count();
-        logger.LogInformation("Database migrated: {Applied} script(s) applied", applied);
-        return applied;
-    }
-
-    private sealed class DbUpLog(ILogger logger) : DbUp.Engine.Output.IUpgradeLog
-    {
-        public void LogTrace(string format, params object[] args) { }
-        public void LogDebug(string format, params object[] args) { }
-        public void LogInformation(string format, params object[] args) => logger.LogDebug(format, args);
-        public void LogWarning(string format, params object[] args) => logger.LogWarning(format, args);
-        public void LogError(string format, params object[] args) => logger.LogError(format, args);
-        public void LogError(Exception ex, string format, params object[] args) => logger.LogError(ex, format, args);
-    }
 }

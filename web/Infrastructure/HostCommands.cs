@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Migrations;
 using Marketplace.Flows.Indexing;
 using Marketplace.Web.Demo;
 using Marketplace.Web.Search;
@@ -43,7 +44,7 @@ public static class HostCommands
                 return await ImportCommand.RunAsync(services, args, ct);
             case "verify-audit":
                 services.GetRequiredService<Migrator>().Run();
-                var (entries, broken) = await Marketplace.BuildingBlocks.Audit.AuditLog.VerifyAsync(services.GetRequiredService<Npgsql.NpgsqlDataSource>(), ct);
+                var (entries, broken) = await services.GetRequiredService<Marketplace.BuildingBlocks.Audit.AuditQueries>().VerifyAsync(ct);
                 if (broken is null)
                 {
                     Console.WriteLine($"verify-audit: {entries} entries, chain intact");

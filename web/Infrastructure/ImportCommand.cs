@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Migrations;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;

@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Migrations;
 using Marketplace.Flows.Indexing;
 using Marketplace.Web.Demo;
 using Marketplace.Web.Search;

@@ -35,12 +35,12 @@ public sealed class AdminController(TechnologyVocabulary vocabulary) : Controlle
 
     /// <summary>The audit log: the latest entries and whether the hash chain holds.</summary>
     [HttpGet("audit")]
-    public async Task<IActionResult> Audit([FromServices] Npgsql.NpgsqlDataSource db, string? entityType, string? entityId, CancellationToken ct)
+    public async Task<IActionResult> Audit([FromServices] Marketplace.BuildingBlocks.Audit.AuditQueries audit, string? entityType, string? entityId, CancellationToken ct)
     {
-        var (count, broken) = await Marketplace.BuildingBlocks.Audit.AuditLog.VerifyAsync(db, ct);
+        var (count, broken) = await audit.VerifyAsync(ct);
         ViewBag.Count = count;
         ViewBag.Broken = broken;
-        return View(await Marketplace.BuildingBlocks.Audit.AuditLog.ListAsync(db, entityType, entityId, 200, ct));
+        return View(await audit.ListAsync(entityType, entityId, 200, ct));
     }
 
     [HttpGet("outbox")]

@@ -5,7 +5,6 @@ using Marketplace.Scenarios.Listings;
 using Marketplace.Web.Accounts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace Marketplace.Web.Listings;
 
@@ -17,9 +16,9 @@ namespace Marketplace.Web.Listings;
 public sealed class AttachmentsController(AttachmentStore files, ScenarioStore scenarios, Viewers viewers, TimeProvider clock) : Controller
 {
     [HttpGet("files/{id:guid}")]
-    public async Task<IActionResult> Download(Guid id, [FromServices] NpgsqlDataSource db, CancellationToken ct)
+    public async Task<IActionResult> Download(Guid id, CancellationToken ct)
     {
-        var context = await AttachmentAccess.ContextAsync(db, id, User.Identity?.IsAuthenticated == true ? User.UserId() : null, ct);
+        var context = await files.AccessContextAsync(id, User.Identity?.IsAuthenticated == true ? User.UserId() : null, ct);
         if (context is null) return NotFound();
         var scenario = await scenarios.GetAsync(context.ScenarioId, ct);
         var viewer = new AttachmentViewer(User.Identity?.IsAuthenticated == true ? User.UserId() : null, User.EnterpriseId(),
@@ -63,9 +62,9 @@ public sealed class AttachmentsController(AttachmentStore files, ScenarioStore s
 
     /// <summary>Officers remove scenario files; applicants remove their own application files while the window is open.</summary>
     [HttpPost("files/{id:guid}/delete"), Authorize, ValidateAntiForgeryToken]
-    public async Task<IActionResult> Delete(Guid id, [FromServices] NpgsqlDataSource db, CancellationToken ct)
+    public async Task<IActionResult> Delete(Guid id, CancellationToken ct)
     {
-        var context = await AttachmentAccess.ContextAsync(db, id, User.UserId(), ct);
+        var context = await files.AccessContextAsync(id, User.UserId(), ct);
         if (context is null) return NotFound();
         var scenario = await scenarios.GetAsync(context.ScenarioId, ct);
         var mayDelete = context switch

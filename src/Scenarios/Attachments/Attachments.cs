@@ -30,6 +30,10 @@ public sealed record AttachmentInfo
 /// </summary>
 public sealed class AttachmentStore(NpgsqlDataSource db, TimeProvider clock)
 {
+    /// <summary>Who may see or remove an attachment: its owner's context (see <see cref="AttachmentAccess"/>).</summary>
+    public Task<AttachmentContext?> AccessContextAsync(Guid attachmentId, Guid? userId, CancellationToken ct) =>
+        AttachmentAccess.ContextAsync(db, attachmentId, userId, ct);
+
     public const int MaxBytes = 10 * 1024 * 1024;
     public const int MaxPerOwner = 10;
 
