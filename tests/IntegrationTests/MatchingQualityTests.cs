@@ -1,3 +1,4 @@
+using Marketplace.IntegrationTests.Support;
 using Marketplace.Matching;
 using Marketplace.Matching.Evaluation;
 
