@@ -27,6 +27,8 @@ public static class Database
         typeof(MigrationScripts).Assembly,
         Enterprises.EnterprisesModule.Assembly,
         Scenarios.ScenariosModule.Assembly,
+        typeof(Matching.MatchingModule).Assembly,
+        typeof(Reporting.ReportingModule).Assembly,
         typeof(Database).Assembly);
 }
 
