@@ -3,7 +3,7 @@ using Dapper;
 using Marketplace.IntegrationTests.Support;
 using Marketplace.Scenarios.Listings;
 using Marketplace.Web.Demo;
-using Marketplace.Web.Monitoring;
+using Marketplace.Reporting.Monitoring;
 using MiniExcelLibs;
 using Npgsql;
 

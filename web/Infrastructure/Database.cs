@@ -26,5 +26,7 @@ public static class Database
         typeof(MigrationScripts).Assembly,
         Enterprises.EnterprisesModule.Assembly,
         Scenarios.ScenariosModule.Assembly,
+        typeof(Matching.MatchingModule).Assembly,
+        typeof(Reporting.ReportingModule).Assembly,
         typeof(Database).Assembly);
 }

@@ -1,5 +1,9 @@
 using System.Globalization;
 using Marketplace.Matching;
+using Marketplace.Reporting;
+using Marketplace.Reporting.OpenData;
+using Marketplace.Scenarios.Listings;
+using Marketplace.Web.Accounts;
 using Marketplace.Web.Demo;
 using Marketplace.Web.Search;
 using Microsoft.AspNetCore.Localization;
@@ -39,11 +43,18 @@ public static class WebSetup
             o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
         });
         services.AddSingleton<StartupTasks>();
-        services.Configure<OpenData.OpenDataOptions>(configuration.GetSection(OpenData.OpenDataOptions.Section));
-        services.AddSingleton<OpenData.Ocds>();
-        services.AddSingleton<Monitoring.MonitoringQueries>();
-        services.AddSingleton<Monitoring.Reports>();
+        services.AddReporting(configuration);
         services.Configure<Marketplace.Scenarios.Applications.ApplicationOptions>(configuration.GetSection(Marketplace.Scenarios.Applications.ApplicationOptions.Section));
+        return services;
+    }
+
+    /// <summary>The reporting module, with the site's address and the labels the pages use, so reports and feeds match the site.</summary>
+    public static IServiceCollection AddReporting(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OpenDataOptions>().Bind(configuration.GetSection(OpenDataOptions.Section))
+            .PostConfigure<Microsoft.Extensions.Options.IOptions<SiteOptions>>((o, site) => o.SiteUrl = site.Value.BaseUrl);
+        services.AddSingleton(new ScenarioLabels(ScenarioCategory.All, Listings.Labels.Category, Listings.Labels.Status, Listings.Labels.Mode, Listings.Labels.Time));
+        services.AddReportingModule();
         return services;
     }
 

@@ -19,7 +19,7 @@ public sealed class SchedulerOptions
 /// nodes may run this loop and every transition still happens exactly once.
 /// </summary>
 public sealed class Scheduler(CloseDueScenarios close, Marketplace.Scenarios.Awards.AwardProcess awards,
-    Marketplace.Scenarios.Awards.DeliveryProcess delivery, Monitoring.Reports reports, Follows follows, OutboxSignal outbox,
+    Marketplace.Scenarios.Awards.DeliveryProcess delivery, Marketplace.Reporting.Monitoring.Reports reports, Follows follows, OutboxSignal outbox,
     IOptions<SchedulerOptions> options, ILogger<Scheduler> logger)
     : BackgroundService
 {

@@ -1,11 +1,10 @@
-using Marketplace.BuildingBlocks.Time;
 using System.Globalization;
 using Dapper;
-using Marketplace.Web.Listings;
+using Marketplace.BuildingBlocks.Time;
 using MiniExcelLibs;
 using Npgsql;
 
-namespace Marketplace.Web.Monitoring;
+namespace Marketplace.Reporting.Monitoring;
 
 /// <summary>A reporting period: a month ("2026-11"), a quarter ("2026-Q4") or a year ("2026").</summary>
 public sealed record ReportPeriod(string Kind, string Name, DateOnly First, DateOnly Last)
@@ -39,17 +38,17 @@ public sealed record ReportPeriod(string Kind, string Name, DateOnly First, Date
 /// from the frozen snapshot of its last month, so the same file comes out every time; the current period is live.
 /// The summary is computed from the ledger rows alone, so it always agrees with the ledger sheet.
 /// </summary>
-public sealed class Reports(MonitoringQueries monitoring, NpgsqlDataSource db, TimeProvider clock)
+public sealed class Reports(MonitoringQueries monitoring, NpgsqlDataSource db, ScenarioLabels labels, TimeProvider clock)
 {
     public async Task<(byte[] Content, string Source)> BuildAsync(ReportPeriod period, LedgerFilter filter, CancellationToken ct)
     {
         var snapshot = await monitoring.SnapshotAsync(period.Last, ct);
         var rows = snapshot?.Rows ?? await monitoring.LedgerAsync(ct);
-        var source = snapshot is null ? $"实时数据（{Labels.Time(clock.GetUtcNow())}）" : $"{snapshot.Month:yyyy-MM} 月末快照（{Labels.Time(snapshot.TakenAt)} 冻结）";
-        return (Workbook(period, rows.Where(filter.Admits).ToList(), source, filter), source);
+        var source = snapshot is null ? $"实时数据（{labels.Time(clock.GetUtcNow())}）" : $"{snapshot.Month:yyyy-MM} 月末快照（{labels.Time(snapshot.TakenAt)} 冻结）";
+        return (Workbook(period, rows.Where(filter.Admits).ToList(), source, filter, labels), source);
     }
 
-    internal static byte[] Workbook(ReportPeriod period, IReadOnlyList<LedgerRow> rows, string source, LedgerFilter filter)
+    internal static byte[] Workbook(ReportPeriod period, IReadOnlyList<LedgerRow> rows, string source, LedgerFilter filter, ScenarioLabels labels)
     {
         bool In(DateTimeOffset? t) => t is { } x && BeijingCalendar.DateOf(x) is var d && d >= period.First && d <= period.Last;
         var summary = new List<Dictionary<string, object>>();
@@ -60,8 +59,8 @@ public sealed class Reports(MonitoringQueries monitoring, NpgsqlDataSource db, T
             .Where(f => !string.IsNullOrEmpty(f.Item2)).Select(f => $"{f.Item1}={f.Item2}")) is { Length: > 0 } f ? f : "无");
         Add("台账场景总数", rows.Count);
         Add("本期发布", rows.Count(r => In(r.PublishedAt)));
-        foreach (var c in Marketplace.Scenarios.Listings.ScenarioCategory.All)
-            Add($"本期发布·{Labels.Category(c)}", rows.Count(r => r.Category == c && In(r.PublishedAt)));
+        foreach (var c in labels.Categories)
+            Add($"本期发布·{labels.Category(c)}", rows.Count(r => r.Category == c && In(r.PublishedAt)));
         Add("本期截止", rows.Count(r => In(r.ClosesAt)));
         Add("已销号（落地或终止）", rows.Count(r => r.Closed));
         Add("在办", rows.Count(r => !r.Closed));
@@ -70,12 +69,12 @@ public sealed class Reports(MonitoringQueries monitoring, NpgsqlDataSource db, T
 
         var ledger = rows.Select(r => new Dictionary<string, object?>
         {
-            ["编号"] = r.Code, ["场景名称"] = r.Title, ["类别"] = Labels.Category(r.Category), ["领域"] = r.Domain, ["地点"] = r.Location,
-            ["牵头部门"] = r.OwnerDepartment, ["批次"] = r.Batch, ["责任人"] = r.ResponsiblePerson, ["阶段"] = Labels.Status(r.Status),
-            ["发布时间"] = r.PublishedAt is { } p ? Labels.Time(p) : "", ["截止时间"] = Labels.Time(r.ClosesAt),
+            ["编号"] = r.Code, ["场景名称"] = r.Title, ["类别"] = labels.Category(r.Category), ["领域"] = r.Domain, ["地点"] = r.Location,
+            ["牵头部门"] = r.OwnerDepartment, ["批次"] = r.Batch, ["责任人"] = r.ResponsiblePerson, ["阶段"] = labels.Status(r.Status),
+            ["发布时间"] = r.PublishedAt is { } p ? labels.Time(p) : "", ["截止时间"] = labels.Time(r.ClosesAt),
             ["申报数"] = r.Applicants is { } n ? n : "截止后可见", ["揭榜企业"] = r.Winners,
             ["里程碑完成"] = $"{r.MilestonesDone}/{r.MilestonesTotal}", ["逾期"] = r.MilestonesOverdue,
-            ["下一节点"] = r.NextDueAt is { } d ? Labels.Time(d) : "", ["销号"] = r.Closed ? "是" : "否",
+            ["下一节点"] = r.NextDueAt is { } d ? labels.Time(d) : "", ["销号"] = r.Closed ? "是" : "否",
         }).ToList();
         using var stream = new MemoryStream();
         stream.SaveAs(new Dictionary<string, object> { ["汇总"] = summary, ["台账"] = ledger });

@@ -1,32 +1,24 @@
-using Marketplace.BuildingBlocks.Time;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
-using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Accounts;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace Marketplace.Web.OpenData;
-
-/// <summary>Section <c>OpenData</c>.</summary>
-public sealed class OpenDataOptions
-{
-    public const string Section = "OpenData";
-    /// <summary>The OCID prefix ("ocds-" and six characters); a registered one replaces this default in production.</summary>
-    public string OcidPrefix { get; set; } = "ocds-tzsc26";
-    public string PublisherName { get; set; } = "北京市通州区应用场景供需对接平台";
-}
+namespace Marketplace.Reporting.OpenData;
 
 /// <summary>
 /// A scenario's process as an Open Contracting Data Standard 1.1 release package: the scenario is the tender,
 /// applications appear only as their number once the window has closed (never their content), the winners are the
 /// awards, the task book (任务书) is the contract and the milestones are its implementation milestones. Only scenarios
-/// published to everyone are exported.
+/// published to everyone are exported. The number of applications comes from <c>scenarios.ledger_view</c>, which keeps
+/// it null while the applications are sealed.
 /// </summary>
-public sealed class Ocds(NpgsqlDataSource db, ScenarioStore scenarios, IOptions<OpenDataOptions> options, IOptions<SiteOptions> site, TimeProvider clock)
+public sealed class Ocds(NpgsqlDataSource db, OpenDataQueries openData, IOptions<OpenDataOptions> options, TimeProvider clock)
 {
-    private static readonly string[] Sealed = ["draft", "submitted", "published", "rejected", "withdrawn"];
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private sealed record Criterion(string Name, decimal Weight);
 
     private sealed record AwardRow
     {
@@ -51,37 +43,37 @@ public sealed class Ocds(NpgsqlDataSource db, ScenarioStore scenarios, IOptions<
         public DateTime? VerdictAt { get; init; }
     }
 
-    public string Ocid(Scenario s) => $"{options.Value.OcidPrefix}-{s.Code}";
+    private string Ocid(PublicScenario s) => $"{options.Value.OcidPrefix}-{s.Code}";
 
-    private string Url(string path) => site.Value.BaseUrl.TrimEnd('/') + path;
+    private string Url(string path) => options.Value.Absolute(path);
 
     /// <summary>The package, or null when the scenario is not open data (not published, or shared with partners only).</summary>
-    public async Task<JsonObject?> PackageAsync(Guid scenarioId, CancellationToken ct)
+    public async Task<JsonObject?> PackageAsync(string code, CancellationToken ct)
     {
-        var s = await scenarios.GetAsync(scenarioId, ct);
-        if (s is null || !s.IsPublic || s.Visibility != ScenarioVisibility.Public) return null;
+        var s = await openData.GetPublicAsync(code, ct);
+        if (s is null) return null;
+        var scenarioId = s.Id;
         await using var conn = await db.OpenConnectionAsync(ct);
         var awards = (await conn.QueryAsync<AwardRow>(new CommandDefinition("""
-            select w.id, w.enterprise_id, e.name, e.credit_code, w.status, w.awarded_at, a.quoted_budget_wan
-            from scenarios.awards w join enterprises.enterprises e on e.id = w.enterprise_id join scenarios.applications a on a.id = w.application_id
+            select w.id, w.enterprise_id, e.name, e.credit_code, w.status, w.awarded_at, w.quoted_budget_wan
+            from scenarios.awards_view w join enterprises.names_view e on e.id = w.enterprise_id
             where w.scenario_id = @scenarioId
             union all
             -- During publicity (公示) the proposed winners are shortlisted applications: pending awards.
-            select a.id, a.enterprise_id, e.name, e.credit_code, 'pending', a.updated_at, a.quoted_budget_wan
-            from scenarios.applications a join enterprises.enterprises e on e.id = a.enterprise_id
-            where a.scenario_id = @scenarioId and a.status = 'shortlisted'
+            select p.id, p.enterprise_id, e.name, e.credit_code, 'pending', p.updated_at, p.quoted_budget_wan
+            from scenarios.proposed_winners_view p join enterprises.names_view e on e.id = p.enterprise_id
+            where p.scenario_id = @scenarioId
             order by 6, 3
             """, new { scenarioId }, cancellationToken: ct))).ToList();
         var milestones = (await conn.QueryAsync<MilestoneRow>(new CommandDefinition("""
             select m.id, m.award_id, m.seq, m.title, m.due_at, m.tranche_wan, m.verdict, m.verdict_at
-            from scenarios.milestones m join scenarios.awards w on w.id = m.award_id where w.scenario_id = @scenarioId order by m.award_id, m.seq
+            from scenarios.milestones_view m where m.scenario_id = @scenarioId order by m.award_id, m.seq
             """, new { scenarioId }, cancellationToken: ct))).ToLookup(m => m.AwardId);
-        int? tenderers = Sealed.Contains(s.Status) ? null : await conn.ExecuteScalarAsync<int>(new CommandDefinition("""
-            select count(*) from scenarios.applications where scenario_id = @scenarioId and status not in ('draft', 'withdrawn')
-            """, new { scenarioId }, cancellationToken: ct));
+        var tenderers = await conn.ExecuteScalarAsync<int?>(new CommandDefinition(
+            "select applicants from scenarios.ledger_view where id = @scenarioId", new { scenarioId }, cancellationToken: ct));
         var documents = (await conn.QueryAsync<(Guid Id, string FileName, string ContentType, DateTime UploadedAt)>(new CommandDefinition("""
-            select id, file_name, content_type, uploaded_at from scenarios.attachments
-            where scenario_id = @scenarioId and application_id is null and milestone_id is null order by uploaded_at
+            select id, file_name, content_type, uploaded_at from scenarios.documents_view
+            where scenario_id = @scenarioId order by uploaded_at
             """, new { scenarioId }, cancellationToken: ct))).ToList();
 
         var releases = new JsonArray { Release(s, "tender", ["tender"], s.PublishedAt!.Value, tenderers, documents, [], milestones) };
@@ -104,7 +96,7 @@ public sealed class Ocds(NpgsqlDataSource db, ScenarioStore scenarios, IOptions<
         };
     }
 
-    private JsonObject Release(Scenario s, string stage, string[] tags, DateTimeOffset date, int? tenderers,
+    private JsonObject Release(PublicScenario s, string stage, string[] tags, DateTimeOffset date, int? tenderers,
         IReadOnlyList<(Guid Id, string FileName, string ContentType, DateTime UploadedAt)> documents, IReadOnlyList<AwardRow> awards,
         ILookup<Guid, MilestoneRow> milestones, bool withContracts = false)
     {
@@ -128,10 +120,10 @@ public sealed class Ocds(NpgsqlDataSource db, ScenarioStore scenarios, IOptions<
             ["status"] = TenderStatus(s.Status),
             ["procuringEntity"] = new JsonObject { ["id"] = buyerId, ["name"] = parties[0]!["name"]!.GetValue<string>() },
             ["procurementMethod"] = "open",
-            ["procurementMethodDetails"] = s.Mode == ScenarioMode.HorseRace ? $"赛马（{s.AwardSlots} 个并行名额）" : "揭榜挂帅",
+            ["procurementMethodDetails"] = s.Mode == "horse_race" ? $"赛马（{s.AwardSlots} 个并行名额）" : "揭榜挂帅",
             ["mainProcurementCategory"] = "services",
             ["awardCriteria"] = "ratedCriteria",
-            ["awardCriteriaDetails"] = string.Join("；", s.Rubric.Select(c => $"{c.Name} {c.Weight.ToString("0.##", CultureInfo.InvariantCulture)}")),
+            ["awardCriteriaDetails"] = string.Join("；", (JsonSerializer.Deserialize<Criterion[]>(s.Rubric, Json) ?? []).Select(c => $"{c.Name} {c.Weight.ToString("0.##", CultureInfo.InvariantCulture)}")),
             ["eligibilityCriteria"] = Eligibility(s),
             ["tenderPeriod"] = new JsonObject { ["startDate"] = Date(s.OpensAt), ["endDate"] = Date(s.ClosesAt) },
             ["documents"] = new JsonArray(documents.Select(d => (JsonNode)new JsonObject
@@ -199,17 +191,17 @@ public sealed class Ocds(NpgsqlDataSource db, ScenarioStore scenarios, IOptions<
     /// <summary>Open while published, unsuccessful when cancelled (流标), complete once the window has closed otherwise.</summary>
     private static string TenderStatus(string status) => status switch
     {
-        ScenarioStatus.Published => "active",
-        ScenarioStatus.Cancelled => "unsuccessful",
+        "published" => "active",
+        "cancelled" => "unsuccessful",
         _ => "complete",
     };
 
-    private static string Eligibility(Scenario s)
+    private static string Eligibility(PublicScenario s)
     {
         var parts = new List<string>();
-        if (s.RequiredQualifications.Count > 0) parts.Add("资质：" + string.Join("、", s.RequiredQualifications));
+        if (s.RequiredQualifications.Length > 0) parts.Add("资质：" + string.Join("、", s.RequiredQualifications));
         if (s.MinRegisteredCapitalWan > 0) parts.Add($"注册资本不低于 {s.MinRegisteredCapitalWan:0.##} 万元");
-        if (s.AllowedRegions.Count > 0) parts.Add("注册地：" + string.Join("、", s.AllowedRegions));
+        if (s.AllowedRegions.Length > 0) parts.Add("注册地：" + string.Join("、", s.AllowedRegions));
         if (s.ExcludeWinnersWithinYears > 0) parts.Add($"近 {s.ExcludeWinnersWithinYears} 年内已揭榜企业不得申报");
         return parts.Count == 0 ? "无特别限制" : string.Join("；", parts);
     }
@@ -219,7 +211,7 @@ public sealed class Ocds(NpgsqlDataSource db, ScenarioStore scenarios, IOptions<
     private static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));
 
     /// <summary>RFC 3339 with the Beijing offset, as OCDS date-time fields expect.</summary>
-    private static string Date(DateTimeOffset t) => t.ToOffset(BeijingCalendar.Offset).ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
+    private static string Date(DateTimeOffset t) => OpenDataQueries.Rfc3339Beijing(t);
 
     private static string Slug(string department) =>
         department.Length == 0 ? "district" : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(department)))[..10];

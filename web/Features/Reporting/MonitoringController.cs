@@ -1,14 +1,12 @@
 using System.Text.Json;
+using Marketplace.Reporting.Monitoring;
 using Marketplace.Web.Accounts;
 using Marketplace.Web.Infrastructure;
 using Marketplace.Web.Listings;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Marketplace.Web.Monitoring;
-
-public sealed record LedgerPage(LedgerFilter Filter, DateOnly? Month, LedgerSnapshot? Snapshot, IReadOnlyList<LedgerRow> Rows,
-    IReadOnlyList<DateOnly> SnapshotMonths, IReadOnlyList<string> Departments, IReadOnlyList<string> Batches);
+namespace Marketplace.Web.Features.Reporting;
 
 /// <summary>Officers' monitoring: the dashboard against the plan, the ledger (live or a frozen month), and the reports.</summary>
 [Route("officer/monitoring"), Authorize(Roles = Roles.OfficerOrAdmin)]
@@ -30,12 +28,9 @@ public sealed class MonitoringController(MonitoringQueries monitoring, Reports r
             if (ReportPeriod.Parse(month) is not { Kind: "monthly" } period) return BadRequest(new { month = "月份应写成 2026-11" });
             m = period.First;
         }
-        var snapshot = m is { } mm ? await monitoring.SnapshotAsync(mm, ct) : null;
-        if (m is not null && snapshot is null) TempData["Error"] = $"{m:yyyy-MM} 尚无月末快照，下表为实时台账。";
-        var all = snapshot?.Rows ?? await monitoring.LedgerAsync(ct);
-        return View(new LedgerPage(filter, m, snapshot, all.Where(filter.Admits).ToList(), await monitoring.SnapshotMonthsAsync(ct),
-            all.Select(r => r.OwnerDepartment).Where(d => d.Length > 0).Distinct().Order().ToList(),
-            all.Select(r => r.Batch).Where(b => b.Length > 0).Distinct().Order().ToList()));
+        var page = await monitoring.LedgerPageAsync(filter, m, ct);
+        if (m is not null && page.Snapshot is null) TempData["Error"] = $"{m:yyyy-MM} 尚无月末快照，下表为实时台账。";
+        return View(page);
     }
 
     /// <summary>A report for a month (2026-11), quarter (2026-Q4) or year (2026), honouring the ledger filters on screen.</summary>

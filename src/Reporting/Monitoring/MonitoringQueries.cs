@@ -1,12 +1,11 @@
-using Marketplace.BuildingBlocks.Time;
 using System.Text.Json;
 using Dapper;
 using Marketplace.BuildingBlocks.Audit;
 using Marketplace.BuildingBlocks.Results;
-using Marketplace.Scenarios.Listings;
+using Marketplace.BuildingBlocks.Time;
 using Npgsql;
 
-namespace Marketplace.Web.Monitoring;
+namespace Marketplace.Reporting.Monitoring;
 
 public sealed record PlanTarget
 {
@@ -62,7 +61,7 @@ public sealed record LedgerRow
     public int MilestonesOverdue { get; init; }
     public DateTimeOffset? NextDueAt { get; init; }
     /// <summary>销号: the item is closed when it lands or is terminated.</summary>
-    public bool Closed => Status is ScenarioStatus.Landed or ScenarioStatus.Terminated;
+    public bool Closed => Status is "landed" or "terminated";
 }
 
 /// <summary>The ledger filters on screen; exports honour the same ones.</summary>
@@ -78,15 +77,20 @@ public sealed record LedgerFilter(string? Category = null, string? Department = 
 
 public sealed record LedgerSnapshot(DateOnly Month, DateTimeOffset TakenAt, IReadOnlyList<LedgerRow> Rows);
 
+/// <summary>The ledger as shown: a frozen month when one was asked for and exists, otherwise live; filtered as on screen.</summary>
+/// <param name="Month">The month asked for, if any; <paramref name="Snapshot"/> is null when it was never frozen.</param>
+public sealed record LedgerPage(LedgerFilter Filter, DateOnly? Month, LedgerSnapshot? Snapshot, IReadOnlyList<LedgerRow> Rows,
+    IReadOnlyList<DateOnly> SnapshotMonths, IReadOnlyList<string> Departments, IReadOnlyList<string> Batches);
+
 /// <summary>
 /// Figures for monitoring against the plan (月度监测、季度调度、年度考核): targets, the funnel, breakdowns, trends,
 /// overdue milestones and matching activity, plus the ledger and its frozen month-end snapshots. Application counts are
-/// shown only for scenarios past their deadline, so the dashboard never breaks the seal.
+/// shown only for scenarios past their deadline, so the dashboard never breaks the seal: the scenarios module's views
+/// apply it (<c>scenarios.ledger_view.applicants</c> is null and <c>scenarios.applicants_view</c> is empty while sealed).
 /// </summary>
 public sealed class MonitoringQueries(NpgsqlDataSource db, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly string[] Sealed = ["draft", "submitted", "published", "rejected", "withdrawn"];
 
     public async Task<IReadOnlyList<PlanTarget>> TargetsAsync(CancellationToken ct)
     {
@@ -126,12 +130,12 @@ public sealed class MonitoringQueries(NpgsqlDataSource db, TimeProvider clock)
             var where = t.Metric switch
             {
                 "published_public" => "s.visibility = 'public'",
-                "paired" => "exists (select 1 from scenarios.awards w where w.scenario_id = s.id)",
+                "paired" => "exists (select 1 from scenarios.awards_view w where w.scenario_id = s.id)",
                 "landed" => "s.status = 'landed'",
                 _ => "true",
             };
             var value = await conn.ExecuteScalarAsync<int>(new CommandDefinition($"""
-                select count(*) from scenarios.scenarios s
+                select count(*) from scenarios.ledger_view s
                 where s.published_at is not null and s.status <> 'withdrawn'
                   and (s.published_at at time zone 'Asia/Shanghai')::date between @start and @end
                   and (@category::text is null or s.category = @category) and {where}
@@ -142,22 +146,21 @@ public sealed class MonitoringQueries(NpgsqlDataSource db, TimeProvider clock)
         var funnel = await conn.QuerySingleAsync<(int Proposed, int Published, int Applied, int Awarded, int Landed)>(new CommandDefinition("""
             select count(*) filter (where s.status <> 'draft'),
                    count(*) filter (where s.published_at is not null),
-                   count(*) filter (where s.status <> all(@sealed) and exists (
-                       select 1 from scenarios.applications a where a.scenario_id = s.id and a.status not in ('draft', 'withdrawn'))),
-                   count(*) filter (where exists (select 1 from scenarios.awards w where w.scenario_id = s.id)),
+                   count(*) filter (where s.applicants > 0),
+                   count(*) filter (where exists (select 1 from scenarios.awards_view w where w.scenario_id = s.id)),
                    count(*) filter (where s.status = 'landed')
-            from scenarios.scenarios s
-            """, new { @sealed = Sealed }, cancellationToken: ct));
+            from scenarios.ledger_view s
+            """, cancellationToken: ct));
 
         var breakdowns = new Dictionary<string, IReadOnlyList<Count>>();
         foreach (var (name, column) in new[] { ("category", "category"), ("domain", "domain"), ("location", "location"), ("department", "owner_department"), ("batch", "batch") })
             breakdowns[name] = (await conn.QueryAsync<Count>(new CommandDefinition($"""
-                select coalesce(nullif({column}, ''), '（未填）') as key, count(*)::int as value from scenarios.scenarios
+                select coalesce(nullif({column}, ''), '（未填）') as key, count(*)::int as value from scenarios.ledger_view
                 where published_at is not null group by 1 order by 2 desc, 1
                 """, cancellationToken: ct))).ToList();
         breakdowns["region"] = (await conn.QueryAsync<Count>(new CommandDefinition("""
             select split_part(e.region, '·', 1) as key, count(*)::int as value
-            from scenarios.awards w join enterprises.enterprises e on e.id = w.enterprise_id group by 1 order by 2 desc, 1
+            from scenarios.awards_view w join enterprises.names_view e on e.id = w.enterprise_id group by 1 order by 2 desc, 1
             """, cancellationToken: ct))).ToList();
 
         var now = clock.GetUtcNow();
@@ -165,33 +168,33 @@ public sealed class MonitoringQueries(NpgsqlDataSource db, TimeProvider clock)
         var months = (await conn.QueryAsync<MonthPoint>(new CommandDefinition("""
             with months as (select generate_series(@first::date, @first::date + interval '11 months', interval '1 month')::date as m)
             select to_char(m, 'YYYY-MM') as month,
-                (select count(*) from scenarios.scenarios s where date_trunc('month', s.published_at at time zone 'Asia/Shanghai')::date = m)::int as published,
-                (select count(*) from scenarios.scenarios s where date_trunc('month', s.closed_at at time zone 'Asia/Shanghai')::date = m)::int as closed,
-                (select count(*) from scenarios.awards w where date_trunc('month', w.awarded_at at time zone 'Asia/Shanghai')::date = m)::int as awarded,
-                (select count(*) from scenarios.scenarios s where s.status = 'landed' and date_trunc('month', (
-                    select max(mi.verdict_at) from scenarios.milestones mi join scenarios.awards w on w.id = mi.award_id where w.scenario_id = s.id
+                (select count(*) from scenarios.ledger_view s where date_trunc('month', s.published_at at time zone 'Asia/Shanghai')::date = m)::int as published,
+                (select count(*) from scenarios.ledger_view s where date_trunc('month', s.closed_at at time zone 'Asia/Shanghai')::date = m)::int as closed,
+                (select count(*) from scenarios.awards_view w where date_trunc('month', w.awarded_at at time zone 'Asia/Shanghai')::date = m)::int as awarded,
+                (select count(*) from scenarios.ledger_view s where s.status = 'landed' and date_trunc('month', (
+                    select max(mi.verdict_at) from scenarios.milestones_view mi where mi.scenario_id = s.id
                 ) at time zone 'Asia/Shanghai')::date = m)::int as landed
             from months order by m
             """, new { first = firstMonth }, cancellationToken: ct))).ToList();
 
         var overdue = (await conn.QueryAsync<OverdueMilestone>(new CommandDefinition("""
             select s.code, s.title, e.name as firm, m.title as milestone, m.due_at
-            from scenarios.milestones m join scenarios.awards w on w.id = m.award_id
-            join scenarios.scenarios s on s.id = w.scenario_id join enterprises.enterprises e on e.id = w.enterprise_id
-            where m.overdue_at is not null and m.verdict is null and w.status = 'active' order by m.due_at
+            from scenarios.milestones_view m join scenarios.ledger_view s on s.id = m.scenario_id
+            join enterprises.names_view e on e.id = m.enterprise_id
+            where m.overdue_at is not null and m.verdict is null and m.award_status = 'active' order by m.due_at
             """, cancellationToken: ct))).ToList();
 
-        var matching = await conn.QuerySingleAsync<(int Invitations, int Applied, int Decided)>(new CommandDefinition("""
+        var invited = await conn.QuerySingleAsync<(int Count, int Applied, int Decided)>(new CommandDefinition("""
             select count(*)::int,
-                   count(*) filter (where s.status <> all(@sealed) and exists (select 1 from scenarios.applications a
-                       where a.scenario_id = i.scenario_id and a.enterprise_id = i.enterprise_id and a.status not in ('draft', 'withdrawn')))::int,
-                   count(*) filter (where s.status <> all(@sealed))::int
-            from matching.invitations i join scenarios.scenarios s on s.id = i.scenario_id
-            """, new { @sealed = Sealed }, cancellationToken: ct));
+                   count(*) filter (where exists (select 1 from scenarios.applicants_view a
+                       where a.scenario_id = i.scenario_id and a.enterprise_id = i.enterprise_id))::int,
+                   count(*) filter (where not s.applications_sealed)::int
+            from matching.invitations_view i join scenarios.ledger_view s on s.id = i.scenario_id
+            """, cancellationToken: ct));
 
         return new DashboardFigures(progress,
             [new("提出", funnel.Proposed), new("发布", funnel.Published), new("揭榜", funnel.Applied), new("挂帅", funnel.Awarded), new("落地", funnel.Landed)],
-            breakdowns, months, overdue, matching.Invitations, matching.Applied, matching.Decided);
+            breakdowns, months, overdue, invited.Count, invited.Applied, invited.Decided);
     }
 
     /// <summary>The live ledger: every scenario past the draft stage.</summary>
@@ -200,19 +203,27 @@ public sealed class MonitoringQueries(NpgsqlDataSource db, TimeProvider clock)
         await using var conn = await db.OpenConnectionAsync(ct);
         return (await conn.QueryAsync<LedgerRow>(new CommandDefinition("""
             select s.code, s.title, s.category, s.domain, s.location, s.owner_department, s.batch, s.responsible_person, s.status,
-                   s.published_at, s.closes_at,
-                   case when s.status = any(@sealed) then null else
-                       (select count(*)::int from scenarios.applications a where a.scenario_id = s.id and a.status not in ('draft', 'withdrawn')) end as applicants,
-                   coalesce((select string_agg(e.name, '、' order by e.name) from scenarios.awards w
-                             join enterprises.enterprises e on e.id = w.enterprise_id where w.scenario_id = s.id), '') as winners,
-                   (select count(*)::int from scenarios.milestones m join scenarios.awards w on w.id = m.award_id where w.scenario_id = s.id and m.verdict is not null) as milestones_done,
-                   (select count(*)::int from scenarios.milestones m join scenarios.awards w on w.id = m.award_id where w.scenario_id = s.id) as milestones_total,
-                   (select count(*)::int from scenarios.milestones m join scenarios.awards w on w.id = m.award_id
-                    where w.scenario_id = s.id and m.overdue_at is not null and m.verdict is null) as milestones_overdue,
-                   (select min(m.due_at) from scenarios.milestones m join scenarios.awards w on w.id = m.award_id
-                    where w.scenario_id = s.id and m.verdict is null and w.status = 'active') as next_due_at
-            from scenarios.scenarios s where s.status <> 'draft' order by s.code
-            """, new { @sealed = Sealed }, cancellationToken: ct))).ToList();
+                   s.published_at, s.closes_at, s.applicants,
+                   coalesce((select string_agg(e.name, '、' order by e.name) from scenarios.awards_view w
+                             join enterprises.names_view e on e.id = w.enterprise_id where w.scenario_id = s.id), '') as winners,
+                   (select count(*)::int from scenarios.milestones_view m where m.scenario_id = s.id and m.verdict is not null) as milestones_done,
+                   (select count(*)::int from scenarios.milestones_view m where m.scenario_id = s.id) as milestones_total,
+                   (select count(*)::int from scenarios.milestones_view m
+                    where m.scenario_id = s.id and m.overdue_at is not null and m.verdict is null) as milestones_overdue,
+                   (select min(m.due_at) from scenarios.milestones_view m
+                    where m.scenario_id = s.id and m.verdict is null and m.award_status = 'active') as next_due_at
+            from scenarios.ledger_view s where s.status <> 'draft' order by s.code
+            """, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>The ledger page: the frozen month when <paramref name="month"/> is given and was frozen, else the live ledger.</summary>
+    public async Task<LedgerPage> LedgerPageAsync(LedgerFilter filter, DateOnly? month, CancellationToken ct)
+    {
+        var snapshot = month is { } m ? await SnapshotAsync(m, ct) : null;
+        var all = snapshot?.Rows ?? await LedgerAsync(ct);
+        return new LedgerPage(filter, month, snapshot, all.Where(filter.Admits).ToList(), await SnapshotMonthsAsync(ct),
+            all.Select(r => r.OwnerDepartment).Where(d => d.Length > 0).Distinct().Order().ToList(),
+            all.Select(r => r.Batch).Where(b => b.Length > 0).Distinct().Order().ToList());
     }
 
     /// <summary>

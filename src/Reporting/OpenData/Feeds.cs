@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Reporting.OpenData;
+
+/// <summary>Subscriptions to open data: an Atom feed of newly published scenarios and an iCalendar feed of deadlines.</summary>
+public sealed class Feeds(OpenDataQueries openData, ScenarioLabels labels, IOptions<OpenDataOptions> options, TimeProvider clock)
+{
+    /// <summary>Atom 1.0 (RFC 4287): the 50 most recently published scenarios, as UTF-8 XML.</summary>
+    public async Task<byte[]> AtomAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        var items = (await openData.ListPublicAsync(ct)).Where(s => s.PublishedAt is not null).OrderByDescending(s => s.PublishedAt).ThenBy(s => s.Code).Take(50).ToList();
+        var buffer = new MemoryStream();
+        using (var x = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true }))
+        {
+            const string ns = "http://www.w3.org/2005/Atom";
+            x.WriteStartElement("feed", ns);
+            x.WriteAttributeString("xml", "lang", null, "zh-CN");
+            x.WriteElementString("id", ns, o.Absolute("/feeds/scenarios.atom"));
+            x.WriteElementString("title", ns, "通州区应用场景 · 最新发布");
+            x.WriteElementString("updated", ns, Rfc3339(items.FirstOrDefault()?.PublishedAt ?? DateTimeOffset.UnixEpoch));
+            Link(x, ns, "self", o.Absolute("/feeds/scenarios.atom"), "application/atom+xml");
+            Link(x, ns, "alternate", o.Absolute("/scenarios"), "text/html");
+            x.WriteStartElement("author", ns);
+            x.WriteElementString("name", ns, "北京市通州区应用场景供需对接平台");
+            x.WriteEndElement();
+            foreach (var s in items)
+            {
+                x.WriteStartElement("entry", ns);
+                x.WriteElementString("id", ns, $"urn:uuid:{s.Id}");
+                x.WriteElementString("title", ns, $"{s.Title}（{labels.Category(s.Category)}）");
+                x.WriteElementString("updated", ns, Rfc3339(s.PublishedAt!.Value));
+                x.WriteElementString("published", ns, Rfc3339(s.PublishedAt!.Value));
+                Link(x, ns, "alternate", o.Absolute($"/scenarios/{s.Id}"), "text/html");
+                x.WriteStartElement("category", ns);
+                x.WriteAttributeString("term", s.Category);
+                x.WriteAttributeString("label", labels.Category(s.Category));
+                x.WriteEndElement();
+                x.WriteElementString("summary", ns, $"{s.Summary} 申报截止：{labels.Time(s.ClosesAt)}（北京时间）");
+                x.WriteEndElement();
+            }
+            x.WriteEndElement();
+        }
+        return buffer.ToArray();
+    }
+
+    private static void Link(XmlWriter x, string ns, string rel, string href, string type)
+    {
+        x.WriteStartElement("link", ns);
+        x.WriteAttributeString("rel", rel);
+        x.WriteAttributeString("href", href);
+        x.WriteAttributeString("type", type);
+        x.WriteEndElement();
+    }
+
+    private static string Rfc3339(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>iCalendar (RFC 5545): one event per open scenario at its deadline, to subscribe to from a calendar app.</summary>
+    public async Task<byte[]> DeadlinesAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        var now = clock.GetUtcNow();
+        var open = (await openData.ListPublicAsync(ct)).Where(s => s.Status == "published" && s.ClosesAt > now).OrderBy(s => s.ClosesAt).ToList();
+        var host = new Uri(o.Absolute("/")).Host;
+        var ics = new StringBuilder();
+        void Line(string text) => ics.Append(Fold(text)).Append("\r\n");
+        Line("BEGIN:VCALENDAR");
+        Line("VERSION:2.0");
+        Line("PRODID:-//Tongzhou//Scenario Marketplace//ZH");
+        Line("CALSCALE:GREGORIAN");
+        Line("METHOD:PUBLISH");
+        Line("X-WR-CALNAME:" + Escape("应用场景申报截止"));
+        Line("X-WR-TIMEZONE:Asia/Shanghai");
+        foreach (var s in open)
+        {
+            Line("BEGIN:VEVENT");
+            Line($"UID:deadline-{s.Code}@{host}");
+            Line("DTSTAMP:" + IcsTime(s.PublishedAt ?? now));
+            Line("DTSTART:" + IcsTime(s.ClosesAt));
+            Line("DTEND:" + IcsTime(s.ClosesAt));
+            Line("SUMMARY:" + Escape($"申报截止：{s.Title}"));
+            Line("DESCRIPTION:" + Escape($"{s.Summary}\n{o.Absolute($"/scenarios/{s.Id}")}"));
+            Line("URL:" + o.Absolute($"/scenarios/{s.Id}"));
+            Line("CATEGORIES:" + Escape(labels.Category(s.Category)));
+            Line("BEGIN:VALARM");
+            Line("ACTION:DISPLAY");
+            Line("TRIGGER:-P1D");
+            Line("DESCRIPTION:" + Escape($"明天截止：{s.Title}"));
+            Line("END:VALARM");
+            Line("END:VEVENT");
+        }
+        Line("END:VCALENDAR");
+        return Encoding.UTF8.GetBytes(ics.ToString());
+    }
+
+    private static string IcsTime(DateTimeOffset t) => t.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+
+    internal static string Escape(string text) =>
+        text.Replace("\\", "\\\\").Replace(";", "\\;").Replace(",", "\\,").Replace("\r\n", "\\n").Replace("\n", "\\n");
+
+    /// <summary>Folds a content line at 75 octets without splitting a UTF-8 character (RFC 5545 §3.1).</summary>
+    internal static string Fold(string line)
+    {
+        var result = new StringBuilder();
+        var octets = 0;
+        foreach (var rune in line.EnumerateRunes())
+        {
+            var size = rune.Utf8SequenceLength;
+            if (octets + size > 75)
+            {
+                result.Append("\r\n ");
+                octets = 1;
+            }
+            result.Append(rune.ToString());
+            octets += size;
+        }
+        return result.ToString();
+    }
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using Marketplace.BuildingBlocks.Time;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Marketplace.Reporting.OpenData;
+
+/// <summary>One scenario as open data (CSV and JSON downloads).</summary>
+public sealed record OpenScenario(
+    string Code, string Title, string Category, string Domain, string Location, string OwnerDepartment, string Batch, string Status,
+    string Mode, int AwardSlots, decimal BudgetMinWan, decimal BudgetMaxWan, string FundingMode, string Technologies,
+    string PublishedAt, string ClosesAt, string Winners, string Url, string OcdsUrl);
+
+/// <summary>A scenario published to everyone, as the scenarios module publishes it (<c>scenarios.open_scenarios_view</c>).</summary>
+internal sealed class PublicScenario
+{
+    public Guid Id { get; init; }
+    public string Code { get; init; } = "";
+    public string Title { get; init; } = "";
+    public string Summary { get; init; } = "";
+    public string Description { get; init; } = "";
+    public string Category { get; init; } = "";
+    public string Domain { get; init; } = "";
+    public string Location { get; init; } = "";
+    public string[] Technologies { get; init; } = [];
+    public string Batch { get; init; } = "";
+    public string OwnerDepartment { get; init; } = "";
+    public decimal BudgetMinWan { get; init; }
+    public decimal BudgetMaxWan { get; init; }
+    public string FundingMode { get; init; } = "";
+    public string Mode { get; init; } = "";
+    public int AwardSlots { get; init; }
+    public DateTimeOffset OpensAt { get; init; }
+    public DateTimeOffset ClosesAt { get; init; }
+    public string Status { get; init; } = "";
+    public DateTimeOffset? PublishedAt { get; init; }
+    public string[] RequiredQualifications { get; init; } = [];
+    public decimal MinRegisteredCapitalWan { get; init; }
+    public string[] AllowedRegions { get; init; } = [];
+    public int ExcludeWinnersWithinYears { get; init; }
+    /// <summary>The review rubric as JSON: <c>[{"name": …, "weight": …}]</c>.</summary>
+    public string Rubric { get; init; } = "[]";
+}
+
+/// <summary>
+/// Open data (政务公开): every scenario published to everyone, as rows for the page, JSON and CSV. No sign-in, nothing
+/// sealed: the view holds only public stages of scenarios not limited to partner regions.
+/// </summary>
+public sealed class OpenDataQueries(NpgsqlDataSource db, ScenarioLabels labels, IOptions<OpenDataOptions> options)
+{
+    private const string SelectPublic = """
+        select id, code, title, summary, description, category, domain, location, technologies, batch, owner_department,
+               budget_min_wan, budget_max_wan, funding_mode, mode, award_slots, opens_at, closes_at, status, published_at,
+               required_qualifications, min_registered_capital_wan, allowed_regions, exclude_winners_within_years, rubric::text as rubric
+        from scenarios.open_scenarios_view
+        """;
+
+    internal async Task<IReadOnlyList<PublicScenario>> ListPublicAsync(CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<PublicScenario>(new CommandDefinition(SelectPublic + " order by code", cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>The scenario, or null when it is not open data (not published, or shared with partners only).</summary>
+    internal async Task<PublicScenario?> GetPublicAsync(string code, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<PublicScenario>(new CommandDefinition(SelectPublic + " where code = @code", new { code }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<OpenScenario>> ListAsync(CancellationToken ct)
+    {
+        ILookup<Guid, string> winners;
+        await using (var conn = await db.OpenConnectionAsync(ct))
+            winners = (await conn.QueryAsync<(Guid ScenarioId, string Name)>(new CommandDefinition("""
+                select w.scenario_id, e.name from scenarios.awards_view w join enterprises.names_view e on e.id = w.enterprise_id order by e.name
+                """, cancellationToken: ct))).ToLookup(w => w.ScenarioId, w => w.Name);
+        var o = options.Value;
+        return (await ListPublicAsync(ct)).Select(s => new OpenScenario(
+            s.Code, s.Title, labels.Category(s.Category), s.Domain, s.Location, s.OwnerDepartment, s.Batch, labels.Status(s.Status),
+            labels.Mode(s.Mode), s.AwardSlots, s.BudgetMinWan, s.BudgetMaxWan, s.FundingMode, string.Join("、", s.Technologies),
+            s.PublishedAt is { } p ? Rfc3339Beijing(p) : "", Rfc3339Beijing(s.ClosesAt),
+            string.Join("、", winners[s.Id]), o.Absolute($"/scenarios/{s.Id}"), o.Absolute($"/open-data/ocds/{s.Code}.json"))).ToList();
+    }
+
+    /// <summary>The rows as CSV, UTF-8 with a byte-order mark so Excel opens the Chinese text as UTF-8.</summary>
+    public async Task<byte[]> CsvAsync(CancellationToken ct)
+    {
+        var rows = await ListAsync(ct);
+        var csv = new StringBuilder();
+        string[] header = ["编号", "名称", "类别", "领域", "地点", "牵头部门", "批次", "阶段", "模式", "名额", "预算下限（万元）", "预算上限（万元）", "资金支持方式",
+            "关键技术", "发布时间", "申报截止", "揭榜企业", "网址", "OCDS"];
+        csv.AppendLine(string.Join(',', header));
+        foreach (var r in rows)
+            csv.AppendLine(string.Join(',', new[] { r.Code, r.Title, r.Category, r.Domain, r.Location, r.OwnerDepartment, r.Batch, r.Status, r.Mode,
+                r.AwardSlots.ToString(CultureInfo.InvariantCulture), r.BudgetMinWan.ToString("0.##", CultureInfo.InvariantCulture),
+                r.BudgetMaxWan.ToString("0.##", CultureInfo.InvariantCulture), r.FundingMode, r.Technologies, r.PublishedAt, r.ClosesAt, r.Winners, r.Url, r.OcdsUrl }
+                .Select(CsvField)));
+        return Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray();
+    }
+
+    internal static string CsvField(string value)
+    {
+        // Cells starting with =, +, - or @ would run as formulas in a spreadsheet: prefix them (CSV injection).
+        if (value.Length > 0 && "=+-@".Contains(value[0])) value = "'" + value;
+        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+    }
+
+    /// <summary>RFC 3339 with the Beijing offset, as open data and OCDS date-time fields show it.</summary>
+    internal static string Rfc3339Beijing(DateTimeOffset t) =>
+        t.ToOffset(BeijingCalendar.Offset).ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
+}
