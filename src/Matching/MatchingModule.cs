@@ -26,6 +26,7 @@ public static class MatchingModule
                 ? sp.GetRequiredService<MeilisearchSearchEngine>()
                 : sp.GetRequiredService<LuceneSearchEngine>());
         services.AddSingleton<Recommender>();
+        services.AddSingleton<Feedback.MatchingFeedbackStore>();
         return services;
     }
 

@@ -4,46 +4,21 @@ using Marketplace.Enterprises.Profiles;
 using Marketplace.Scenarios.Listings;
 using Marketplace.Web.Notifications;
 using Npgsql;
+using Marketplace.Matching.Feedback;
 
 namespace Marketplace.Web.Search;
 
 /// <summary>What people tell the matcher: firms dismiss scenarios, officers invite firms.</summary>
-public sealed class MatchingFeedback(NpgsqlDataSource db, Notifications.Mailer mailer, Notifications.SiteLinks links, TimeProvider clock)
+public sealed class MatchingFeedback(NpgsqlDataSource db, MatchingFeedbackStore store, Notifications.Mailer mailer, Notifications.SiteLinks links, TimeProvider clock)
 {
-    public async Task DismissAsync(Guid enterpriseId, Guid scenarioId, Guid userId, CancellationToken ct)
-    {
-        const string sql = """
-            insert into matching.dismissals (enterprise_id, scenario_id, dismissed_by, dismissed_at)
-            values (@enterpriseId, @scenarioId, @userId, @now)
-            on conflict do nothing
-            """;
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, new { enterpriseId, scenarioId, userId, now = clock.GetUtcNow() }, cancellationToken: ct));
-    }
+    public Task DismissAsync(Guid enterpriseId, Guid scenarioId, Guid userId, CancellationToken ct) =>
+        store.DismissAsync(enterpriseId, scenarioId, userId, clock.GetUtcNow(), ct);
 
-    public async Task<IReadOnlySet<Guid>> DismissedScenariosAsync(Guid enterpriseId, CancellationToken ct)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        var ids = await conn.QueryAsync<Guid>(new CommandDefinition(
-            "select scenario_id from matching.dismissals where enterprise_id = @enterpriseId", new { enterpriseId }, cancellationToken: ct));
-        return ids.ToHashSet();
-    }
+    public Task<IReadOnlySet<Guid>> DismissedScenariosAsync(Guid enterpriseId, CancellationToken ct) => store.DismissedScenariosAsync(enterpriseId, ct);
 
-    public async Task<IReadOnlySet<Guid>> FirmsThatDismissedAsync(Guid scenarioId, CancellationToken ct)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        var ids = await conn.QueryAsync<Guid>(new CommandDefinition(
-            "select enterprise_id from matching.dismissals where scenario_id = @scenarioId", new { scenarioId }, cancellationToken: ct));
-        return ids.ToHashSet();
-    }
+    public Task<IReadOnlySet<Guid>> FirmsThatDismissedAsync(Guid scenarioId, CancellationToken ct) => store.FirmsThatDismissedAsync(scenarioId, ct);
 
-    public async Task<IReadOnlySet<Guid>> InvitedFirmsAsync(Guid scenarioId, CancellationToken ct)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        var ids = await conn.QueryAsync<Guid>(new CommandDefinition(
-            "select enterprise_id from matching.invitations where scenario_id = @scenarioId", new { scenarioId }, cancellationToken: ct));
-        return ids.ToHashSet();
-    }
+    public Task<IReadOnlySet<Guid>> InvitedFirmsAsync(Guid scenarioId, CancellationToken ct) => store.InvitedFirmsAsync(scenarioId, ct);
 
     /// <summary>
     /// Records the invitation and writes one email per person of the firm (its members and its contact address) into
@@ -56,12 +31,7 @@ public sealed class MatchingFeedback(NpgsqlDataSource db, Notifications.Mailer m
         var now = clock.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var recorded = await conn.ExecuteAsync(new CommandDefinition("""
-            insert into matching.invitations (scenario_id, enterprise_id, invited_by, invited_at, reasons)
-            values (@scenarioId, @enterpriseId, @officerId, @now, @reasons)
-            on conflict do nothing
-            """, new { scenarioId = scenario.Id, enterpriseId = firm.Id, officerId, now, reasons = reasons.ToArray() }, tx, cancellationToken: ct));
-        if (recorded == 0) return Error.Conflict("already_invited", "已邀请过该企业");
+        if (!await MatchingFeedbackStore.RecordInvitationAsync(conn, tx, scenario.Id, firm.Id, officerId, reasons, now, ct)) return Error.Conflict("already_invited", "已邀请过该企业");
 
         var recipients = (await conn.QueryAsync<string>(new CommandDefinition(
                 "select email from accounts.users where enterprise_id = @id", new { id = firm.Id }, tx, cancellationToken: ct)))
