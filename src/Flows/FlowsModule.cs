@@ -1,3 +1,6 @@
+using Marketplace.BuildingBlocks.Outbox;
+using Marketplace.Flows.Accounts;
+using Marketplace.Flows.Notices;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Flows;
@@ -7,6 +10,17 @@ public static class FlowsModule
     public static IServiceCollection AddFlows(this IServiceCollection services)
     {
         services.AddSingleton<Eligibility.ApplicantFactsSource>();
+        services.AddSingleton<AccountFlows>();
+        services.AddSingleton<Follows>();
+        services.AddSingleton<ApplicantContacts>();
+        services.AddSingleton<ApplicationReceipt>();
+        services.AddSingleton<IOutboxHandler, WithdrawalReceipt>();
+        services.AddSingleton<IOutboxHandler, TermsChangedNotice>();
+        services.AddSingleton<IOutboxHandler, ReviewAssignedNotice>();
+        services.AddSingleton<IOutboxHandler, DecisionNotices>();
+        services.AddSingleton<IOutboxHandler, AwardsFinalNotices>();
+        services.AddSingleton<IOutboxHandler, ObjectionFiledNotices>();
+        services.AddSingleton<IOutboxHandler, ObjectionAnsweredNotice>();
         return services;
     }
 }

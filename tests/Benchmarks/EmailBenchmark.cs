@@ -5,7 +5,6 @@ using System.Net;
 using System.Net.Sockets;
 using Dapper;
 using Marketplace.Web.Infrastructure;
-using Marketplace.Web.Notifications;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -13,6 +12,8 @@ using Npgsql;
 using SmtpServer;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
+using Marketplace.Notifications.Email;
+using Marketplace.Notifications.Outbox;
 
 namespace Marketplace.Benchmarks;
 

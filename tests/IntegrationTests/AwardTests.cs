@@ -6,9 +6,10 @@ using Marketplace.IntegrationTests.Support;
 using Marketplace.Scenarios.Awards;
 using Marketplace.Scenarios.Listings;
 using Marketplace.Scenarios.Reviews;
-using Marketplace.Web.Accounts;
 using Marketplace.Web.Listings;
 using Npgsql;
+using Marketplace.Accounts;
+using Marketplace.Accounts.Users;
 
 namespace Marketplace.IntegrationTests;
 

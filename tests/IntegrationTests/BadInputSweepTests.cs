@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Marketplace.IntegrationTests.Support;
-using Marketplace.Web.Accounts;
+using Marketplace.Accounts;
+using Marketplace.Accounts.Users;
 
 namespace Marketplace.IntegrationTests;
 

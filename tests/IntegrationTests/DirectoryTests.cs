@@ -4,8 +4,8 @@ using Marketplace.Enterprises.Profiles;
 using Marketplace.Enterprises.Qualifications;
 using Marketplace.IntegrationTests.Support;
 using Marketplace.Matching.Search;
-using Marketplace.Web.Accounts;
 using MiniExcelLibs;
+using Marketplace.Web.Features.Accounts;
 
 namespace Marketplace.IntegrationTests;
 

@@ -5,14 +5,18 @@ using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.IntegrationTests.Support;
 using Marketplace.Scenarios.Awards;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Accounts;
 using Marketplace.Web.Listings;
-using Marketplace.Web.Notifications;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using MimeKit.Cryptography;
 using Npgsql;
+using Marketplace.Accounts;
+using Marketplace.Accounts.Users;
+using Marketplace.Notifications.Email;
+using Marketplace.Flows.Notices;
+using Marketplace.Notifications.Preferences;
+using Marketplace.Notifications.Outbox;
 
 namespace Marketplace.IntegrationTests;
 

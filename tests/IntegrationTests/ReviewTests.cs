@@ -4,8 +4,9 @@ using System.Text.Json;
 using Marketplace.IntegrationTests.Support;
 using Marketplace.Scenarios.Listings;
 using Marketplace.Scenarios.Reviews;
-using Marketplace.Web.Accounts;
 using Marketplace.Web.Listings;
+using Marketplace.Accounts;
+using Marketplace.Accounts.Users;
 
 namespace Marketplace.IntegrationTests;
 

@@ -27,6 +27,8 @@ public static class Database
         typeof(MigrationScripts).Assembly,
         Enterprises.EnterprisesModule.Assembly,
         Scenarios.ScenariosModule.Assembly,
+        Marketplace.Accounts.AccountsModule.Assembly,
+        Marketplace.Notifications.NotificationsModule.Assembly,
         typeof(Database).Assembly);
 }
 

@@ -1,9 +1,10 @@
 using System.Text.Json;
-using Marketplace.Web.Accounts;
 using Marketplace.Web.Infrastructure;
 using Marketplace.Web.Listings;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Marketplace.Accounts;
+using Marketplace.Web.Features.Accounts;
 
 namespace Marketplace.Web.Monitoring;
 

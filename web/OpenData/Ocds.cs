@@ -3,9 +3,10 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Accounts;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Marketplace.Web.Features.Accounts;
+using Marketplace.BuildingBlocks.Site;
 
 namespace Marketplace.Web.OpenData;
 

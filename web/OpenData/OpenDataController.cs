@@ -4,11 +4,11 @@ using System.Text.Json;
 using System.Xml;
 using Dapper;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Accounts;
 using Marketplace.Web.Listings;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Marketplace.BuildingBlocks.Site;
 
 namespace Marketplace.Web.OpenData;
 

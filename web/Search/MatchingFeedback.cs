@@ -2,13 +2,14 @@ using Dapper;
 using Marketplace.BuildingBlocks.Results;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Notifications;
 using Npgsql;
+using Marketplace.Notifications.Email;
+using Marketplace.Flows.Notices;
 
 namespace Marketplace.Web.Search;
 
 /// <summary>What people tell the matcher: firms dismiss scenarios, officers invite firms.</summary>
-public sealed class MatchingFeedback(NpgsqlDataSource db, Notifications.Mailer mailer, Notifications.SiteLinks links, TimeProvider clock)
+public sealed class MatchingFeedback(NpgsqlDataSource db, Mailer mailer, SiteLinks links, TimeProvider clock)
 {
     public async Task DismissAsync(Guid enterpriseId, Guid scenarioId, Guid userId, CancellationToken ct)
     {

@@ -2,9 +2,10 @@ using Dapper;
 using Marketplace.IntegrationTests.Support;
 using Marketplace.Scenarios.Awards;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Accounts;
 using Microsoft.Playwright;
 using Npgsql;
+using Marketplace.Accounts;
+using Marketplace.Accounts.Users;
 
 namespace Marketplace.IntegrationTests.Browser;
 

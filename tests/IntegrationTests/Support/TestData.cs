@@ -1,7 +1,8 @@
 using System.Net.Http.Json;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Accounts;
+using Marketplace.Accounts;
+using Marketplace.Accounts.Users;
 
 namespace Marketplace.IntegrationTests.Support;
 
