@@ -4,6 +4,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Dapper;
+using Marketplace.Notifications.Email;
+using Marketplace.Notifications.Outbox;
 using Marketplace.Web.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -12,8 +14,6 @@ using Npgsql;
 using SmtpServer;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
-using Marketplace.Notifications.Email;
-using Marketplace.Notifications.Outbox;
 
 namespace Marketplace.Benchmarks;
 

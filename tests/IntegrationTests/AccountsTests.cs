@@ -1,7 +1,7 @@
 using System.Net;
-using Marketplace.IntegrationTests.Support;
 using Marketplace.Accounts;
 using Marketplace.Accounts.Users;
+using Marketplace.IntegrationTests.Support;
 using Marketplace.Web.Features.Accounts;
 
 namespace Marketplace.IntegrationTests;

@@ -2,14 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
+using Marketplace.Accounts;
+using Marketplace.Accounts.Users;
 using Marketplace.IntegrationTests.Support;
 using Marketplace.Scenarios.Awards;
 using Marketplace.Scenarios.Listings;
 using Marketplace.Scenarios.Reviews;
 using Marketplace.Web.Listings;
 using Npgsql;
-using Marketplace.Accounts;
-using Marketplace.Accounts.Users;
 
 namespace Marketplace.IntegrationTests;
 

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using Marketplace.IntegrationTests.Support;
 using Marketplace.Accounts;
 using Marketplace.Accounts.Users;
+using Marketplace.IntegrationTests.Support;
 
 namespace Marketplace.IntegrationTests;
 

@@ -4,8 +4,8 @@ using Marketplace.Enterprises.Profiles;
 using Marketplace.Enterprises.Qualifications;
 using Marketplace.IntegrationTests.Support;
 using Marketplace.Matching.Search;
-using MiniExcelLibs;
 using Marketplace.Web.Features.Accounts;
+using MiniExcelLibs;
 
 namespace Marketplace.IntegrationTests;
 

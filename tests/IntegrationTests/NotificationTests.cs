@@ -1,8 +1,14 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Dapper;
+using Marketplace.Accounts;
+using Marketplace.Accounts.Users;
 using Marketplace.BuildingBlocks.Outbox;
+using Marketplace.Flows.Notices;
 using Marketplace.IntegrationTests.Support;
+using Marketplace.Notifications.Email;
+using Marketplace.Notifications.Outbox;
+using Marketplace.Notifications.Preferences;
 using Marketplace.Scenarios.Awards;
 using Marketplace.Scenarios.Listings;
 using Marketplace.Web.Listings;
@@ -11,12 +17,6 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using MimeKit.Cryptography;
 using Npgsql;
-using Marketplace.Accounts;
-using Marketplace.Accounts.Users;
-using Marketplace.Notifications.Email;
-using Marketplace.Flows.Notices;
-using Marketplace.Notifications.Preferences;
-using Marketplace.Notifications.Outbox;
 
 namespace Marketplace.IntegrationTests;
 

@@ -1,11 +1,11 @@
 using Dapper;
 using Marketplace.BuildingBlocks.Outbox;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Marketplace.IntegrationTests.Support;
-using Npgsql;
 using Marketplace.Notifications.Email;
 using Marketplace.Notifications.Outbox;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Marketplace.IntegrationTests;
 

@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Marketplace.Accounts;
+using Marketplace.Accounts.Users;
 using Marketplace.IntegrationTests.Support;
 using Marketplace.Scenarios.Listings;
 using Marketplace.Scenarios.Reviews;
 using Marketplace.Web.Listings;
-using Marketplace.Accounts;
-using Marketplace.Accounts.Users;
 
 namespace Marketplace.IntegrationTests;
 

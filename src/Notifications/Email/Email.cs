@@ -1,13 +1,13 @@
-using Marketplace.BuildingBlocks.Outbox;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using MailKit;
 using MailKit.Net.Smtp;
-using MimeKit.Cryptography;
 using MailKit.Security;
+using Marketplace.BuildingBlocks.Outbox;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using MimeKit.Cryptography;
 using Npgsql;
 
 namespace Marketplace.Notifications.Email;

@@ -6,7 +6,7 @@ select id, code, title, status, closes_at
 from scenarios.scenarios;
 
 create view scenarios.applications_view as
-select id, scenario_id, enterprise_id, submitted_by, status
+select scenario_id, submitted_by, status
 from scenarios.applications;
 
 -- Milestones of active awards that still wait for the officer's verdict.

@@ -1,11 +1,11 @@
 using Dapper;
+using Marketplace.Accounts;
+using Marketplace.Accounts.Users;
 using Marketplace.IntegrationTests.Support;
 using Marketplace.Scenarios.Awards;
 using Marketplace.Scenarios.Listings;
 using Microsoft.Playwright;
 using Npgsql;
-using Marketplace.Accounts;
-using Marketplace.Accounts.Users;
 
 namespace Marketplace.IntegrationTests.Browser;
 

@@ -1,12 +1,12 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Marketplace.Notifications.Outbox;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Marketplace.Notifications.Outbox;
 
 namespace Marketplace.IntegrationTests.Support;
 

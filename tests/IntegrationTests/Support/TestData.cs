@@ -1,8 +1,8 @@
 using System.Net.Http.Json;
-using Marketplace.Enterprises.Profiles;
-using Marketplace.Scenarios.Listings;
 using Marketplace.Accounts;
 using Marketplace.Accounts.Users;
+using Marketplace.Enterprises.Profiles;
+using Marketplace.Scenarios.Listings;
 
 namespace Marketplace.IntegrationTests.Support;
 
