@@ -23,7 +23,7 @@ public enum SignInOutcome { Success, InvalidCredentials, LockedOut, EmailNotVeri
 
 public sealed record SignInResult(SignInOutcome Outcome, UserAccount? User = null, DateTimeOffset? LockedUntil = null);
 
-/// <summary>Accounts, passwords (ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/>), lockout and one-time tokens.</summary>
+/// <summary>Accounts, passwords (ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/>) and lockout. Tokens and invitations: <see cref="AccountStore"/>.</summary>
 public sealed class UserStore(NpgsqlDataSource db, TimeProvider clock)
 {
     public const int MaxFailedLogins = 5;
