@@ -1,4 +1,6 @@
 using Marketplace.BuildingBlocks.Outbox;
+using Marketplace.Flows.Accounts;
+using Marketplace.Flows.Notices;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Flows;
@@ -15,6 +17,18 @@ public static class FlowsModule
         services.AddSingleton<IOutboxHandler, Indexing.IndexAwardedEnterprise>();
         services.AddSingleton<IOutboxHandler, Indexing.ReindexAfterImport>();
         services.AddSingleton<IOutboxHandler, Closing.EligibilityAtClose>();
+        services.AddSingleton<AccountFlows>();
+        services.AddSingleton<Follows>();
+        services.AddSingleton<ApplicantContacts>();
+        services.AddSingleton<ApplicationReceipt>();
+        services.AddSingleton<IOutboxHandler, ApplicationSubmittedHandler>();
+        services.AddSingleton<IOutboxHandler, WithdrawalReceipt>();
+        services.AddSingleton<IOutboxHandler, TermsChangedNotice>();
+        services.AddSingleton<IOutboxHandler, ReviewAssignedNotice>();
+        services.AddSingleton<IOutboxHandler, DecisionNotices>();
+        services.AddSingleton<IOutboxHandler, AwardsFinalNotices>();
+        services.AddSingleton<IOutboxHandler, ObjectionFiledNotices>();
+        services.AddSingleton<IOutboxHandler, ObjectionAnsweredNotice>();
         return services;
     }
 }

@@ -1,6 +1,8 @@
 using System.Net;
+using Marketplace.Accounts;
+using Marketplace.Accounts.Users;
 using Marketplace.IntegrationTests.Support;
-using Marketplace.Web.Accounts;
+using Marketplace.Web.Features.Accounts;
 
 namespace Marketplace.IntegrationTests;
 

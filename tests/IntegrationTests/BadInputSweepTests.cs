@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Marketplace.Accounts;
+using Marketplace.Accounts.Users;
 using Marketplace.IntegrationTests.Support;
-using Marketplace.Web.Accounts;
 
 namespace Marketplace.IntegrationTests;
 

@@ -5,7 +5,6 @@ using Dapper;
 using Marketplace.IntegrationTests.Support;
 using Marketplace.Scenarios.Awards;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Accounts;
 using Marketplace.Web.Listings;
 using Npgsql;
 

@@ -4,7 +4,7 @@ using Marketplace.Enterprises.Profiles;
 using Marketplace.Enterprises.Qualifications;
 using Marketplace.IntegrationTests.Support;
 using Marketplace.Matching.Search;
-using Marketplace.Web.Accounts;
+using Marketplace.Web.Features.Accounts;
 using MiniExcelLibs;
 
 namespace Marketplace.IntegrationTests;

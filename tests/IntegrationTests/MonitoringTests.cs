@@ -129,8 +129,8 @@ public sealed class LedgerTests(MarketplaceApp app) : IClassFixture<MarketplaceA
     [PostgresFact]
     public async Task Admin_SetsATarget_AndBadValuesAreRefusedWithAMessage()
     {
-        var admin = await app.Get<Marketplace.Web.Accounts.UserStore>().EnsureAsync($"admin{Guid.NewGuid():N}@gov.test", "管理员", TestData.Password,
-            Marketplace.Web.Accounts.Roles.Admin, null, null, default);
+        var admin = await app.Get<Marketplace.Accounts.Users.UserStore>().EnsureAsync($"admin{Guid.NewGuid():N}@gov.test", "管理员", TestData.Password,
+            Marketplace.Accounts.Roles.Admin, null, null, default);
         var client = await app.SignedInClientAsync(admin.Email, TestData.Password);
         var bad = await MarketplaceApp.PostFormAsync(client, "/admin/targets", "/admin/targets/smart-city",
             new Dictionary<string, string> { ["targetValue"] = "0", ["periodStart"] = "2026-01-01", ["periodEnd"] = "2025-01-01" });

@@ -1,9 +1,10 @@
 using Dapper;
 using Marketplace.BuildingBlocks.Outbox;
+using Marketplace.IntegrationTests.Support;
+using Marketplace.Notifications.Email;
+using Marketplace.Notifications.Outbox;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Marketplace.IntegrationTests.Support;
-using Marketplace.Web.Notifications;
 using Npgsql;
 
 namespace Marketplace.IntegrationTests;
@@ -104,8 +105,8 @@ public sealed class OutboxDeliveryTests(ManualOutboxMarketplaceApp app) : IClass
         var failing = new OutboxProcessor(app.Get<NpgsqlDataSource>(), [new EmailDeliveryHandler(new MailKitEmailSender(down))],
             Options.Create(new OutboxOptions { MaxAttempts = 1, FirstRetryDelay = TimeSpan.Zero }), TimeProvider.System, NullLogger<OutboxProcessor>.Instance);
         await failing.ProcessBatchAsync(default);
-        var admin = await app.Get<Marketplace.Web.Accounts.UserStore>().EnsureAsync($"ops-{Guid.NewGuid():N}@gov.test", "运维", TestData.Password,
-            Marketplace.Web.Accounts.Roles.Admin, null, "平台", default);
+        var admin = await app.Get<Marketplace.Accounts.Users.UserStore>().EnsureAsync($"ops-{Guid.NewGuid():N}@gov.test", "运维", TestData.Password,
+            Marketplace.Accounts.Roles.Admin, null, "平台", default);
         var client = await app.SignedInClientAsync(admin.Email, TestData.Password);
 
         var page = await client.GetStringAsync("/admin/outbox?status=dead");

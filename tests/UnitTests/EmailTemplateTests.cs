@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Marketplace.Web.Notifications;
+using Marketplace.Notifications.Email;
 
 namespace Marketplace.UnitTests;
 

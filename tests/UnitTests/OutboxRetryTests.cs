@@ -1,4 +1,5 @@
-using Marketplace.Web.Notifications;
+using Marketplace.Notifications.Email;
+using Marketplace.Notifications.Outbox;
 
 namespace Marketplace.UnitTests;
 

@@ -1,7 +1,7 @@
 using Marketplace.Enterprises.Import;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Accounts;
+using Marketplace.Accounts.Users;
 
 namespace Marketplace.Web.Demo;
 

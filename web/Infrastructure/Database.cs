@@ -28,5 +28,7 @@ public static class Database
         Scenarios.ScenariosModule.Assembly,
         typeof(Matching.MatchingModule).Assembly,
         typeof(Reporting.ReportingModule).Assembly,
+        Marketplace.Accounts.AccountsModule.Assembly,
+        Marketplace.Notifications.NotificationsModule.Assembly,
         typeof(Database).Assembly);
 }

@@ -1,12 +1,12 @@
 using System.Net.Sockets;
 using Marketplace.Matching.Search;
-using Marketplace.Web.Notifications;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using Scalar.AspNetCore;
+using Marketplace.Notifications.Email;
 
 namespace Marketplace.Web.Infrastructure;
 

@@ -1,9 +1,10 @@
+using Marketplace.BuildingBlocks.Site;
 using System.Globalization;
 using Marketplace.Matching;
 using Marketplace.Reporting;
 using Marketplace.Reporting.OpenData;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Accounts;
+using Marketplace.Web.Features.Accounts;
 using Marketplace.Web.Demo;
 using Marketplace.Web.Search;
 using Microsoft.AspNetCore.Localization;

@@ -1,9 +1,12 @@
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Enterprises.Vocabulary;
-using Marketplace.Web.Accounts;
 using Marketplace.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Marketplace.Accounts;
+using Marketplace.Accounts.Users;
+using Marketplace.Web.Features.Accounts;
+using Marketplace.Flows.Accounts;
 
 namespace Marketplace.Web.Listings;
 
@@ -44,7 +47,7 @@ public sealed class AdminController(TechnologyVocabulary vocabulary) : Controlle
     }
 
     [HttpGet("outbox")]
-    public async Task<IActionResult> Outbox(string? status, [FromServices] Marketplace.Web.Notifications.OutboxAdmin outbox, CancellationToken ct)
+    public async Task<IActionResult> Outbox(string? status, [FromServices] Marketplace.Notifications.Outbox.OutboxAdmin outbox, CancellationToken ct)
     {
         var (counts, rows) = await outbox.ListAsync(status is "pending" or "done" or "dead" ? status : null, ct);
         ViewBag.Counts = counts;
@@ -52,7 +55,7 @@ public sealed class AdminController(TechnologyVocabulary vocabulary) : Controlle
     }
 
     [HttpPost("outbox/{id:guid}/retry"), ValidateAntiForgeryToken]
-    public async Task<IActionResult> Retry(Guid id, [FromServices] Marketplace.Web.Notifications.OutboxAdmin outbox,
+    public async Task<IActionResult> Retry(Guid id, [FromServices] Marketplace.Notifications.Outbox.OutboxAdmin outbox,
         [FromServices] OutboxSignal signal, CancellationToken ct)
     {
         var ok = await outbox.RetryAsync(id, ct);

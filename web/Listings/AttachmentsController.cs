@@ -2,9 +2,10 @@ using Marketplace.Scenarios.Applications;
 using Marketplace.Scenarios.Attachments;
 using Marketplace.Scenarios.Awards;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Accounts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Marketplace.Accounts;
+using Marketplace.Web.Features.Accounts;
 
 namespace Marketplace.Web.Listings;
 

@@ -1,11 +1,12 @@
 using Marketplace.Scenarios.Awards;
-using Marketplace.Web.Accounts;
 using Marketplace.Web.Infrastructure;
 using Marketplace.Web.Notifications;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Marketplace.Accounts;
+using Marketplace.Web.Features.Accounts;
 
 namespace Marketplace.Web.Listings;
 

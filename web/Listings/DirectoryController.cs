@@ -3,12 +3,12 @@ using System.Text;
 using Marketplace.Enterprises.Import;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Enterprises.Qualifications;
-using Marketplace.Web.Accounts;
 using Marketplace.Web.Infrastructure;
-using Marketplace.Web.Notifications;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using MiniExcelLibs;
+using Marketplace.Accounts;
+using Marketplace.Web.Features.Accounts;
 
 namespace Marketplace.Web.Listings;
 

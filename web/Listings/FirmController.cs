@@ -5,12 +5,14 @@ using Marketplace.Enterprises.Profiles;
 using Marketplace.Enterprises.Qualifications;
 using Marketplace.Enterprises.Vocabulary;
 using Marketplace.Matching.Recommendations;
-using Marketplace.Web.Accounts;
 using Marketplace.Web.Infrastructure;
-using Marketplace.Web.Notifications;
 using Marketplace.Web.Search;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Marketplace.Accounts;
+using Marketplace.Accounts.Users;
+using Marketplace.Web.Features.Accounts;
+using Marketplace.Flows.Accounts;
 
 namespace Marketplace.Web.Listings;
 

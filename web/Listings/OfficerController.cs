@@ -1,12 +1,12 @@
 using Marketplace.BuildingBlocks.Time;
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Accounts;
 using Marketplace.Web.Infrastructure;
-using Marketplace.Web.Notifications;
 using Marketplace.Web.Search;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Marketplace.Accounts;
+using Marketplace.Web.Features.Accounts;
 
 namespace Marketplace.Web.Listings;
 

@@ -3,11 +3,13 @@ using Marketplace.Scenarios.Applications;
 using Marketplace.Scenarios.Awards;
 using Marketplace.Scenarios.Listings;
 using Marketplace.Scenarios.Reviews;
-using Marketplace.Web.Accounts;
 using Marketplace.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Marketplace.Accounts;
+using Marketplace.Accounts.Users;
+using Marketplace.Web.Features.Accounts;
 
 namespace Marketplace.Web.Listings;
 

@@ -1,8 +1,10 @@
 using Marketplace.Scenarios.Reviews;
-using Marketplace.Web.Accounts;
 using Marketplace.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Marketplace.Accounts;
+using Marketplace.Accounts.Users;
+using Marketplace.Web.Features.Accounts;
 
 namespace Marketplace.Web.Listings;
 

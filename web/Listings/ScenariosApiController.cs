@@ -5,12 +5,12 @@ using Marketplace.Matching.Recommendations;
 using Marketplace.Matching.Search;
 using Marketplace.Scenarios.Applications;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Accounts;
 using Marketplace.Web.Infrastructure;
-using Marketplace.Web.Notifications;
 using Marketplace.Web.Search;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Marketplace.Accounts;
+using Marketplace.Web.Features.Accounts;
 
 namespace Marketplace.Web.Listings;
 

@@ -4,11 +4,11 @@ using Marketplace.Enterprises.Profiles;
 using Marketplace.Matching.Search;
 using Marketplace.Scenarios.Applications;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Accounts;
 using Marketplace.Web.Infrastructure;
-using Marketplace.Web.Notifications;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Marketplace.Accounts;
+using Marketplace.Web.Features.Accounts;
 
 namespace Marketplace.Web.Listings;
 

@@ -2,7 +2,8 @@ using System.Security.Claims;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Matching.Documents;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Accounts;
+using Marketplace.Accounts;
+using Marketplace.Web.Features.Accounts;
 
 namespace Marketplace.Web.Listings;
 

@@ -1,4 +1,5 @@
 using Marketplace.BuildingBlocks.Outbox;
+using Marketplace.Flows.Notices;
 using Marketplace.Scenarios.Listings;
 using Microsoft.Extensions.Options;
 

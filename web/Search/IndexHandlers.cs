@@ -4,6 +4,7 @@ using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Scenarios;
 using Marketplace.Web.Notifications;
 using Npgsql;
+using Marketplace.Flows.Notices;
 
 namespace Marketplace.Web.Search;
 

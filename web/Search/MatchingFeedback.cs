@@ -2,14 +2,15 @@ using Dapper;
 using Marketplace.BuildingBlocks.Results;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Notifications;
 using Npgsql;
 using Marketplace.Matching.Feedback;
+using Marketplace.Notifications.Email;
+using Marketplace.Flows.Notices;
 
 namespace Marketplace.Web.Search;
 
 /// <summary>What people tell the matcher: firms dismiss scenarios, officers invite firms.</summary>
-public sealed class MatchingFeedback(NpgsqlDataSource db, MatchingFeedbackStore store, Notifications.Mailer mailer, Notifications.SiteLinks links, TimeProvider clock)
+public sealed class MatchingFeedback(NpgsqlDataSource db, MatchingFeedbackStore store, Mailer mailer, SiteLinks links, TimeProvider clock)
 {
     public Task DismissAsync(Guid enterpriseId, Guid scenarioId, Guid userId, CancellationToken ct) =>
         store.DismissAsync(enterpriseId, scenarioId, userId, clock.GetUtcNow(), ct);

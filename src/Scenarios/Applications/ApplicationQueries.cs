@@ -36,6 +36,15 @@ public sealed record ApplicationRow : ProposalDetails
     public string[] IneligibleReasons { get; init; } = [];
 }
 
+/// <summary>Who submitted an application, for telling them of results.</summary>
+public sealed record ApplicationSubmitter
+{
+    public Guid ApplicationId { get; init; }
+    public Guid EnterpriseId { get; init; }
+    public Guid SubmittedBy { get; init; }
+    public string Status { get; init; } = "";
+}
+
 /// <summary>A firm's track record in the process, which the matcher reads as domain experience.</summary>
 public sealed record ApplicationExperience(Guid EnterpriseId, Guid ScenarioId, string Category, string Domain);
 
@@ -101,5 +110,23 @@ public sealed class ApplicationQueries(NpgsqlDataSource db)
             select enterprise_id, max(awarded_at) from scenarios.awards where status <> 'stopped' group by enterprise_id
             """, cancellationToken: ct));
         return rows.ToDictionary(r => r.EnterpriseId, r => new DateTimeOffset(DateTime.SpecifyKind(r.AwardedAt, DateTimeKind.Utc)));
+    }
+
+    /// <summary>The scenario an application belongs to, or null when there is no such application.</summary>
+    public async Task<Guid?> ScenarioOfAsync(Guid applicationId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<Guid?>(new CommandDefinition(
+            "select scenario_id from scenarios.applications where id = @applicationId", new { applicationId }, cancellationToken: ct));
+    }
+
+    /// <summary>The applications of a scenario in the given states, with who submitted each.</summary>
+    public async Task<IReadOnlyList<ApplicationSubmitter>> ListSubmittersAsync(Guid scenarioId, IReadOnlyList<string> statuses, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<ApplicationSubmitter>(new CommandDefinition("""
+            select id as application_id, enterprise_id, submitted_by, status from scenarios.applications
+            where scenario_id = @scenarioId and status = any(@statuses)
+            """, new { scenarioId, statuses = statuses.ToArray() }, cancellationToken: ct))).ToList();
     }
 }

@@ -23,6 +23,17 @@ public sealed record Objection
     public string? Outcome { get; init; }
 }
 
+/// <summary>An objection with the contact its filer left: for telling the filer the answer, never shown publicly.</summary>
+public sealed record ObjectionContact
+{
+    public Guid Id { get; init; }
+    public Guid ScenarioId { get; init; }
+    public string FilerName { get; init; } = "";
+    public string FilerContact { get; init; } = "";
+    public string Content { get; init; } = "";
+    public string? Answer { get; init; }
+}
+
 /// <summary>
 /// From the ranked shortlist to the award: the officer records a decision with reasons (one winner, or up to N in 赛马
 /// mode), the proposed winners are publicised for a number of working days, anyone may object, officers answer, and the
@@ -197,5 +208,13 @@ public sealed class AwardProcess(NpgsqlDataSource db, TimeProvider clock, Outbox
         await tx.CommitAsync(ct);
         outbox.Notify();
         return results;
+    }
+
+    public async Task<ObjectionContact?> GetObjectionContactAsync(Guid objectionId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<ObjectionContact>(new CommandDefinition("""
+            select id, scenario_id, filer_name, filer_contact, content, answer from scenarios.objections where id = @objectionId
+            """, new { objectionId }, cancellationToken: ct));
     }
 }

@@ -32,6 +32,15 @@ public static class ScenarioCategory
     public const string CulturalTourism = "cultural-tourism";
     public const string LivableCity = "livable-city";
     public static readonly IReadOnlyList<string> All = [SmartCity, CulturalTourism, LivableCity];
+
+    /// <summary>The Chinese name of a category (the code itself when unknown).</summary>
+    public static string Name(string category) => category switch
+    {
+        SmartCity => "“数字+”智慧城市",
+        CulturalTourism => "“数字+”文化旅游",
+        LivableCity => "“数字+”宜居城市",
+        _ => category,
+    };
 }
 
 /// <summary>Who sees a scenario: everyone, or the home district plus named partner regions (协同区域).</summary>

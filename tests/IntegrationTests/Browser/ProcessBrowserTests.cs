@@ -1,8 +1,9 @@
 using Dapper;
+using Marketplace.Accounts;
+using Marketplace.Accounts.Users;
 using Marketplace.IntegrationTests.Support;
 using Marketplace.Scenarios.Awards;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Accounts;
 using Microsoft.Playwright;
 using Npgsql;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Marketplace.Web.Notifications;
+using Marketplace.Notifications.Outbox;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -1,7 +1,8 @@
 using System.Net.Http.Json;
+using Marketplace.Accounts;
+using Marketplace.Accounts.Users;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Accounts;
 
 namespace Marketplace.IntegrationTests.Support;
 

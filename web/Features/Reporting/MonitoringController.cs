@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Marketplace.Reporting.Monitoring;
-using Marketplace.Web.Accounts;
+using Marketplace.Accounts;
+using Marketplace.Web.Features.Accounts;
 using Marketplace.Web.Infrastructure;
 using Marketplace.Web.Listings;
 using Microsoft.AspNetCore.Authorization;

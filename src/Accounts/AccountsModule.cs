@@ -1,0 +1,16 @@
+using Marketplace.Accounts.Users;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marketplace.Accounts;
+
+public static class AccountsModule
+{
+    public static System.Reflection.Assembly Assembly => typeof(AccountsModule).Assembly;
+
+    public static IServiceCollection AddAccountsModule(this IServiceCollection services)
+    {
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<AccountStore>();
+        return services;
+    }
+}

@@ -1,0 +1,36 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Marketplace.Web.Features.Accounts;
+
+/// <summary>Section <c>Security</c>.</summary>
+public sealed class SecurityOptions
+{
+    public const string Section = "Security";
+    /// <summary>Sign-in, sign-up and reset requests allowed per client address and minute.</summary>
+    public int LoginPermitsPerMinute { get; set; } = 10;
+}
+
+public static class SecuritySetup
+{
+    public const string LoginPolicy = "login";
+
+    /// <summary>Rate limits on the account forms, per client address, answering 429 with a Chinese message.</summary>
+    public static IServiceCollection AddMarketplaceSecurity(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (context, ct) =>
+            {
+                context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
+                await context.HttpContext.Response.WriteAsync("尝试过于频繁，请一分钟后再试。Too many attempts; try again in a minute.", ct);
+            };
+            o.AddPolicy(LoginPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "local",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.LoginPermitsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+        return services;
+    }
+}
