@@ -7,8 +7,8 @@ using Marketplace.Scenarios;
 using Marketplace.Web.Demo;
 using Marketplace.Web.Features.Accounts;
 using Marketplace.Web.Infrastructure;
-using Marketplace.Web.Notifications;
-using Marketplace.Web.Search;
+using Marketplace.Flows.Scheduling;
+using Marketplace.Flows.Recommending;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -22,10 +22,9 @@ builder.Services.AddScenariosModule();
 builder.Services.AddMatching(builder.Configuration);
 builder.Services.AddAccountsModule();
 builder.Services.AddNotificationsModule(builder.Configuration);
-builder.Services.AddFlows();
+builder.Services.AddFlows(builder.Configuration);
 builder.Services.AddEmail(builder.Configuration);
 builder.Services.AddOutbox(builder.Configuration);
-builder.Services.AddHostWorkers(builder.Configuration);
 builder.Services.AddMarketplaceAuth();
 builder.Services.AddMarketplaceSecurity(builder.Configuration);
 builder.Services.AddMarketplaceWeb(builder.Configuration);

@@ -1,6 +1,7 @@
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Flows.Accounts;
 using Marketplace.Flows.Notices;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Flows;
@@ -8,9 +9,17 @@ namespace Marketplace.Flows;
 /// <summary>The flows that span modules, registered once for pages, the API and the workers.</summary>
 public static class FlowsModule
 {
-    public static IServiceCollection AddFlows(this IServiceCollection services)
+    public static IServiceCollection AddFlows(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<Eligibility.ApplicantFactsSource>();
+        services.AddSingleton<Recommending.MatchingFeedback>();
+        services.AddSingleton<Recommending.Recommendations>();
+        services.AddOptions<Recommending.InvitationOptions>().Bind(configuration.GetSection(Recommending.InvitationOptions.Section));
+        services.AddSingleton<Recommending.AutoInvitations>();
+        services.AddSingleton<IOutboxHandler, Indexing.IndexPublishedScenario>();
+        services.AddHostedService<Scheduling.QualificationExpiry>();
+        services.AddOptions<Scheduling.SchedulerOptions>().Bind(configuration.GetSection(Scheduling.SchedulerOptions.Section));
+        services.AddHostedService<Scheduling.Scheduler>();
         services.AddSingleton<Applications.ApplyForScenario>();
         services.AddSingleton<Indexing.SearchIndexer>();
         services.AddSingleton<IOutboxHandler, Indexing.IndexChangedProfile>();

@@ -8,7 +8,7 @@ using Marketplace.IntegrationTests.Support;
 using Marketplace.Scenarios.Awards;
 using Marketplace.Scenarios.Listings;
 using Marketplace.Web.Listings;
-using Marketplace.Web.Search;
+using Marketplace.Flows.Recommending;
 using Npgsql;
 
 namespace Marketplace.IntegrationTests;

@@ -63,6 +63,6 @@ public sealed class AutoInvitationTests(AutoInviteMarketplaceApp app) : IClassFi
         Assert.Contains("技术匹配", mail.TextBody);
         Assert.NotNull(mail.Headers["List-Unsubscribe"]);
         Assert.DoesNotContain(app.Smtp.Messages, m => m.To.ToString().Contains(unrelatedMember.Email));
-        Assert.Equal(0, await app.Get<Marketplace.Web.Notifications.AutoInvitations>().InviteAsync(scenario.Id, default)); // a retry invites nobody again
+        Assert.Equal(0, await app.Get<Marketplace.Flows.Recommending.AutoInvitations>().InviteAsync(scenario.Id, default)); // a retry invites nobody again
     }
 }

@@ -1,7 +1,7 @@
 using Marketplace.BuildingBlocks.Migrations;
 using Marketplace.Flows.Indexing;
 using Marketplace.Web.Demo;
-using Marketplace.Web.Search;
+using Marketplace.Flows.Recommending;
 
 namespace Marketplace.Web.Infrastructure;
 

@@ -6,7 +6,7 @@ using Marketplace.Reporting.OpenData;
 using Marketplace.Scenarios.Listings;
 using Marketplace.Web.Features.Accounts;
 using Marketplace.Web.Demo;
-using Marketplace.Web.Search;
+using Marketplace.Flows.Recommending;
 using Microsoft.AspNetCore.Localization;
 
 namespace Marketplace.Web.Infrastructure;
@@ -65,8 +65,6 @@ public static class WebSetup
         services.Configure<Marketplace.Matching.Search.Meilisearch.MeilisearchOptions>(
             configuration.GetSection(Marketplace.Matching.Search.Meilisearch.MeilisearchOptions.Section));
         services.AddMatchingModule();
-        services.AddSingleton<MatchingFeedback>();
-        services.AddSingleton<Recommendations>();
         services.AddSingleton<Listings.Viewers>();
         return services;
     }

@@ -1,6 +1,7 @@
 using Marketplace.Scenarios.Awards;
 using Marketplace.Web.Infrastructure;
-using Marketplace.Web.Notifications;
+using Marketplace.Flows.Scheduling;
+using Marketplace.Flows.Recommending;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;

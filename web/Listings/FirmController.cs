@@ -6,7 +6,7 @@ using Marketplace.Enterprises.Qualifications;
 using Marketplace.Enterprises.Vocabulary;
 using Marketplace.Matching.Recommendations;
 using Marketplace.Web.Infrastructure;
-using Marketplace.Web.Search;
+using Marketplace.Flows.Recommending;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Marketplace.Accounts;

@@ -2,7 +2,7 @@ using Marketplace.BuildingBlocks.Time;
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Scenarios.Listings;
 using Marketplace.Web.Infrastructure;
-using Marketplace.Web.Search;
+using Marketplace.Flows.Recommending;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Marketplace.Accounts;

@@ -62,7 +62,7 @@ public sealed class ProcessController(ScenarioStore scenarios) : Controller
 
     [HttpPost("decision"), ValidateAntiForgeryToken]
     public async Task<IActionResult> Decide(Guid id, List<Guid> winners, string? reason, [FromServices] AwardProcess awards,
-        [FromServices] IOptions<Notifications.SchedulerOptions> options, CancellationToken ct)
+        [FromServices] IOptions<Marketplace.Flows.Scheduling.SchedulerOptions> options, CancellationToken ct)
     {
         var r = await awards.DecideAsync(new DecisionCommand(id, winners, reason), User.UserId(), options.Value.PublicityWorkingDays, ct);
         return Done(id, r.IsSuccess, r.IsSuccess ? $"已公示，公示期至 {Labels.Time(r.Value)}" : "", r.IsSuccess ? null : r.FirstError.Message);

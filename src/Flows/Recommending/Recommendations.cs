@@ -6,7 +6,7 @@ using Marketplace.Flows.Eligibility;
 using Marketplace.Flows.Indexing;
 using Marketplace.BuildingBlocks.Outbox;
 
-namespace Marketplace.Web.Search;
+namespace Marketplace.Flows.Recommending;
 
 /// <summary>The host's side of matching: recommendations both ways with feedback applied, and invitations.</summary>
 public sealed class Recommendations(

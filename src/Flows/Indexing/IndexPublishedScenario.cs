@@ -1,12 +1,12 @@
+using Marketplace.Flows.Recommending;
 using Marketplace.Flows.Indexing;
 using System.Text.Json;
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Scenarios;
-using Marketplace.Web.Notifications;
 using Npgsql;
 using Marketplace.Flows.Notices;
 
-namespace Marketplace.Web.Search;
+namespace Marketplace.Flows.Indexing;
 
 /// <summary>A published scenario enters the search index, and its best-matching firms are invited.</summary>
 public sealed class IndexPublishedScenario(SearchIndexer indexer, AutoInvitations invitations, Follows follows,

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Enterprises.Qualifications;
 
-namespace Marketplace.Web.Notifications;
+namespace Marketplace.Flows.Scheduling;
 
 /// <summary>Hourly: qualifications past their expiry stop counting for matching and eligibility. Idempotent, so several nodes may run it.</summary>
 public sealed class QualificationExpiry(QualificationReview review, OutboxSignal outbox, ILogger<QualificationExpiry> logger) : BackgroundService

@@ -1,4 +1,3 @@
-using Dapper;
 using Marketplace.BuildingBlocks.Results;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Scenarios.Listings;
@@ -7,10 +6,10 @@ using Marketplace.Matching.Feedback;
 using Marketplace.Notifications.Email;
 using Marketplace.Flows.Notices;
 
-namespace Marketplace.Web.Search;
+namespace Marketplace.Flows.Recommending;
 
 /// <summary>What people tell the matcher: firms dismiss scenarios, officers invite firms.</summary>
-public sealed class MatchingFeedback(NpgsqlDataSource db, MatchingFeedbackStore store, Mailer mailer, SiteLinks links, TimeProvider clock)
+public sealed class MatchingFeedback(NpgsqlDataSource db, MatchingFeedbackStore store, Marketplace.Accounts.Users.UserStore users, Mailer mailer, SiteLinks links, TimeProvider clock)
 {
     public Task DismissAsync(Guid enterpriseId, Guid scenarioId, Guid userId, CancellationToken ct) =>
         store.DismissAsync(enterpriseId, scenarioId, userId, clock.GetUtcNow(), ct);
@@ -34,8 +33,7 @@ public sealed class MatchingFeedback(NpgsqlDataSource db, MatchingFeedbackStore 
         await using var tx = await conn.BeginTransactionAsync(ct);
         if (!await MatchingFeedbackStore.RecordInvitationAsync(conn, tx, scenario.Id, firm.Id, officerId, reasons, now, ct)) return Error.Conflict("already_invited", "已邀请过该企业");
 
-        var recipients = (await conn.QueryAsync<string>(new CommandDefinition(
-                "select email from accounts.users where enterprise_id = @id", new { id = firm.Id }, tx, cancellationToken: ct)))
+        var recipients = (await users.ListMembersAsync(firm.Id, ct)).Select(u => u.Email)
             .Append(firm.ContactEmail).OfType<string>().Select(e => e.Trim().ToLowerInvariant()).Where(e => e.Length > 0).Distinct().ToList();
         var sent = 0;
         foreach (var to in recipients)

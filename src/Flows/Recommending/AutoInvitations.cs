@@ -1,11 +1,10 @@
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Matching.Recommendations;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Search;
 using Marketplace.Flows.Indexing;
 using Microsoft.Extensions.Options;
 
-namespace Marketplace.Web.Notifications;
+namespace Marketplace.Flows.Recommending;
 
 /// <summary>Section <c>Invitations</c>.</summary>
 public sealed class InvitationOptions

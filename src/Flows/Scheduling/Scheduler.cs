@@ -1,9 +1,11 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Flows.Notices;
 using Marketplace.Scenarios.Listings;
 using Microsoft.Extensions.Options;
 
-namespace Marketplace.Web.Notifications;
+namespace Marketplace.Flows.Scheduling;
 
 /// <summary>Section <c>Scheduler</c>.</summary>
 public sealed class SchedulerOptions
