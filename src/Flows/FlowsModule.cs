@@ -21,6 +21,7 @@ public static class FlowsModule
         services.AddOptions<Scheduling.SchedulerOptions>().Bind(configuration.GetSection(Scheduling.SchedulerOptions.Section));
         services.AddHostedService<Scheduling.Scheduler>();
         services.AddSingleton<Applications.ApplyForScenario>();
+        services.AddSingleton<Reviews.AssignReviewer>();
         services.AddSingleton<Indexing.SearchIndexer>();
         services.AddSingleton<IOutboxHandler, Indexing.IndexChangedProfile>();
         services.AddSingleton<IOutboxHandler, Indexing.IndexAwardedEnterprise>();

@@ -4,7 +4,12 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Marketplace.IntegrationTests.Support;
-using Marketplace.Web.Listings;
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
+using Marketplace.Web.Infrastructure;
 
 namespace Marketplace.IntegrationTests;
 

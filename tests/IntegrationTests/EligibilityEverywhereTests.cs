@@ -7,7 +7,12 @@ using Marketplace.Flows.Indexing;
 using Marketplace.IntegrationTests.Support;
 using Marketplace.Scenarios.Awards;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Listings;
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
+using Marketplace.Web.Infrastructure;
 using Marketplace.Flows.Recommending;
 using Npgsql;
 

@@ -3,7 +3,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Marketplace.IntegrationTests.Support;
-using Marketplace.Web.Listings;
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
+using Marketplace.Web.Infrastructure;
 
 namespace Marketplace.IntegrationTests;
 

@@ -102,11 +102,11 @@ public sealed class LedgerTests(MarketplaceApp app) : IClassFixture<MarketplaceA
         var workbook = await officer.GetByteArrayAsync($"/officer/monitoring/reports/{year}.xlsx?category=cultural-tourism");
         var ledger = Sheet(workbook, "台账");
         Assert.NotEmpty(ledger);
-        Assert.All(ledger, r => Assert.Equal(Marketplace.Web.Listings.Labels.Category("cultural-tourism"), r["类别"]?.ToString()));
+        Assert.All(ledger, r => Assert.Equal(Marketplace.Web.Infrastructure.Labels.Category("cultural-tourism"), r["类别"]?.ToString()));
         var summary = Sheet(workbook, "汇总").ToDictionary(r => r["项目"]!.ToString()!, r => r["数值"]?.ToString());
         Assert.Equal(ledger.Count.ToString(), summary["台账场景总数"]);
         Assert.Contains("类别=cultural-tourism", summary["筛选条件"]);
-        Assert.Equal("0", summary["本期发布·" + Marketplace.Web.Listings.Labels.Category("smart-city")]);
+        Assert.Equal("0", summary["本期发布·" + Marketplace.Web.Infrastructure.Labels.Category("smart-city")]);
 
         Assert.Equal(HttpStatusCode.BadRequest, (await officer.GetAsync("/officer/monitoring/reports/2026-13.xlsx")).StatusCode);
         var html = await officer.GetStringAsync("/officer/monitoring/ledger?category=cultural-tourism");

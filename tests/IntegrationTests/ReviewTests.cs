@@ -6,7 +6,12 @@ using Marketplace.Accounts.Users;
 using Marketplace.IntegrationTests.Support;
 using Marketplace.Scenarios.Listings;
 using Marketplace.Scenarios.Reviews;
-using Marketplace.Web.Listings;
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
+using Marketplace.Web.Infrastructure;
 
 namespace Marketplace.IntegrationTests;
 
@@ -96,5 +101,38 @@ public sealed class ReviewTests(MarketplaceApp app) : IClassFixture<MarketplaceA
         var (empty, _) = await ClosedWithApplicationsAsync(0);
         var started = await officer.PostAsync($"/api/v1/scenarios/{empty.Id}/review/start", null);
         Assert.Equal("cancelled", (await started.ReadAsync<JsonElement>()).GetProperty("status").GetString());
+    }
+}
+
+/// <summary>The reviewer-role rule holds on the page and the API alike: only expert accounts can be assigned.</summary>
+public sealed class ReviewerRoleTests(MarketplaceApp app) : IClassFixture<MarketplaceApp>
+{
+    [PostgresFact]
+    public async Task AssigningANonReviewer_IsRefused_OnTheProcessPageAndTheApi()
+    {
+        var (scenario, applicants) = await TestData.ClosedWithApplicationsAsync(app,
+            TestData.ScenarioCommand("评审专家角色校验场景", DateTimeOffset.UtcNow.AddSeconds(2)), 1);
+        var officerAccount = await TestData.OfficerAsync(app);
+        var officer = await app.SignedInClientAsync(officerAccount.Email, TestData.Password);
+        await officer.PostAsync($"/api/v1/scenarios/{scenario.Id}/review/start", null);
+        var notAReviewer = await TestData.OfficerAsync(app);
+        var application = applicants[0].Application;
+
+        var api = await officer.PostAsJsonAsync($"/api/v1/applications/{application}/reviewers", new AssignReviewerDto(notAReviewer.Id));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, api.StatusCode);
+        Assert.Equal("not_a_reviewer", (await api.ReadAsync<JsonElement>()).GetProperty("code").GetString());
+
+        var page = await MarketplaceApp.PostFormAsync(officer, $"/officer/scenarios/{scenario.Id}/process",
+            $"/officer/scenarios/{scenario.Id}/process/reviewers",
+            new Dictionary<string, string> { ["applicationId"] = application.ToString(), ["reviewerId"] = notAReviewer.Id.ToString() });
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Contains("只能分配评审专家账号", await officer.GetStringAsync($"/officer/scenarios/{scenario.Id}/process"));
+        Assert.Empty(await app.Get<ReviewProcess>().ForReviewerAsync(notAReviewer.Id, default));
+
+        var expert = await app.Get<UserStore>().EnsureAsync($"expert-{Guid.NewGuid():N}@expert.test", "评审专家", TestData.Password, Roles.Reviewer, null, null, default);
+        Assert.Equal(HttpStatusCode.Redirect, (await MarketplaceApp.PostFormAsync(officer, $"/officer/scenarios/{scenario.Id}/process",
+            $"/officer/scenarios/{scenario.Id}/process/reviewers",
+            new Dictionary<string, string> { ["applicationId"] = application.ToString(), ["reviewerId"] = expert.Id.ToString() })).StatusCode);
+        Assert.Single(await app.Get<ReviewProcess>().ForReviewerAsync(expert.Id, default));
     }
 }

@@ -1,3 +1,9 @@
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
+using Marketplace.Web.Infrastructure;
 using Marketplace.BuildingBlocks.Site;
 using System.Globalization;
 using Marketplace.Matching;
@@ -54,7 +60,7 @@ public static class WebSetup
     {
         services.AddOptions<OpenDataOptions>().Bind(configuration.GetSection(OpenDataOptions.Section))
             .PostConfigure<Microsoft.Extensions.Options.IOptions<SiteOptions>>((o, site) => o.SiteUrl = site.Value.BaseUrl);
-        services.AddSingleton(new ScenarioLabels(ScenarioCategory.All, Listings.Labels.Category, Listings.Labels.Status, Listings.Labels.Mode, Listings.Labels.Time));
+        services.AddSingleton(new ScenarioLabels(ScenarioCategory.All, Labels.Category, Labels.Status, Labels.Mode, Labels.Time));
         services.AddReportingModule();
         return services;
     }
@@ -65,7 +71,7 @@ public static class WebSetup
         services.Configure<Marketplace.Matching.Search.Meilisearch.MeilisearchOptions>(
             configuration.GetSection(Marketplace.Matching.Search.Meilisearch.MeilisearchOptions.Section));
         services.AddMatchingModule();
-        services.AddSingleton<Listings.Viewers>();
+        services.AddSingleton<Viewers>();
         return services;
     }
 

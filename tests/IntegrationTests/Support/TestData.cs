@@ -13,7 +13,7 @@ public static class TestData
     public const string Schedule = "第一个月完成设计，第二至三个月部署并试运行。";
 
     /// <summary>A complete proposal with team, schedule and both declarations; only the approach and quote vary.</summary>
-    public static Marketplace.Web.Listings.SubmitApplicationDto Proposal(string approach, decimal quote) =>
+    public static Marketplace.Web.Features.Scenarios.SubmitApplicationDto Proposal(string approach, decimal quote) =>
         new(approach, quote, Team, Schedule, DeclaredTruthful: true, DeclaredNoDoubleFunding: true);
 
     public const string Password = "Test@2026!";
@@ -71,7 +71,7 @@ public static class TestData
             var response = await client.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications",
                 TestData.Proposal($"第 {i} 家企业的技术方案：智能投放设备、督导平台和收运联动，分期实施。", 100 + i));
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Application {i} refused: {await response.Content.ReadAsStringAsync()}");
-            applicants.Add(((await response.ReadAsync<Marketplace.Web.Listings.CreatedDto>()).Id, client));
+            applicants.Add(((await response.ReadAsync<Marketplace.Web.Features.Scenarios.CreatedDto>()).Id, client));
         }
         await PassAsync(scenario.ClosesAt);
         await app.Get<CloseDueScenarios>().HandleAsync(default);

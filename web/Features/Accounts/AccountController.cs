@@ -1,9 +1,14 @@
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
+using Marketplace.Web.Infrastructure;
 using System.ComponentModel.DataAnnotations;
 using Marketplace.Accounts;
 using Marketplace.Accounts.Users;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Flows.Accounts;
-using Marketplace.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
@@ -60,7 +65,7 @@ public sealed class AccountController(UserStore users, AccountFlows flows) : Con
         switch (result.Outcome)
         {
             case SignInOutcome.LockedOut:
-                ModelState.AddModelError(string.Empty, $"连续输错密码次数过多，账号已锁定至 {Marketplace.Web.Listings.Labels.Time(result.LockedUntil!.Value)}（北京时间），可通过“忘记密码”重置");
+                ModelState.AddModelError(string.Empty, $"连续输错密码次数过多，账号已锁定至 {Marketplace.Web.Infrastructure.Labels.Time(result.LockedUntil!.Value)}（北京时间），可通过“忘记密码”重置");
                 return View(form);
             case SignInOutcome.EmailNotVerified:
                 ModelState.AddModelError(string.Empty, "请先打开注册邮件中的链接验证邮箱");

@@ -1,5 +1,10 @@
-using Marketplace.Scenarios.Awards;
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
 using Marketplace.Web.Infrastructure;
+using Marketplace.Scenarios.Awards;
 using Marketplace.Flows.Scheduling;
 using Marketplace.Flows.Recommending;
 using Microsoft.AspNetCore.Authorization;
@@ -9,7 +14,7 @@ using Microsoft.Extensions.Options;
 using Marketplace.Accounts;
 using Marketplace.Web.Features.Accounts;
 
-namespace Marketplace.Web.Listings;
+namespace Marketplace.Web.Features.Process;
 
 public sealed record DecisionDto(IReadOnlyList<Guid>? Winners, string? Reason);
 

@@ -1,3 +1,8 @@
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
 using Marketplace.Web.Infrastructure;
 using System.ComponentModel.DataAnnotations;
 using Marketplace.Enterprises.Profiles;
@@ -6,7 +11,7 @@ using Marketplace.Matching.Search;
 using Marketplace.Scenarios.Applications;
 using Marketplace.Scenarios.Listings;
 
-namespace Marketplace.Web.Listings;
+namespace Marketplace.Web.Features.Scenarios;
 
 /// <summary>The filters of the scenario hall, as query-string parameters (q, category, domain, technology, location, status, page).</summary>
 public sealed class ScenarioFilters

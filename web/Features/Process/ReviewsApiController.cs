@@ -1,12 +1,17 @@
-using Marketplace.Scenarios.Reviews;
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
 using Marketplace.Web.Infrastructure;
+using Marketplace.Scenarios.Reviews;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Marketplace.Accounts;
 using Marketplace.Accounts.Users;
 using Marketplace.Web.Features.Accounts;
 
-namespace Marketplace.Web.Listings;
+namespace Marketplace.Web.Features.Process;
 
 public sealed record AssignReviewerDto(Guid ReviewerId);
 
@@ -26,11 +31,9 @@ public sealed class ReviewsApiController(ReviewProcess reviews) : ControllerBase
     }
 
     [HttpPost("applications/{applicationId:guid}/reviewers"), Authorize(Roles = Roles.OfficerOrAdmin)]
-    public async Task<IActionResult> Assign(Guid applicationId, AssignReviewerDto body, [FromServices] UserStore users, CancellationToken ct)
+    public async Task<IActionResult> Assign(Guid applicationId, AssignReviewerDto body, [FromServices] Marketplace.Flows.Reviews.AssignReviewer assign, CancellationToken ct)
     {
-        if (await users.GetAsync(body.ReviewerId, ct) is not { Role: Roles.Reviewer })
-            return this.Problem([Marketplace.BuildingBlocks.Results.Error.Invalid("not_a_reviewer", "只能分配评审专家账号", "ReviewerId")]);
-        var result = await reviews.AssignAsync(applicationId, body.ReviewerId, User.UserId(), ct);
+        var result = await assign.HandleAsync(applicationId, body.ReviewerId, User.UserId(), ct);
         return result.IsSuccess ? Ok(new { assignmentId = result.Value }) : this.Problem(result.Errors);
     }
 

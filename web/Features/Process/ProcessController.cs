@@ -1,9 +1,14 @@
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
+using Marketplace.Web.Infrastructure;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Scenarios.Applications;
 using Marketplace.Scenarios.Awards;
 using Marketplace.Scenarios.Listings;
 using Marketplace.Scenarios.Reviews;
-using Marketplace.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -11,7 +16,7 @@ using Marketplace.Accounts;
 using Marketplace.Accounts.Users;
 using Marketplace.Web.Features.Accounts;
 
-namespace Marketplace.Web.Listings;
+namespace Marketplace.Web.Features.Process;
 
 public sealed record ProcessPage(
     Scenario Scenario, IReadOnlyList<ApplicationRow> Applications, IReadOnlyDictionary<Guid, string> FirmNames,
@@ -54,9 +59,9 @@ public sealed class ProcessController(ScenarioStore scenarios) : Controller
     }
 
     [HttpPost("reviewers"), ValidateAntiForgeryToken]
-    public async Task<IActionResult> Assign(Guid id, Guid applicationId, Guid reviewerId, [FromServices] ReviewProcess reviews, CancellationToken ct)
+    public async Task<IActionResult> Assign(Guid id, Guid applicationId, Guid reviewerId, [FromServices] Marketplace.Flows.Reviews.AssignReviewer assign, CancellationToken ct)
     {
-        var r = await reviews.AssignAsync(applicationId, reviewerId, User.UserId(), ct);
+        var r = await assign.HandleAsync(applicationId, reviewerId, User.UserId(), ct);
         return Done(id, r.IsSuccess, "已分配评审专家", r.IsSuccess ? null : r.FirstError.Message);
     }
 

@@ -1,14 +1,19 @@
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
+using Marketplace.Web.Infrastructure;
 using Marketplace.BuildingBlocks.Time;
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Infrastructure;
 using Marketplace.Flows.Recommending;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Marketplace.Accounts;
 using Marketplace.Web.Features.Accounts;
 
-namespace Marketplace.Web.Listings;
+namespace Marketplace.Web.Features.Scenarios;
 
 /// <summary>The officers' workbench: draft, publish, and see recommended firms.</summary>
 [Route("officer"), Authorize(Roles = Roles.OfficerOrAdmin)]

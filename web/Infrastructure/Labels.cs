@@ -1,5 +1,11 @@
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
+using Marketplace.Web.Infrastructure;
 using Marketplace.BuildingBlocks.Time;
-namespace Marketplace.Web.Listings;
+namespace Marketplace.Web.Infrastructure;
 
 /// <summary>Chinese display names of codes stored in English.</summary>
 public static class Labels

@@ -1,8 +1,14 @@
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
+using Marketplace.Web.Infrastructure;
 using Marketplace.Matching.Search;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Marketplace.Web;
+namespace Marketplace.Web.Features.Home;
 
 public sealed class HomeController(ISearchEngine search) : Controller
 {

@@ -1,3 +1,9 @@
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
+using Marketplace.Web.Infrastructure;
 using Marketplace.Scenarios.Applications;
 using Marketplace.Scenarios.Attachments;
 using Marketplace.Scenarios.Awards;
@@ -7,7 +13,7 @@ using Microsoft.AspNetCore.Mvc;
 using Marketplace.Accounts;
 using Marketplace.Web.Features.Accounts;
 
-namespace Marketplace.Web.Listings;
+namespace Marketplace.Web.Features.Scenarios;
 
 /// <summary>
 /// Files of the process: scenario attachments (officers upload, visible with the scenario), application attachments

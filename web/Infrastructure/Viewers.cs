@@ -1,3 +1,9 @@
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
+using Marketplace.Web.Infrastructure;
 using System.Security.Claims;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Matching.Documents;
@@ -5,7 +11,7 @@ using Marketplace.Scenarios.Listings;
 using Marketplace.Accounts;
 using Marketplace.Web.Features.Accounts;
 
-namespace Marketplace.Web.Listings;
+namespace Marketplace.Web.Infrastructure;
 
 /// <summary>Who is looking, as visibility rules need it: staff see everything, a firm sees by its registered region.</summary>
 public sealed class Viewers(EnterpriseStore enterprises)

@@ -1,7 +1,13 @@
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
+using Marketplace.Web.Infrastructure;
 using System.ComponentModel.DataAnnotations;
 using Marketplace.Enterprises.Profiles;
 
-namespace Marketplace.Web.Listings;
+namespace Marketplace.Web.Features.Directory;
 
 /// <summary>The capability profile as a form. Cases are one per line: 标题｜客户｜年份｜成果.</summary>
 public sealed class ProfileForm

@@ -1,3 +1,9 @@
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
+using Marketplace.Web.Infrastructure;
 using Marketplace.Scenarios.Listings;
 using Marketplace.BuildingBlocks.Time;
 using Marketplace.BuildingBlocks.Outbox;
@@ -5,7 +11,6 @@ using Marketplace.Enterprises.Profiles;
 using Marketplace.Enterprises.Qualifications;
 using Marketplace.Enterprises.Vocabulary;
 using Marketplace.Matching.Recommendations;
-using Marketplace.Web.Infrastructure;
 using Marketplace.Flows.Recommending;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -14,7 +19,7 @@ using Marketplace.Accounts.Users;
 using Marketplace.Web.Features.Accounts;
 using Marketplace.Flows.Accounts;
 
-namespace Marketplace.Web.Listings;
+namespace Marketplace.Web.Features.Directory;
 
 public sealed record FirmDashboard(EnterpriseProfile Firm, IReadOnlyList<ScenarioRecommendation> Recommended);
 

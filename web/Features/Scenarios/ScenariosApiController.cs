@@ -1,3 +1,9 @@
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
+using Marketplace.Web.Infrastructure;
 using Marketplace.Flows.Applications;
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Enterprises.Profiles;
@@ -5,14 +11,13 @@ using Marketplace.Matching.Recommendations;
 using Marketplace.Matching.Search;
 using Marketplace.Scenarios.Applications;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Infrastructure;
 using Marketplace.Flows.Recommending;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Marketplace.Accounts;
 using Marketplace.Web.Features.Accounts;
 
-namespace Marketplace.Web.Listings;
+namespace Marketplace.Web.Features.Scenarios;
 
 public sealed record ScenarioSummaryDto(Guid Id, string Code, string Title, string Category, string Domain, string Location,
     string Status, DateTimeOffset ClosesAt, IReadOnlyList<string> Technologies, string TitleHtml, string SnippetHtml);

@@ -1,16 +1,21 @@
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
+using Marketplace.Web.Infrastructure;
 using Marketplace.Flows.Applications;
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Matching.Search;
 using Marketplace.Scenarios.Applications;
 using Marketplace.Scenarios.Listings;
-using Marketplace.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Marketplace.Accounts;
 using Marketplace.Web.Features.Accounts;
 
-namespace Marketplace.Web.Listings;
+namespace Marketplace.Web.Features.Scenarios;
 
 /// <summary>Public scenario pages (场景大厅) and the application form (揭榜).</summary>
 [Route("scenarios")]

@@ -1,6 +1,11 @@
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
+using Marketplace.Web.Infrastructure;
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Enterprises.Vocabulary;
-using Marketplace.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Marketplace.Accounts;
@@ -8,7 +13,7 @@ using Marketplace.Accounts.Users;
 using Marketplace.Web.Features.Accounts;
 using Marketplace.Flows.Accounts;
 
-namespace Marketplace.Web.Listings;
+namespace Marketplace.Web.Features.Admin;
 
 /// <summary>Platform administration: inviting officers, reviewers and admins; the technology vocabulary.</summary>
 [Route("admin"), Authorize(Roles = Roles.Admin)]

@@ -1,7 +1,13 @@
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
+using Marketplace.Web.Infrastructure;
 using Marketplace.Matching.Search;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Marketplace.Web.Listings;
+namespace Marketplace.Web.Features.Directory;
 
 /// <summary>The public capability list (能力清单): firms searchable by what they can do.</summary>
 [Route("capabilities")]

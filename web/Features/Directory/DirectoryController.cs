@@ -1,16 +1,21 @@
+using Marketplace.Web.Features.Admin;
+using Marketplace.Web.Features.Directory;
+using Marketplace.Web.Features.Home;
+using Marketplace.Web.Features.Process;
+using Marketplace.Web.Features.Scenarios;
+using Marketplace.Web.Infrastructure;
 using Marketplace.BuildingBlocks.Outbox;
 using System.Text;
 using Marketplace.Enterprises.Import;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Enterprises.Qualifications;
-using Marketplace.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using MiniExcelLibs;
 using Marketplace.Accounts;
 using Marketplace.Web.Features.Accounts;
 
-namespace Marketplace.Web.Listings;
+namespace Marketplace.Web.Features.Directory;
 
 public sealed record DirectoryPage(DirectoryFilter Filter, IReadOnlyList<EnterpriseProfile> Firms, int Total);
 
