@@ -18,12 +18,21 @@ public sealed class MatchingQualityTests
         return folder is not null && File.Exists(Path.Combine(folder, "qrels.json")) ? folder : null;
     }
 
-    public sealed class SharedDataFactAttribute : SkippableFactAttribute
+    /// <summary>python3 for the reference scorer, if this machine has one.</summary>
+    private static readonly string? Python = new[] { "/usr/bin/python3", "/usr/local/bin/python3" }.FirstOrDefault(File.Exists)
+        ?? (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(p => Path.Combine(p, "python3")).FirstOrDefault(File.Exists);
+
+    /// <summary>
+    /// Skips locally, with the reason, when the data set (or, for the scorer-agreement tests, python3) is missing; under
+    /// CI=true it never skips, so a missing file or Python fails the test instead of passing it.
+    /// </summary>
+    public sealed class SharedDataFactAttribute : FactAttribute
     {
-        public SharedDataFactAttribute(string set)
+        public SharedDataFactAttribute(string set, bool needsPython = false)
         {
-            // Under CI the data sets are part of the run: a missing one fails the test instead of skipping it.
-            if (SetFolder(set) is null && !TestServers.IsCi) Skip = $"../shared/data/{set} is not beside the repository; the evaluation set is needed.";
+            if (TestServers.IsCi) return;
+            if (SetFolder(set) is null) Skip = $"../shared/data/{set} is not beside the repository; the evaluation set is needed.";
+            else if (needsPython && Python is null) Skip = "No python3 on this machine: the scorer-agreement check needs it.";
         }
     }
 
@@ -48,10 +57,10 @@ public sealed class MatchingQualityTests
         Assert.True(score.Ndcg10 > baseline.Ndcg10, $"matcher {score.Summary} vs baseline {baseline.Summary}");
     }
 
-    [SharedDataFact("dev")]
+    [SharedDataFact("dev", needsPython: true)]
     public Task Metrics_AgreeWithTheReferenceScorer_OnDev() => MetricsAgreeAsync("dev");
 
-    [SharedDataFact("dev-hard")]
+    [SharedDataFact("dev-hard", needsPython: true)]
     public Task Metrics_AgreeWithTheReferenceScorer_OnDevHard() => MetricsAgreeAsync("dev-hard");
 
     private static async Task MetricsAgreeAsync(string set)
@@ -61,14 +70,7 @@ public sealed class MatchingQualityTests
         var (score, run) = await Evaluator.RunAsync(EvaluationSet.Load(folder), new MatchingOptions(), baseline: false, depth: 100, default);
         var runFile = Path.GetTempFileName();
         await File.WriteAllTextAsync(runFile, System.Text.Json.JsonSerializer.Serialize(run));
-        var python = new[] { "/usr/bin/python3", "/usr/local/bin/python3" }.FirstOrDefault(File.Exists)
-                     ?? (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(p => Path.Combine(p, "python3")).FirstOrDefault(File.Exists);
-        if (python is null)
-        {
-            // Locally the C# metrics stand alone; under CI the agreement check must run, never pass by returning early.
-            Assert.False(TestServers.IsCi, "CI=true but no python3 was found: the scorer-agreement check cannot run.");
-            Skip.If(true, "No python3 on this machine: the scorer-agreement check needs it.");
-        }
+        var python = Python ?? throw new InvalidOperationException("No python3 found: the scorer-agreement check cannot run (CI=true needs it).");
         var psi = new System.Diagnostics.ProcessStartInfo(python, [scorer, folder, runFile]) { RedirectStandardOutput = true };
         using var process = System.Diagnostics.Process.Start(psi)!;
         var output = await process.StandardOutput.ReadToEndAsync();
