@@ -80,11 +80,11 @@ public sealed class BadInputTests(MarketplaceApp app) : IClassFixture<Marketplac
     [PostgresFact]
     public async Task Apply_AfterTheDeadline_IsRefusedAsScenarioClosed()
     {
-        var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand(closesAt: DateTimeOffset.UtcNow.AddSeconds(2)));
+        var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand(closesAt: app.Clock.GetUtcNow().AddMinutes(5)));
         var firm = await TestData.FirmAsync(app);
         var member = await TestData.MemberAsync(app, firm);
         var client = await app.SignedInClientAsync(member.Email, TestData.Password);
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        app.Clock.Pass(scenario.ClosesAt);
 
         var response = await client.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications",
             TestData.Proposal("在截止时间之后提交的申报方案内容，应当被系统拒绝并给出原因。", 10));

@@ -22,9 +22,9 @@ namespace Marketplace.IntegrationTests;
 public sealed class ClosingTests(MarketplaceApp app) : IClassFixture<MarketplaceApp>
 {
     private async Task<Scenario> ClosingSoonAsync(TimeSpan inWhat, string[]? qualifications = null) =>
-        await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("即将截止的垃圾分类改造场景", DateTimeOffset.UtcNow + inWhat, qualifications));
+        await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("即将截止的垃圾分类改造场景", app.Clock.GetUtcNow() + inWhat, qualifications));
 
-    private static Task WaitUntilAsync(DateTimeOffset t) => TestData.PassAsync(t);
+    private Task WaitUntilAsync(DateTimeOffset t) => TestData.PassAsync(app, t);
 
     [PostgresFact]
     public async Task Applications_AreSealedUntilTheDeadline_ThenOfficersSeeThemCheckedAgain()
@@ -38,7 +38,7 @@ public sealed class ClosingTests(MarketplaceApp app) : IClassFixture<Marketplace
         };
         var officer = await app.SignedInClientAsync((await TestData.OfficerAsync(app)).Email, TestData.Password);
         var otherFirm = await app.SignedInClientAsync((await TestData.MemberAsync(app, await TestData.FirmAsync(app))).Email, TestData.Password);
-        var scenario = await ClosingSoonAsync(TimeSpan.FromSeconds(3), ["高新技术企业"]);
+        var scenario = await ClosingSoonAsync(TimeSpan.FromMinutes(5), ["高新技术企业"]);
         var body = TestData.Proposal("部署智能投放设备和督导平台，分两期实施，三个月内全部完成验收。", 100);
         foreach (var client in clients)
             Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications", body)).StatusCode);
@@ -68,7 +68,7 @@ public sealed class ClosingTests(MarketplaceApp app) : IClassFixture<Marketplace
     [PostgresFact]
     public async Task Closing_RunTwiceAtOnce_ClosesEachScenarioOnce()
     {
-        var scenario = await ClosingSoonAsync(TimeSpan.FromSeconds(1));
+        var scenario = await ClosingSoonAsync(TimeSpan.FromMinutes(5));
         await WaitUntilAsync(scenario.ClosesAt);
         var close = app.Get<CloseDueScenarios>();
 

@@ -149,7 +149,7 @@ public sealed class ProposalDetailsTests(MarketplaceApp app) : IClassFixture<Mar
         var client = await FirmClientAsync(firm);
         var other = await FirmClientAsync(await TestData.FirmAsync(app));
         var officer = await app.SignedInClientAsync((await TestData.OfficerAsync(app)).Email, TestData.Password);
-        var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("附件封存：智慧路灯单灯控制") with { ClosesAt = DateTimeOffset.UtcNow.AddSeconds(6) });
+        var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("附件封存：智慧路灯单灯控制") with { ClosesAt = app.Clock.GetUtcNow().AddMinutes(5) });
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications",
             TestData.Proposal("单灯控制器与能耗平台，按路段分批替换，三个月完成。", 60))).StatusCode);
 
@@ -167,7 +167,7 @@ public sealed class ProposalDetailsTests(MarketplaceApp app) : IClassFixture<Mar
         Assert.Equal(HttpStatusCode.NotFound, (await officer.GetAsync(link)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await app.CreateClient().GetAsync(link)).StatusCode);
 
-        await TestData.PassAsync(scenario.ClosesAt);
+        await TestData.PassAsync(app, scenario.ClosesAt);
         await app.Get<CloseDueScenarios>().HandleAsync(default);
         var download = await officer.GetAsync(link);
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);

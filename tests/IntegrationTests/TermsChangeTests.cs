@@ -24,7 +24,7 @@ public sealed class TermsChangeTests(MarketplaceApp app) : IClassFixture<Marketp
         var confirmClient = await app.SignedInClientAsync(confirms.Email, TestData.Password);
         var ignoreClient = await app.SignedInClientAsync(ignores.Email, TestData.Password);
         // Everything below until the reconfirmation must happen before the deadline: leave room on a slow machine.
-        var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("条款将变更的垃圾分类场景", DateTimeOffset.UtcNow.AddSeconds(12)));
+        var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("条款将变更的垃圾分类场景", app.Clock.GetUtcNow().AddMinutes(30)));
         var body = TestData.Proposal("在条款变更前提交的技术方案：智能投放设备与督导平台。", 100);
         await confirmClient.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications", body);
         await ignoreClient.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications", body);
@@ -43,7 +43,7 @@ public sealed class TermsChangeTests(MarketplaceApp app) : IClassFixture<Marketp
         Assert.Equal(HttpStatusCode.NoContent, (await confirmClient.PostAsync($"/api/v1/scenarios/{scenario.Id}/applications/reconfirm", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await confirmClient.PostAsync($"/api/v1/scenarios/{scenario.Id}/applications/reconfirm", null)).StatusCode);
 
-        await TestData.PassAsync(scenario.ClosesAt);
+        await TestData.PassAsync(app, scenario.ClosesAt);
         await app.Get<CloseDueScenarios>().HandleAsync(default);
         await app.DrainOutboxAsync();
         var rows = await officer.GetFromJsonAsync<List<ApplicationRow>>($"/api/v1/scenarios/{scenario.Id}/applications");

@@ -19,7 +19,7 @@ public sealed class ProcessBrowserTests(DemoMarketplaceApp app) : IClassFixture<
     public async Task Publish_Apply_Review_Publicity_Award_Milestones()
     {
         const string title = "浏览器全流程：楼道智慧用电监测改造";
-        var command = TestData.ScenarioCommand(title, DateTimeOffset.UtcNow.AddSeconds(30)) with
+        var command = TestData.ScenarioCommand(title, app.Clock.GetUtcNow().AddHours(1)) with
         {
             Description = "老旧小区楼道线路老化，希望加装剩余电流、线缆温度监测终端，隐患时向物业和网格员告警。",
         };
@@ -66,7 +66,7 @@ public sealed class ProcessBrowserTests(DemoMarketplaceApp app) : IClassFixture<
         await Assertions.Expect(firmPage.GetByText("本企业已申报")).ToBeVisibleAsync();
 
         // 截止 (the scheduler's step, run when the deadline has passed)
-        await TestData.PassAsync((await app.Get<ScenarioStore>().GetAsync(scenarioId, default))!.ClosesAt);
+        await TestData.PassAsync(app, (await app.Get<ScenarioStore>().GetAsync(scenarioId, default))!.ClosesAt);
         await app.Get<CloseDueScenarios>().HandleAsync(default);
         await app.DrainOutboxAsync();
 

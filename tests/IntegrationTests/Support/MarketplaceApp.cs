@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -19,6 +20,8 @@ public class MarketplaceApp : WebApplicationFactory<Program>, IAsyncLifetime
     public string DatabaseName { get; } = "mkt_test_" + Guid.NewGuid().ToString("N")[..12];
     public string ConnectionString { get; private set; } = "";
     public TestSmtpServer Smtp { get; private set; } = null!;
+    /// <summary>The application's clock: tests move it past deadlines instead of waiting (see <see cref="TestClock"/>).</summary>
+    public TestClock Clock { get; } = new();
     protected virtual bool SeedDemo => false;
     protected virtual bool RealPort => false;
     protected virtual bool OutboxWorker => true;
@@ -64,6 +67,7 @@ public class MarketplaceApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Notifications:DigestHour", "0");
         // Automatic invitations at publication would mail the firms other tests create; the class that tests them turns them on.
         builder.UseSetting("Invitations:AutoInviteTopK", AutoInviteTopK.ToString());
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 
     /// <summary>The real address when the app listens on a port (browser tests).</summary>
