@@ -74,7 +74,7 @@ public sealed class ApplicationQueries(NpgsqlDataSource db)
         await using var conn = await db.OpenConnectionAsync(ct);
         var status = await conn.ExecuteScalarAsync<string?>(new CommandDefinition(
             "select status from scenarios.scenarios where id = @scenarioId", new { scenarioId }, cancellationToken: ct));
-        if (status is null or "draft" or "submitted" or "rejected" or "published" or "withdrawn") return null;
+        if (status is null || Listings.ScenarioStatus.ApplicationsSealed(status)) return null;
         return (await conn.QueryAsync<ApplicationRow>(new CommandDefinition("""
             select id, enterprise_id, status, approach, quoted_budget_wan, submitted_at, ineligible_reasons, reconfirm_required_at,
                    team, schedule, past_cases, declared_truthful, declared_no_double_funding, consortium_member_ids

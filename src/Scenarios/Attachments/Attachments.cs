@@ -168,7 +168,7 @@ public sealed record AttachmentContext
         if (ApplicationId is not null)
         {
             if (v.EnterpriseId is { } firm && firm == ApplicantId) return true;
-            var sealedStatus = ScenarioStatus is Listings.ScenarioStatus.Draft or Listings.ScenarioStatus.Submitted or Listings.ScenarioStatus.Published;
+            var sealedStatus = Listings.ScenarioStatus.ApplicationsSealed(ScenarioStatus);
             return !sealedStatus && (v.IsOfficer || (v.IsReviewer && ViewerAssigned));
         }
         if (MilestoneId is not null) return v.IsOfficer || (v.EnterpriseId is { } f && f == MilestoneFirmId);

@@ -24,6 +24,12 @@ public static class ScenarioStatus
     {
         Published, Closed, Reviewing, Publicity, Awarded, InDelivery, Landed, Cancelled, Terminated,
     };
+
+    /// <summary>
+    /// The seal: until a scenario's window has closed, nobody but each applicant may learn that a firm applied, or how
+    /// many did. The one C# definition; the SQL function <c>scenarios.applications_sealed</c> is tested against it.
+    /// </summary>
+    public static bool ApplicationsSealed(string status) => !Public.Contains(status) || status == Published;
 }
 
 public static class ScenarioCategory
