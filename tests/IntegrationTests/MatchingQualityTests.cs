@@ -57,10 +57,38 @@ public sealed class MatchingQualityTests
     private static async Task MetricsAgreeAsync(string set)
     {
         var folder = SetFolder(set)!;
-        var scorer = Path.Combine(folder, "..", "score.py");
         var (score, run) = await Evaluator.RunAsync(EvaluationSet.Load(folder), new MatchingOptions(), baseline: false, depth: 100, default);
         var runFile = Path.GetTempFileName();
         await File.WriteAllTextAsync(runFile, System.Text.Json.JsonSerializer.Serialize(run));
+        var output = await ScorePyAsync(folder, runFile);
+        Assert.Equal(score.Summary, output.Trim().Split('\n').Last());
+    }
+
+    /// <summary>Scripts read the eval command's output: into a pipe it is score.py's own output, line for line.</summary>
+    [SharedDataFact("dev")]
+    public async Task EvalCommand_WhenOutputIsRedirected_PrintsWhatTheReferenceScorerPrints()
+    {
+        var folder = SetFolder("dev")!;
+        var runFile = Path.GetTempFileName();
+        var captured = new StringWriter();
+        var stdout = Console.Out;
+        Console.SetOut(captured);
+        try
+        {
+            var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
+            Assert.Equal(0, await Marketplace.Web.Infrastructure.EvalCommand.RunAsync(["eval", "--data", folder, "--run-out", runFile], configuration));
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+        }
+        var output = await ScorePyAsync(folder, runFile);
+        Assert.Equal(output.Trim().Split('\n'), captured.ToString().Trim().Split('\n'));
+    }
+
+    private static async Task<string> ScorePyAsync(string folder, string runFile)
+    {
+        var scorer = Path.Combine(folder, "..", "score.py");
         var python = new[] { "/usr/bin/python3", "/usr/local/bin/python3" }.FirstOrDefault(File.Exists)
                      ?? (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(p => Path.Combine(p, "python3")).FirstOrDefault(File.Exists);
         if (python is null)
@@ -73,6 +101,6 @@ public sealed class MatchingQualityTests
         using var process = System.Diagnostics.Process.Start(psi)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
-        Assert.Equal(score.Summary, output.Trim().Split('\n').Last());
+        return output;
     }
 }
