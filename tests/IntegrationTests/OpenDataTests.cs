@@ -144,4 +144,23 @@ public sealed class OpenDataTests(MarketplaceApp app) : IClassFixture<Marketplac
         Assert.Contains("SUMMARY:申报截止：订阅：社区养老助餐点智能结算，含分号\\;与逗号\\,的很长的标题", unfolded);
         Assert.Contains("DTSTART:" + s.ClosesAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'"), unfolded);
     }
+
+    [PostgresFact]
+    public async Task DeadlineCalendar_ParsesBack_WithTheEventsUidStartAndAlarm()
+    {
+        var s = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("订阅：日历解析回读，标题含逗号,与分号;"));
+
+        var calendar = Ical.Net.Calendar.Load(await app.CreateClient().GetStringAsync("/feeds/deadlines.ics"))!;
+
+        Assert.Equal("PUBLISH", calendar.Method);
+        Assert.Equal("应用场景申报截止", calendar.Properties.Get<string>("X-WR-CALNAME"));
+        var deadline = Assert.Single(calendar.Events, e => e.Uid!.StartsWith($"deadline-{s.Code}@"));
+        Assert.True(deadline.DtStart!.IsUtc);
+        Assert.Equal(s.ClosesAt.UtcDateTime, deadline.DtStart.AsUtc, TimeSpan.FromSeconds(1));
+        Assert.Equal("申报截止：订阅：日历解析回读，标题含逗号,与分号;", deadline.Summary);
+        Assert.EndsWith($"/scenarios/{s.Id}", deadline.Url!.ToString());
+        var alarm = Assert.Single(deadline.Alarms);
+        Assert.Equal("DISPLAY", alarm.Action);
+        Assert.Equal(TimeSpan.FromDays(-1), alarm.Trigger!.Duration!.Value.ToTimeSpanUnspecified());
+    }
 }

@@ -1,8 +1,12 @@
 using Marketplace.BuildingBlocks.Migrations;
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Marketplace.IntegrationTests.Support;
+using Marketplace.BuildingBlocks.Diagnostics;
 using Marketplace.Web.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
 
 namespace Marketplace.IntegrationTests;
 
@@ -51,6 +55,17 @@ public sealed class OperationsTests(MarketplaceApp app) : IClassFixture<Marketpl
     }
 
     [PostgresFact]
+    public void Tracing_WithNoEndpointConfigured_ListensButRecordsNothing()
+    {
+        Assert.NotNull(app.Services.GetService<TracerProvider>());
+        Assert.True(Telemetry.Source.HasListeners());
+        // A root span at most carries a trace id onward (OpenTelemetry's AlwaysOff sampler); nothing is recorded.
+        using var span = Telemetry.Source.StartActivity("operations.test");
+        Assert.False(span?.Recorded ?? false);
+        Assert.False(span?.IsAllDataRequested ?? false);
+    }
+
+    [PostgresFact]
     public void Migrate_RunAgain_AppliesNothing() => Assert.Equal(0, app.Get<Migrator>().Run());
 
     [PostgresFact]
@@ -60,5 +75,57 @@ public sealed class OperationsTests(MarketplaceApp app) : IClassFixture<Marketpl
         Assert.Contains("Scenario Marketplace", html);
         var openData = await app.CreateClient().GetStringAsync("/open-data?culture=en");
         Assert.Contains("Downloads and feeds", openData);
+    }
+}
+
+/// <summary>What a request traces once spans are sampled: ASP.NET Core's server span, Npgsql's beneath it, and ours.</summary>
+public sealed class OperationsTracingTests(TracedMarketplaceApp app) : IClassFixture<TracedMarketplaceApp>
+{
+    [PostgresFact]
+    public async Task Request_IsTraced_WithItsSqlAsChildSpans()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().GetAsync("/feeds/deadlines.ics")).StatusCode);
+
+        // The server span ends just after the response is written, so it may land a moment after the client has it.
+        Activity? request = null;
+        for (var i = 0; i < 100 && request is null; i++)
+        {
+            request = app.Spans.FirstOrDefault(s => s.Source.Name == "Microsoft.AspNetCore" && s.Kind == ActivityKind.Server
+                && (string?)s.GetTagItem("url.path") == "/feeds/deadlines.ics");
+            if (request is null) await Task.Delay(50);
+        }
+        Assert.NotNull(request);
+        var sql = app.Spans.Where(s => s.Source.Name == "Npgsql" && s.TraceId == request.TraceId).ToList();
+        Assert.Contains(sql, s => s.ParentSpanId == request.SpanId && s.Kind == ActivityKind.Client);
+    }
+
+    [PostgresFact]
+    public void MarketplaceSource_IsListenedTo_AndItsSpansAreRecorded()
+    {
+        using (var span = Telemetry.Source.StartActivity("operations.test")) Assert.NotNull(span);
+        Assert.Contains(app.Spans, s => s.Source.Name == Telemetry.SourceName && s.OperationName == "operations.test");
+    }
+
+    [PostgresFact]
+    public async Task HealthProbes_AreNotTraced()
+    {
+        await app.CreateClient().GetAsync("/health/ready");
+        await Task.Delay(200);
+        Assert.DoesNotContain(app.Spans, s => (string?)s.GetTagItem("url.path") is "/health/ready");
+    }
+
+    [PostgresFact]
+    public async Task SqlThatNothingStarted_IsNotTraced_AndSqlUnderAProductSpanIs()
+    {
+        var db = app.Get<Npgsql.NpgsqlDataSource>();
+        await using (var cmd = db.CreateCommand("select 'unparented_probe'")) await cmd.ExecuteScalarAsync();
+        using (Telemetry.Source.StartActivity("operations.job"))
+        {
+            await using var cmd = db.CreateCommand("select 'parented_probe'");
+            await cmd.ExecuteScalarAsync();
+        }
+        var sql = app.Spans.Where(s => s.Source.Name == "Npgsql").SelectMany(s => s.TagObjects).Select(t => t.Value as string).ToList();
+        Assert.Contains(sql, v => v?.Contains("parented_probe") == true && !v.Contains("unparented"));
+        Assert.DoesNotContain(sql, v => v?.Contains("unparented_probe") == true);
     }
 }

@@ -4,16 +4,18 @@ using Marketplace.Web.Features.Home;
 using Marketplace.Web.Features.Process;
 using Marketplace.Web.Features.Scenarios;
 using Marketplace.Web.Infrastructure;
+using System.Globalization;
 using System.Text.Json;
 using Marketplace.Matching;
 using Marketplace.Matching.Evaluation;
+using Spectre.Console;
 
 namespace Marketplace.Web.Infrastructure;
 
 /// <summary>
 /// <c>eval --data DIR [--run-out FILE] [--baseline] [--depth N]</c>: measures the matcher on a labelled set without
-/// PostgreSQL. Prints a row per scenario and a final line in the format of shared/data/score.py, which can score the
-/// written run independently.
+/// PostgreSQL. Prints a row per scenario (a table on a terminal) and a final line in the format of shared/data/score.py,
+/// which can score the written run independently.
 /// </summary>
 public static class EvalCommand
 {
@@ -56,12 +58,34 @@ public static class EvalCommand
         configuration.GetSection(MatchingOptions.Section).Bind(options);
         var started = System.Diagnostics.Stopwatch.StartNew();
         var (score, run) = await Evaluator.RunAsync(set, options, baseline, depth, CancellationToken.None);
-        foreach (var r in score.Rows)
-            Console.WriteLine($"{r.ScenarioId}\tndcg@10={r.Ndcg10:0.000}\trecall@20={r.Recall20:0.000}\tmrr={r.Mrr:0.000}\tineligible@20={r.Ineligible20}");
+        WriteRows(score.Rows);
         Console.Error.WriteLine($"({(baseline ? "baseline BM25" : "matcher")}: {set.Scenarios.Count} scenarios, {set.Enterprises.Count} firms, {started.ElapsedMilliseconds} ms)");
         if (runOut is not null)
             await File.WriteAllTextAsync(runOut, JsonSerializer.Serialize(run, new JsonSerializerOptions { WriteIndented = false }));
+        // The summary stays one plain line in score.py's format on every output: tests and scripts compare it.
         Console.WriteLine(score.Summary);
         return 0;
     }
+
+    /// <summary>
+    /// A table on a terminal; into a file or pipe, score.py's own tab-separated rows, so the two outputs can be diffed.
+    /// </summary>
+    private static void WriteRows(IReadOnlyList<ScenarioScore> rows)
+    {
+        if (Console.IsOutputRedirected)
+        {
+            foreach (var r in rows)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{r.ScenarioId}\tndcg@10={r.Ndcg10:0.000}\trecall@20={r.Recall20:0.000}\tmrr={r.Mrr:0.000}\tineligible@20={r.Ineligible20}"));
+            return;
+        }
+        var table = new Table().AddColumn("scenario");
+        foreach (var metric in new[] { "ndcg@10", "recall@20", "mrr", "ineligible@20" }) table.AddColumn(new TableColumn(metric).RightAligned());
+        foreach (var r in rows)
+            table.AddRow(new Text(r.ScenarioId), Figure(r.Ndcg10), Figure(r.Recall20), Figure(r.Mrr),
+                new Text(r.Ineligible20.ToString(CultureInfo.InvariantCulture), r.Ineligible20 > 0 ? new Style(Color.Red) : Style.Plain));
+        AnsiConsole.Write(table);
+    }
+
+    private static Text Figure(double value) => new(value.ToString("0.000", CultureInfo.InvariantCulture));
 }

@@ -43,7 +43,8 @@ public static class HostCommands
             case "reindex":
                 services.GetRequiredService<Migrator>().Run();
                 var started = System.Diagnostics.Stopwatch.StartNew();
-                await services.GetRequiredService<SearchIndexer>().RebuildAsync(ct, new ProgressBar("reindex"));
+                var indexer = services.GetRequiredService<SearchIndexer>();
+                await TerminalProgress.RunAsync("reindex", progress => indexer.RebuildAsync(ct, progress));
                 Console.WriteLine($"reindex: done in {started.Elapsed.TotalSeconds:0.0} s");
                 return 0;
             case "import":
@@ -63,19 +64,5 @@ public static class HostCommands
                 foreach (var (name, text) in Help) Console.WriteLine($"  {name,-10} {text}");
                 return 0;
         }
-    }
-}
-
-/// <summary>A one-line progress bar on the terminal (plain lines when output is redirected).</summary>
-public sealed class ProgressBar(string label) : IProgress<(int Done, int Total)>
-{
-    public void Report((int Done, int Total) value)
-    {
-        var (done, total) = value;
-        var share = total == 0 ? 1.0 : (double)done / total;
-        var filled = (int)Math.Round(share * 30);
-        var line = $"{label} [{new string('#', filled)}{new string('.', 30 - filled)}] {share,4:P0} {done:N0}/{total:N0}";
-        if (Console.IsOutputRedirected) Console.WriteLine(line);
-        else Console.Write("\r" + line + (done >= total ? Environment.NewLine : ""));
     }
 }

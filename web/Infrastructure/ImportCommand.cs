@@ -12,6 +12,7 @@ using System.Text.Json;
 using Marketplace.Enterprises.Import;
 using Marketplace.Matching.Evaluation;
 using Marketplace.Scenarios.Listings;
+using Spectre.Console;
 
 namespace Marketplace.Web.Infrastructure;
 
@@ -69,9 +70,9 @@ public static class ImportCommand
             return 2;
         }
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var report = await services.GetRequiredService<EnterpriseImport>().RunAsync(rows, dryRun, new ProgressBar("import"), ct);
-        foreach (var issue in report.Issues.Take(200)) Console.WriteLine($"  第 {issue.Row} 行 · {issue.Field} · {issue.Reason}");
-        if (report.Issues.Count > 200) Console.WriteLine($"  … 另有 {report.Issues.Count - 200} 处问题");
+        var import = services.GetRequiredService<EnterpriseImport>();
+        var report = await TerminalProgress.RunAsync("import", progress => import.RunAsync(rows, dryRun, progress, ct));
+        WriteIssues("行", report.Issues);
         // The index follows through the outbox (a running site rebuilds it; otherwise the next start does).
         Console.WriteLine($"{report.Summary}（{started.Elapsed.TotalSeconds:0.0} s）");
         return report.Issues.Count == 0 ? 0 : 1;
@@ -91,13 +92,13 @@ public static class ImportCommand
             return 2;
         }
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        var problems = new List<string>();
+        var problems = new List<ImportIssue>();
         var scenarios = new List<Scenario>();
         foreach (var (s, i) in items.Select((s, i) => (s, i + 1)))
         {
             if (string.IsNullOrWhiteSpace(s.Id) || s.Title?.Length is not (>= 4 and <= 120) || !ScenarioCategory.All.Contains(s.Category))
             {
-                problems.Add($"  第 {i} 项 · id/title/category · 缺少编号、标题不在 4–120 字，或类别不是 smart-city/cultural-tourism/livable-city");
+                problems.Add(new ImportIssue(i, "id/title/category", "缺少编号、标题不在 4–120 字，或类别不是 smart-city/cultural-tourism/livable-city"));
                 continue;
             }
             scenarios.Add(new Scenario(new Guid(MD5.HashData(Encoding.UTF8.GetBytes("import:" + s.Id))), s.Id, s.Title, s.Summary, s.Description,
@@ -105,7 +106,7 @@ public static class ImportCommand
                 s.Requirements?.Qualifications ?? [], s.Requirements?.MinRegisteredCapitalWan ?? 0, s.Requirements?.Regions ?? [],
                 ScenarioStatus.Published, now));
         }
-        problems.ForEach(Console.WriteLine);
+        WriteIssues("项", problems);
         if (dryRun)
         {
             Console.WriteLine($"试导入：{items.Count} 项，有效 {scenarios.Count} 项，问题 {problems.Count} 处");
@@ -114,5 +115,16 @@ public static class ImportCommand
         var inserted = await services.GetRequiredService<ImportScenarios>().HandleAsync(scenarios, ct);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"导入完成：{items.Count} 项，新增 {inserted}，已存在 {scenarios.Count - inserted}，问题 {problems.Count} 处"));
         return problems.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>The import report's problems as a table (the first 200), then a plain count of the rest.</summary>
+    private static void WriteIssues(string unit, IReadOnlyList<ImportIssue> issues)
+    {
+        if (issues.Count == 0) return;
+        var table = new Table().AddColumn(new TableColumn(unit).RightAligned()).AddColumn("字段").AddColumn("问题");
+        foreach (var issue in issues.Take(200))
+            table.AddRow(new Text(issue.Row.ToString(CultureInfo.InvariantCulture)), new Text(issue.Field), new Text(issue.Reason));
+        AnsiConsole.Write(table);
+        if (issues.Count > 200) Console.WriteLine($"  … 另有 {issues.Count - 200} 处问题");
     }
 }

@@ -4,19 +4,24 @@ using Marketplace.Web.Features.Home;
 using Marketplace.Web.Features.Process;
 using Marketplace.Web.Features.Scenarios;
 using Marketplace.Web.Infrastructure;
+using System.Diagnostics;
 using System.Net.Sockets;
+using Marketplace.BuildingBlocks.Diagnostics;
 using Marketplace.Matching.Search;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Prometheus;
 using Scalar.AspNetCore;
 using Marketplace.Notifications.Email;
 
 namespace Marketplace.Web.Infrastructure;
 
-/// <summary>Health, OpenAPI, metrics, request logs and the error pages.</summary>
+/// <summary>Health, OpenAPI, metrics, traces, request logs and the error pages.</summary>
 public static class Operations
 {
     public static IServiceCollection AddOperations(this IServiceCollection services, IConfiguration configuration)
@@ -33,7 +38,49 @@ public static class Operations
             o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
             o.CombineLogs = true;
         });
+        services.AddTracing(configuration);
         return services;
+    }
+
+    /// <summary>
+    /// Traces of requests, their SQL (Npgsql) and the product's own spans (<see cref="Telemetry.Source"/>), sent over OTLP
+    /// when an endpoint is configured (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c> or <c>Telemetry:OtlpEndpoint</c>). Without one
+    /// there is no exporter and nothing is sampled: no tags are collected, child spans are not even created, and a root
+    /// span only carries its trace id onward (for logs and downstream calls).
+    /// </summary>
+    private static void AddTracing(this IServiceCollection services, IConfiguration configuration)
+    {
+        var endpoint = configuration["Telemetry:OtlpEndpoint"] is { Length: > 0 } configured ? configured : null;
+        var exporting = endpoint is not null || configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 };
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(configuration["OTEL_SERVICE_NAME"] ?? "marketplace"))
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(Telemetry.SourceName)
+                    // Scrapes and probes every few seconds would bury the requests people make.
+                    .AddAspNetCoreInstrumentation(o => o.Filter = http =>
+                        !http.Request.Path.StartsWithSegments("/metrics") && !http.Request.Path.StartsWithSegments("/health"))
+                    .AddNpgsql();
+                tracing.SetSampler(TraceSampler(exporting));
+                if (endpoint is not null)
+                    tracing.AddOtlpExporter(o => o.Endpoint = new Uri(endpoint));
+                else if (exporting)
+                    tracing.AddOtlpExporter(); // reads OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL and _HEADERS itself
+            });
+    }
+
+    /// <summary>
+    /// Exporting: a span follows its parent's decision, and a root span is kept unless it is SQL that nothing started.
+    /// The outbox and the scheduler poll PostgreSQL every few seconds; a trace per poll would bury the requests, while
+    /// SQL under a request or a <see cref="Telemetry.Source"/> span (an outbox message handled) is kept.
+    /// </summary>
+    internal static Sampler TraceSampler(bool exporting) =>
+        exporting ? new ParentBasedSampler(new UnlessUnparentedSql()) : new AlwaysOffSampler();
+
+    private sealed class UnlessUnparentedSql : Sampler
+    {
+        public override SamplingResult ShouldSample(in SamplingParameters parameters) =>
+            new(parameters.Kind == ActivityKind.Client ? SamplingDecision.Drop : SamplingDecision.RecordAndSample);
     }
 
     public static WebApplication UseOperations(this WebApplication app)

@@ -1,7 +1,12 @@
 using System.Globalization;
 using System.Text;
 using System.Xml;
+using Ical.Net;
+using Ical.Net.CalendarComponents;
+using Ical.Net.DataTypes;
+using Ical.Net.Serialization;
 using Microsoft.Extensions.Options;
+using IcsCalendar = Ical.Net.Calendar;
 
 namespace Marketplace.Reporting.OpenData;
 
@@ -59,64 +64,35 @@ public sealed class Feeds(OpenDataQueries openData, ScenarioLabels labels, IOpti
     private static string Rfc3339(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>iCalendar (RFC 5545): one event per open scenario at its deadline, to subscribe to from a calendar app.</summary>
+    /// <remarks>Ical.Net escapes text values and folds lines at 75 octets without splitting a UTF-8 character.</remarks>
     public async Task<byte[]> DeadlinesAsync(CancellationToken ct)
     {
         var o = options.Value;
         var now = clock.GetUtcNow();
         var open = (await openData.ListPublicAsync(ct)).Where(s => s.Status == "published" && s.ClosesAt > now).OrderBy(s => s.ClosesAt).ToList();
         var host = new Uri(o.Absolute("/")).Host;
-        var ics = new StringBuilder();
-        void Line(string text) => ics.Append(Fold(text)).Append("\r\n");
-        Line("BEGIN:VCALENDAR");
-        Line("VERSION:2.0");
-        Line("PRODID:-//Tongzhou//Scenario Marketplace//ZH");
-        Line("CALSCALE:GREGORIAN");
-        Line("METHOD:PUBLISH");
-        Line("X-WR-CALNAME:" + Escape("应用场景申报截止"));
-        Line("X-WR-TIMEZONE:Asia/Shanghai");
+        var calendar = new IcsCalendar { ProductId = "-//Tongzhou//Scenario Marketplace//ZH", Scale = "GREGORIAN", Method = "PUBLISH" };
+        calendar.AddProperty("X-WR-CALNAME", "应用场景申报截止");
+        calendar.AddProperty("X-WR-TIMEZONE", "Asia/Shanghai");
         foreach (var s in open)
         {
-            Line("BEGIN:VEVENT");
-            Line($"UID:deadline-{s.Code}@{host}");
-            Line("DTSTAMP:" + IcsTime(s.PublishedAt ?? now));
-            Line("DTSTART:" + IcsTime(s.ClosesAt));
-            Line("DTEND:" + IcsTime(s.ClosesAt));
-            Line("SUMMARY:" + Escape($"申报截止：{s.Title}"));
-            Line("DESCRIPTION:" + Escape($"{s.Summary}\n{o.Absolute($"/scenarios/{s.Id}")}"));
-            Line("URL:" + o.Absolute($"/scenarios/{s.Id}"));
-            Line("CATEGORIES:" + Escape(labels.Category(s.Category)));
-            Line("BEGIN:VALARM");
-            Line("ACTION:DISPLAY");
-            Line("TRIGGER:-P1D");
-            Line("DESCRIPTION:" + Escape($"明天截止：{s.Title}"));
-            Line("END:VALARM");
-            Line("END:VEVENT");
-        }
-        Line("END:VCALENDAR");
-        return Encoding.UTF8.GetBytes(ics.ToString());
-    }
-
-    private static string IcsTime(DateTimeOffset t) => t.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-
-    internal static string Escape(string text) =>
-        text.Replace("\\", "\\\\").Replace(";", "\\;").Replace(",", "\\,").Replace("\r\n", "\\n").Replace("\n", "\\n");
-
-    /// <summary>Folds a content line at 75 octets without splitting a UTF-8 character (RFC 5545 §3.1).</summary>
-    internal static string Fold(string line)
-    {
-        var result = new StringBuilder();
-        var octets = 0;
-        foreach (var rune in line.EnumerateRunes())
-        {
-            var size = rune.Utf8SequenceLength;
-            if (octets + size > 75)
+            var page = o.Absolute($"/scenarios/{s.Id}");
+            var deadline = new CalendarEvent
             {
-                result.Append("\r\n ");
-                octets = 1;
-            }
-            result.Append(rune.ToString());
-            octets += size;
+                Uid = $"deadline-{s.Code}@{host}",
+                DtStamp = Utc(s.PublishedAt ?? now),
+                DtStart = Utc(s.ClosesAt),
+                DtEnd = Utc(s.ClosesAt),
+                Summary = $"申报截止：{s.Title}",
+                Description = $"{s.Summary}\n{page}",
+                Url = new Uri(page),
+                Categories = [labels.Category(s.Category)],
+            };
+            deadline.Alarms.Add(new Alarm { Action = AlarmAction.Display, Trigger = new Trigger(Duration.FromDays(-1)), Description = $"明天截止：{s.Title}" });
+            calendar.Events.Add(deadline);
         }
-        return result.ToString();
+        return Encoding.UTF8.GetBytes(new CalendarSerializer().SerializeToString(calendar) ?? "");
     }
+
+    private static CalDateTime Utc(DateTimeOffset t) => new(t.UtcDateTime, CalDateTime.UtcTzId);
 }

@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 using Marketplace.Notifications.Outbox;
+using Marketplace.Web.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -8,6 +11,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 
 namespace Marketplace.IntegrationTests.Support;
 
@@ -167,4 +172,23 @@ public sealed class RateLimitedMarketplaceApp : MarketplaceApp
 public sealed class AutoInviteMarketplaceApp : MarketplaceApp
 {
     protected override int AutoInviteTopK => 3;
+}
+
+/// <summary>The app sampling spans as it does with an OTLP endpoint, keeping them in memory instead of exporting them.</summary>
+public sealed class TracedMarketplaceApp : MarketplaceApp
+{
+    public ConcurrentQueue<Activity> Spans { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing =>
+            tracing.SetSampler(Operations.TraceSampler(exporting: true)).AddProcessor(new Recorder(Spans))));
+    }
+
+    /// <summary>Keeps each ended span; a queue, since requests and background work end spans on several threads.</summary>
+    private sealed class Recorder(ConcurrentQueue<Activity> spans) : BaseProcessor<Activity>
+    {
+        public override void OnEnd(Activity data) => spans.Enqueue(data);
+    }
 }
