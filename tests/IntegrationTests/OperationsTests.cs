@@ -107,6 +107,15 @@ public sealed class OperationsTracingTests(TracedMarketplaceApp app) : IClassFix
     }
 
     [PostgresFact]
+    public async Task OutboxMessages_AreTraced_WithTheirHandlersSql()
+    {
+        await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("追踪：发布事件经发件箱处理"));
+        var span = Assert.Single(app.Spans, s => s.Source.Name == Telemetry.SourceName && s.OperationName == "outbox scenarios.scenario_published.v1");
+        Assert.Equal(ActivityKind.Consumer, span.Kind);
+        Assert.Contains(app.Spans, s => s.Source.Name == "Npgsql" && s.ParentSpanId == span.SpanId);
+    }
+
+    [PostgresFact]
     public async Task HealthProbes_AreNotTraced()
     {
         await app.CreateClient().GetAsync("/health/ready");

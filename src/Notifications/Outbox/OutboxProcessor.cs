@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Marketplace.BuildingBlocks.Diagnostics;
 using Marketplace.BuildingBlocks.Outbox;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -29,6 +31,11 @@ public sealed class OutboxProcessor(
         var batch = await OutboxStore.ClaimAsync(conn, tx, now, o.BatchSize, ct);
         foreach (var message in batch)
         {
+            // One span per message: its handler's SQL and the emails it writes show up under it in a trace.
+            using var activity = Telemetry.Source.StartActivity("outbox " + message.Type, ActivityKind.Consumer);
+            activity?.SetTag("messaging.system", "outbox");
+            activity?.SetTag("messaging.message.id", message.Id.ToString());
+            activity?.SetTag("marketplace.outbox.attempt", message.Attempts + 1);
             await tx.SaveAsync("message", ct);
             try
             {
@@ -41,6 +48,7 @@ public sealed class OutboxProcessor(
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 await tx.RollbackAsync("message", ct);
+                activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
                 var attempts = message.Attempts + 1;
                 var dead = attempts >= o.MaxAttempts;
                 logger.LogWarning(e, "Outbox message {Type} {Id} failed (attempt {Attempts}{Dead})",
