@@ -48,6 +48,16 @@ public sealed class ProposalDetailsTests(MarketplaceApp app) : IClassFixture<Mar
             Assert.DoesNotContain(title, await outsider.GetStringAsync("/api/v1/scenarios?q=" + Uri.EscapeDataString("水质联合监测")));
             Assert.DoesNotContain(title, await outsider.GetStringAsync("/scenarios?q=" + Uri.EscapeDataString("水质联合监测")));
         }
+        // Every other list and action that names the scenario follows the same rule: the home page and its category
+        // counts, the Q&A list, the objection form.
+        Assert.Contains(title, await sanhe.GetStringAsync("/"));
+        foreach (var outsider in new[] { shanghai, anonymous })
+        {
+            Assert.DoesNotContain(title, await outsider.GetStringAsync("/"));
+            Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync($"/api/v1/scenarios/{scenario.Id}/questions")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await outsider.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/objections",
+                new Marketplace.Web.Features.Process.ObjectionDto("某公司", "someone@example.test", "对入选结果有异议，请核查相关材料。"))).StatusCode);
+        }
         var refused = await shanghai.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications", TestData.Proposal("跨界河道水质监测浮标与数据平台的技术方案。", 10));
         Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
         Assert.Equal(HttpStatusCode.OK,

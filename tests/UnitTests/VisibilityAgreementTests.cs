@@ -42,6 +42,9 @@ public sealed class VisibilityAgreementTests
             var visible = scenarios.Where(s => s.IsVisibleTo(viewer, isStaff: false)).Select(s => s.Id).Order();
             Assert.Equal(visible, found);
         }
-        Assert.Equal(60, (await engine.SearchScenariosAsync(new ScenarioSearchQuery(null, PageSize: 100), default)).Total); // staff see all
+        Assert.Equal(60, (await engine.SearchScenariosAsync(new ScenarioSearchQuery(null, PageSize: 100, Audience: ScenarioAudience.All), default)).Total);
+        // A query that names no viewer finds public scenarios only.
+        Assert.Equal(scenarios.Where(s => s.Visibility == ScenarioVisibility.Public).Select(s => s.Id).Order(),
+            (await engine.SearchScenariosAsync(new ScenarioSearchQuery(null, PageSize: 100), default)).Hits.Select(h => h.Id).Order());
     }
 }

@@ -25,7 +25,7 @@ public sealed class Viewers(EnterpriseStore enterprises)
     public async Task<bool> CanSeeAsync(ClaimsPrincipal user, Scenario s, CancellationToken ct) =>
         s.IsVisibleTo(s.Visibility == ScenarioVisibility.Public ? null : await RegionAsync(user, ct), IsStaff(user));
 
-    /// <summary>The audience terms to search with; null (no restriction) for staff.</summary>
-    public async Task<IReadOnlyList<string>?> AudienceAsync(ClaimsPrincipal user, CancellationToken ct) =>
-        IsStaff(user) ? null : ScenarioAudience.ForViewer(await RegionAsync(user, ct));
+    /// <summary>The audience terms to search with: every scenario for staff, otherwise public plus the viewer's region.</summary>
+    public async Task<IReadOnlyList<string>> AudienceAsync(ClaimsPrincipal user, CancellationToken ct) =>
+        IsStaff(user) ? ScenarioAudience.All : ScenarioAudience.ForViewer(await RegionAsync(user, ct));
 }

@@ -35,6 +35,13 @@ public static class ScenarioAudience
 {
     public const string Public = "public";
 
+    /// <summary>Staff: every scenario, whatever its audience. Only this value lifts the filter.</summary>
+    public static readonly IReadOnlyList<string> All = ["*all*"];
+
+    /// <summary>The terms a query filters on: public only when none are given, none at all for <see cref="All"/>.</summary>
+    public static IReadOnlyList<string>? Resolve(IReadOnlyList<string>? audience) =>
+        ReferenceEquals(audience, All) ? null : audience is { Count: > 0 } ? audience : [Public];
+
     /// <summary>The audience terms a viewer from <paramref name="region"/> matches ("北三县·三河市" → public, 北三县, 北三县·三河市).</summary>
     public static IReadOnlyList<string> ForViewer(string? region)
     {

@@ -2,9 +2,17 @@ using Marketplace.Matching.Documents;
 
 namespace Marketplace.Matching.Search;
 
+/// <param name="Audience">
+/// Whom the results are for: the viewer's audience terms (<see cref="Documents.ScenarioAudience.ForViewer"/>). Left out,
+/// only public scenarios are found — a list that forgets its viewer leaks nothing. Staff pass <see cref="ScenarioAudience.All"/>.
+/// </param>
 public sealed record ScenarioSearchQuery(string? Text, string? Category = null, bool OpenOnly = false, int Page = 1, int PageSize = 20,
     string? Domain = null, string? Technology = null, string? Location = null, string? Status = null,
-    IReadOnlyList<string>? Audience = null);
+    IReadOnlyList<string>? Audience = null)
+{
+    /// <summary>The audience terms to filter on, or null when the viewer sees every scenario (staff).</summary>
+    public IReadOnlyList<string>? AudienceFilter => ScenarioAudience.Resolve(Audience);
+}
 
 public sealed record FacetCount(string Value, int Count);
 
@@ -75,8 +83,12 @@ public sealed record EnterpriseRetrievalQuery(
 public sealed record EnterpriseCandidate(EnterpriseDocument Enterprise, float TextScore);
 
 /// <summary>A firm's capability text and technologies to retrieve open scenarios by.</summary>
-/// <param name="Audience">The viewer's audience terms (<see cref="Documents.ScenarioAudience.ForViewer"/>); null sees all.</param>
-public sealed record ScenarioRetrievalQuery(string Text, IReadOnlyList<string> Technologies, int Limit, IReadOnlyList<string>? Audience = null);
+/// <param name="Audience">The viewer's audience terms (<see cref="Documents.ScenarioAudience.ForViewer"/>); left out, public
+/// scenarios only; <see cref="ScenarioAudience.All"/> for staff.</param>
+public sealed record ScenarioRetrievalQuery(string Text, IReadOnlyList<string> Technologies, int Limit, IReadOnlyList<string>? Audience = null)
+{
+    public IReadOnlyList<string>? AudienceFilter => ScenarioAudience.Resolve(Audience);
+}
 
 public sealed record ScenarioCandidate(ScenarioDocument Scenario, float TextScore);
 

@@ -195,7 +195,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         Require(baseFilter, "location", q.Location);
         Require(baseFilter, "status", q.Status);
         Require(baseFilter, "tech", q.Technology is null ? null : ChineseAnalysis.TechKey(q.Technology));
-        if (q.Audience is not null) baseFilter.Add(AudienceFilter(q.Audience), Occur.MUST);
+        if (q.AudienceFilter is { } audience) baseFilter.Add(AudienceFilter(audience), Occur.MUST);
 
         var result = _scenarios.Search(searcher =>
         {
@@ -355,7 +355,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             { new TermQuery(new Term("status", "published")), Occur.MUST },
             { NumericRangeQuery.NewInt64Range("closes_at", _clock.GetUtcNow().ToUnixTimeSeconds(), null, false, true), Occur.MUST },
         };
-        if (q.Audience is not null) open.Add(AudienceFilter(q.Audience), Occur.MUST);
+        if (q.AudienceFilter is { } audience) open.Add(AudienceFilter(audience), Occur.MUST);
         IReadOnlyList<ScenarioCandidate> result = query.Clauses.Count == 0
             ? []
             : _scenarios.Search(searcher =>

@@ -10,12 +10,14 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Marketplace.Web.Features.Home;
 
-public sealed class HomeController(ISearchEngine search) : Controller
+public sealed class HomeController(ISearchEngine search, Viewers viewers) : Controller
 {
     [HttpGet("/")]
     public async Task<IActionResult> Index(CancellationToken ct)
     {
-        var latest = await search.SearchScenariosAsync(new ScenarioSearchQuery(null, OpenOnly: true, PageSize: 6), ct);
+        // What this visitor may see, as on the detail page: partner-only scenarios stay off a stranger's home page.
+        var latest = await search.SearchScenariosAsync(new ScenarioSearchQuery(null, OpenOnly: true, PageSize: 6,
+            Audience: await viewers.AudienceAsync(User, ct)), ct);
         return View(latest);
     }
 

@@ -40,7 +40,7 @@ public sealed class AwardsApiController(AwardProcess awards) : ControllerBase
     }
 
     /// <summary>Anyone may object while the proposed winners are publicised.</summary>
-    [HttpPost("scenarios/{id:guid}/objections"), EnableRateLimiting(SecuritySetup.LoginPolicy)]
+    [HttpPost("scenarios/{id:guid}/objections"), EnableRateLimiting(SecuritySetup.LoginPolicy), ScenarioVisible]
     public async Task<IActionResult> Object(Guid id, ObjectionDto body, CancellationToken ct)
     {
         var result = await awards.FileObjectionAsync(new ObjectionCommand(id, body.Name, body.Contact, body.Content), ct);
@@ -65,7 +65,7 @@ public sealed class AwardsApiController(AwardProcess awards) : ControllerBase
     }
 
     /// <summary>Milestones of a scenario: officers see all, an enterprise member only its own firm's.</summary>
-    [HttpGet("scenarios/{id:guid}/milestones"), Authorize(Roles = Roles.OfficerOrAdmin + "," + Roles.Enterprise)]
+    [HttpGet("scenarios/{id:guid}/milestones"), Authorize(Roles = Roles.OfficerOrAdmin + "," + Roles.Enterprise), ScenarioVisible]
     public async Task<IReadOnlyList<Milestone>> Milestones(Guid id, [FromServices] DeliveryProcess delivery, CancellationToken ct) =>
         await delivery.ListAsync(id, User.IsInRole(Roles.Enterprise) ? User.EnterpriseId() : null, ct);
 

@@ -46,7 +46,7 @@ public sealed class AttachmentsController(AttachmentStore files, ScenarioStore s
         return Redirect($"/scenarios/{id}");
     }
 
-    [HttpPost("scenarios/{id:guid}/application/files"), Authorize(Roles = Roles.Enterprise), ValidateAntiForgeryToken, RequestSizeLimit(AttachmentStore.MaxBytes + 64 * 1024)]
+    [HttpPost("scenarios/{id:guid}/application/files"), Authorize(Roles = Roles.Enterprise), ValidateAntiForgeryToken, ScenarioVisible, RequestSizeLimit(AttachmentStore.MaxBytes + 64 * 1024)]
     public async Task<IActionResult> UploadToApplication(Guid id, IFormFile? file, [FromServices] ApplicationQueries applications, CancellationToken ct)
     {
         var scenario = await scenarios.GetAsync(id, ct);

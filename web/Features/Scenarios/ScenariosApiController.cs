@@ -50,6 +50,7 @@ public sealed record ScenarioRecommendationDto(Guid ScenarioId, string Code, str
 public sealed record CreatedDto(Guid Id);
 
 /// <summary>The JSON API (<c>/api/v1</c>): the same use cases as the pages.</summary>
+[ScenarioVisible]
 [ApiController, Route("api/v1/scenarios")]
 public sealed class ScenariosApiController(ScenarioStore scenarios) : ControllerBase
 {

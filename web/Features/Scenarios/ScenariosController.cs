@@ -18,6 +18,7 @@ using Marketplace.Web.Features.Accounts;
 namespace Marketplace.Web.Features.Scenarios;
 
 /// <summary>Public scenario pages (场景大厅) and the application form (揭榜).</summary>
+[ScenarioVisible]
 [Route("scenarios")]
 public sealed class ScenariosController(ISearchEngine search, ScenarioStore scenarios, TimeProvider clock) : Controller
 {

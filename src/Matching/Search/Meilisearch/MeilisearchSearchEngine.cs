@@ -172,7 +172,7 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
         if (!string.IsNullOrEmpty(q.Location)) filters.Add($"location = {Quote(q.Location)}");
         if (!string.IsNullOrEmpty(q.Status)) filters.Add($"status = {Quote(q.Status)}");
         if (!string.IsNullOrEmpty(q.Technology)) filters.Add($"technologies = {Quote(q.Technology)}");
-        if (q.Audience is not null) filters.Add(AudienceFilter(q.Audience));
+        if (q.AudienceFilter is { } audience) filters.Add(AudienceFilter(audience));
         var size = Math.Clamp(q.PageSize, 1, 100);
         var text = string.IsNullOrWhiteSpace(q.Text) ? null : q.Text.Trim();
         return new SearchRequest
@@ -324,7 +324,7 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
         {
             Q = string.Join(' ', words),
             Filter = $"status = \"published\" AND closesAt > {clock.GetUtcNow().ToUnixTimeSeconds()}"
-                + (q.Audience is null ? "" : " AND " + AudienceFilter(q.Audience)),
+                + (q.AudienceFilter is { } audience ? " AND " + AudienceFilter(audience) : ""),
             Limit = Math.Clamp(q.Limit, 1, 1000),
             ShowRankingScore = true,
             MatchingStrategy = "frequency",
