@@ -22,6 +22,7 @@ public static class FlowsModule
         services.AddHostedService<Scheduling.Scheduler>();
         services.AddSingleton<Applications.ApplyForScenario>();
         services.AddSingleton<Reviews.AssignReviewer>();
+        services.AddSingleton<Audit.AuditTrail>();
         services.AddSingleton<Indexing.SearchIndexer>();
         services.AddSingleton<IOutboxHandler, Indexing.IndexChangedProfile>();
         services.AddSingleton<IOutboxHandler, Indexing.IndexAwardedEnterprise>();

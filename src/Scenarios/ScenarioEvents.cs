@@ -15,6 +15,12 @@ public static class ScenarioEvents
     public const string ObjectionAnsweredV1 = "scenarios.objection_answered.v1";
     /// <summary>A firm won an award: its track record changed (rules that exclude recent winners now apply to it).</summary>
     public const string EnterpriseAwardedV1 = "scenarios.enterprise_awarded.v1";
+
+    /// <summary>
+    /// Events that name applicants, and the emails they cause (whose dedupe keys start with the event type): operators'
+    /// views of the outbox leave them out, since before the deadline they would tell who applied, or how many did.
+    /// </summary>
+    public static readonly IReadOnlyList<string> NamingApplicants = [ApplicationSubmittedV1, ApplicationWithdrawnV1, TermsChangedV1];
 }
 
 public sealed record EnterpriseAwarded(Guid ScenarioId, Guid EnterpriseId);

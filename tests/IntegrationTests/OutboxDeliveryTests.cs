@@ -111,7 +111,7 @@ public sealed class OutboxDeliveryTests(ManualOutboxMarketplaceApp app) : IClass
 
         var page = await client.GetStringAsync("/admin/outbox?status=dead");
         Assert.Contains("test.v1:admin-retry:d@firm.test", page);
-        var id = (await app.Get<OutboxAdmin>().ListAsync("dead", default)).Rows.Single(r => r.DedupeKey == email.DedupeKey).Id;
+        var id = (await app.Get<OutboxAdmin>().ListAsync("dead", [], default)).Rows.Single(r => r.DedupeKey == email.DedupeKey).Id;
         await MarketplaceApp.PostFormAsync(client, "/admin/outbox?status=dead", $"/admin/outbox/{id}/retry", new Dictionary<string, string>());
         await app.DrainOutboxAsync();
 

@@ -34,7 +34,9 @@ public sealed class TermsChangeTests(MarketplaceApp app) : IClassFixture<Marketp
         Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
         var changed = await officer.PutAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/terms",
             new TermsDto(null, 200, null, 0, null, "预算上限由 300 万元调整为 200 万元。"));
-        Assert.Equal(2, (await changed.ReadAsync<JsonElement>()).GetProperty("applicantsToReconfirm").GetInt32());
+        // The answer says nothing of how many applied: the seal holds until the deadline.
+        Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+        Assert.Empty(await changed.Content.ReadAsStringAsync());
         await app.DrainOutboxAsync();
         var notice = await app.Smtp.WaitForAsync(m => m.To.ToString().Contains(confirms.Email) && (m.Subject ?? "").Contains("条款变更"));
         Assert.Contains("200 万元", notice.TextBody);

@@ -53,22 +53,29 @@ public sealed class OutboxStore(NpgsqlDataSource db)
         conn.ExecuteScalarAsync<bool>(new CommandDefinition(
             "select exists (select 1 from outbox.messages where dedupe_key = @dedupeKey)", new { dedupeKey }, tx, cancellationToken: ct));
 
-    public async Task<IReadOnlyDictionary<string, long>> CountByStatusAsync(CancellationToken ct)
+    /// <param name="hiddenPrefixes">Messages whose type or dedupe key starts with one of these are neither counted nor listed.</param>
+    public async Task<IReadOnlyDictionary<string, long>> CountByStatusAsync(IReadOnlyList<string> hiddenPrefixes, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        return (await conn.QueryAsync<(string Status, long Count)>(new CommandDefinition(
-            "select status, count(*) from outbox.messages group by status", cancellationToken: ct))).ToDictionary(x => x.Status, x => x.Count);
+        return (await conn.QueryAsync<(string Status, long Count)>(new CommandDefinition("""
+            select status, count(*) from outbox.messages
+            where not (type like any(@hidden) or dedupe_key like any(@hidden))
+            group by status
+            """, new { hidden = LikePrefixes(hiddenPrefixes) }, cancellationToken: ct))).ToDictionary(x => x.Status, x => x.Count);
     }
 
+    private static string[] LikePrefixes(IReadOnlyList<string> prefixes) =>
+        prefixes.Select(p => p.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%").ToArray();
+
     /// <summary>The newest 200 rows, optionally of one status.</summary>
-    public async Task<IReadOnlyList<OutboxRow>> ListAsync(string? status, CancellationToken ct)
+    public async Task<IReadOnlyList<OutboxRow>> ListAsync(string? status, IReadOnlyList<string> hiddenPrefixes, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         return (await conn.QueryAsync<OutboxRow>(new CommandDefinition("""
             select id, type, dedupe_key, status, attempts, next_attempt_at, created_at, last_error from outbox.messages
-            where @status::text is null or status = @status
+            where (@status::text is null or status = @status) and not (type like any(@hidden) or dedupe_key like any(@hidden))
             order by created_at desc limit 200
-            """, new { status }, cancellationToken: ct))).ToList();
+            """, new { status, hidden = LikePrefixes(hiddenPrefixes) }, cancellationToken: ct))).ToList();
     }
 
     /// <summary>Gives a dead-lettered message a fresh set of attempts; false when it is not dead.</summary>

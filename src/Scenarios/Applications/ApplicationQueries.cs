@@ -89,6 +89,8 @@ public sealed class ApplicationQueries(NpgsqlDataSource db)
             select a.enterprise_id, a.scenario_id, s.category, s.domain
             from scenarios.applications a join scenarios.scenarios s on s.id = a.scenario_id
             where a.status in ('submitted', 'eligible', 'shortlisted', 'awarded', 'not_awarded') and (@enterpriseId::uuid is null or a.enterprise_id = @enterpriseId)
+              -- Only applications whose window has closed: a sealed one must not show, even as a firm's experience or load.
+              and not scenarios.applications_sealed(s.status)
             """;
         await using var conn = await db.OpenConnectionAsync(ct);
         var rows = await conn.QueryAsync<ApplicationExperience>(new CommandDefinition(sql, new { enterpriseId }, cancellationToken: ct));
@@ -113,6 +115,17 @@ public sealed class ApplicationQueries(NpgsqlDataSource db)
     }
 
     /// <summary>The scenario an application belongs to, or null when there is no such application.</summary>
+    /// <summary>Of these applications, those still under the seal (their scenario's window has not closed).</summary>
+    public async Task<IReadOnlySet<Guid>> StillSealedAsync(IReadOnlyCollection<Guid> applicationIds, CancellationToken ct)
+    {
+        if (applicationIds.Count == 0) return new HashSet<Guid>();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<Guid>(new CommandDefinition("""
+            select a.id from scenarios.applications a join scenarios.scenarios s on s.id = a.scenario_id
+            where a.id = any(@ids) and scenarios.applications_sealed(s.status)
+            """, new { ids = applicationIds.ToArray() }, cancellationToken: ct))).ToHashSet();
+    }
+
     public async Task<Guid?> ScenarioOfAsync(Guid applicationId, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);

@@ -43,7 +43,7 @@ public sealed class AdminController(TechnologyVocabulary vocabulary) : Controlle
 
     /// <summary>The audit log: the latest entries and whether the hash chain holds.</summary>
     [HttpGet("audit")]
-    public async Task<IActionResult> Audit([FromServices] Marketplace.BuildingBlocks.Audit.AuditQueries audit, string? entityType, string? entityId, CancellationToken ct)
+    public async Task<IActionResult> Audit([FromServices] Marketplace.Flows.Audit.AuditTrail audit, string? entityType, string? entityId, CancellationToken ct)
     {
         var (count, broken) = await audit.VerifyAsync(ct);
         ViewBag.Count = count;
@@ -54,7 +54,8 @@ public sealed class AdminController(TechnologyVocabulary vocabulary) : Controlle
     [HttpGet("outbox")]
     public async Task<IActionResult> Outbox(string? status, [FromServices] Marketplace.Notifications.Outbox.OutboxAdmin outbox, CancellationToken ct)
     {
-        var (counts, rows) = await outbox.ListAsync(status is "pending" or "done" or "dead" ? status : null, ct);
+        var (counts, rows) = await outbox.ListAsync(status is "pending" or "done" or "dead" ? status : null,
+            Marketplace.Scenarios.ScenarioEvents.NamingApplicants, ct);
         ViewBag.Counts = counts;
         return View(rows);
     }

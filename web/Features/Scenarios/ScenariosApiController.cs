@@ -127,8 +127,8 @@ public sealed class ScenariosApiController(ScenarioStore scenarios) : Controller
     {
         var result = await change.HandleAsync(new ChangeTermsCommand(id, body.ClosesAt, body.BudgetMaxWan, body.RequiredQualifications,
             body.MinRegisteredCapitalWan, body.Description, body.ChangeNote), User.UserId(), ct);
-        if (!result.IsSuccess) return this.Problem(result.Errors);
-        return Ok(new { applicantsToReconfirm = result.Value });
+        // No count of applicants in the answer: before the deadline nobody but each applicant may learn how many applied.
+        return result.IsSuccess ? NoContent() : this.Problem(result.Errors);
     }
 
     /// <summary>Confirm the firm's application under changed terms (enterprise members).</summary>
