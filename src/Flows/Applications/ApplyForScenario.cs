@@ -20,6 +20,9 @@ public sealed class ApplyForScenario(ApplicantFactsSource facts, SubmitApplicati
     {
         var applicant = await facts.ForAsync(c.EnterpriseId, ct);
         if (applicant is null) return Error.Forbidden("enterprise_not_found", "账号所属企业不在名录中");
+        // Bounded before any work: a list of 200,000 codes is refused, not looked up one by one.
+        if (c.ConsortiumCreditCodes.Count > SubmitApplication.MaxConsortiumMembers)
+            return Error.Invalid("consortium_size", $"联合体除牵头单位外最多 {SubmitApplication.MaxConsortiumMembers} 家成员", "ConsortiumMembers");
         var codes = c.ConsortiumCreditCodes.Select(x => x.Trim().ToUpperInvariant()).Where(x => x.Length > 0).Distinct().ToList();
         var (members, unknown) = await facts.ByCreditCodesAsync(codes, ct);
         if (unknown.Count > 0)

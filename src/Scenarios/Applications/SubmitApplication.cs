@@ -27,7 +27,7 @@ public sealed class ApplicationOptions
     public int MaxOpenPerFirm { get; set; } = 5;
 }
 
-public sealed class SubmitApplication(NpgsqlDataSource db, TimeProvider clock, Microsoft.Extensions.Options.IOptions<ApplicationOptions> options, OutboxSignal outbox)
+public sealed partial class SubmitApplication(NpgsqlDataSource db, TimeProvider clock, Microsoft.Extensions.Options.IOptions<ApplicationOptions> options, OutboxSignal outbox)
 {
     public async Task<Result<Guid>> HandleAsync(SubmitApplicationCommand c, CancellationToken ct)
     {
@@ -119,6 +119,9 @@ public sealed class SubmitApplication(NpgsqlDataSource db, TimeProvider clock, M
 
     private static Guid[] MemberIds(SubmitApplicationCommand c) => (c.ConsortiumMembers ?? []).Select(m => m.EnterpriseId).ToArray();
 
+    /// <summary>A consortium (联合体) is the lead plus at most this many members.</summary>
+    public const int MaxConsortiumMembers = 4;
+
     internal static IReadOnlyList<Error> Validate(SubmitApplicationCommand c)
     {
         var errors = new List<Error>();
@@ -142,7 +145,7 @@ public sealed class SubmitApplication(NpgsqlDataSource db, TimeProvider clock, M
             Check(c.DeclaredNoDoubleFunding, "declaration_no_double_funding", nameof(c.DeclaredNoDoubleFunding), "请确认本项目未重复申请财政资金支持");
         }
         var members = c.ConsortiumMembers ?? [];
-        Check(members.Count <= 4, "consortium_size", "ConsortiumMembers", "联合体除牵头单位外最多 4 家成员");
+        Check(members.Count <= MaxConsortiumMembers, "consortium_size", "ConsortiumMembers", $"联合体除牵头单位外最多 {MaxConsortiumMembers} 家成员");
         Check(members.Select(m => m.EnterpriseId).Distinct().Count() == members.Count, "consortium_duplicate", "ConsortiumMembers", "联合体成员不能重复");
         Check(members.All(m => m.EnterpriseId != c.Applicant.EnterpriseId), "consortium_lead_member", "ConsortiumMembers", "牵头单位不必再列为成员");
         return errors;
