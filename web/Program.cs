@@ -25,7 +25,7 @@ builder.Services.AddNotificationsModule(builder.Configuration);
 builder.Services.AddFlows(builder.Configuration);
 builder.Services.AddEmail(builder.Configuration);
 builder.Services.AddOutbox(builder.Configuration);
-builder.Services.AddMarketplaceAuth();
+builder.Services.AddMarketplaceAuth(builder.Environment, builder.Configuration);
 builder.Services.AddMarketplaceSecurity(builder.Configuration);
 builder.Services.AddMarketplaceWeb(builder.Configuration);
 builder.Services.AddOperations(builder.Configuration);
@@ -37,6 +37,7 @@ if (HostCommands.IsCommand(args)) return await HostCommands.RunAsync(app, args);
 
 await app.Services.GetRequiredService<StartupTasks>().RunAsync(app.Lifetime.ApplicationStopping);
 
+app.UseMarketplaceForwardedHeaders();
 app.UseOperations();
 app.UseStaticFiles();
 app.UseRequestLocalization();

@@ -69,11 +69,12 @@ public sealed class AccountStore(NpgsqlDataSource db)
         conn.ExecuteAsync(new CommandDefinition(
             "update accounts.users set email_verified_at = coalesce(email_verified_at, @now) where id = @userId", new { userId, now }, tx, cancellationToken: ct));
 
-    /// <summary>A new password also proves the mailbox and clears a lockout.</summary>
+    /// <summary>A new password also proves the mailbox, clears a lockout and ends every session issued before it.</summary>
     public Task SetPasswordAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid userId, string password, DateTimeOffset now, CancellationToken ct) =>
         conn.ExecuteAsync(new CommandDefinition("""
             update accounts.users
-            set password_hash = @hash, failed_logins = 0, locked_until = null, email_verified_at = coalesce(email_verified_at, @now)
+            set password_hash = @hash, failed_logins = 0, locked_until = null, email_verified_at = coalesce(email_verified_at, @now),
+                security_stamp = gen_random_uuid()
             where id = @id
             """, new { id = userId, hash = UserStore.Hash(new UserAccount { Id = userId }, password), now }, tx, cancellationToken: ct));
 

@@ -17,6 +17,8 @@ public sealed record UserAccount
     public DateTimeOffset? EmailVerifiedAt { get; init; }
     public int FailedLogins { get; init; }
     public DateTimeOffset? LockedUntil { get; init; }
+    /// <summary>Changes when the password does or the person signs out everywhere; sessions carry it (see the host's cookie check).</summary>
+    public Guid SecurityStamp { get; init; }
 }
 
 public enum SignInOutcome { Success, InvalidCredentials, LockedOut, EmailNotVerified }
@@ -34,7 +36,7 @@ public sealed class UserStore(NpgsqlDataSource db, TimeProvider clock)
 
     private const string Select = """
         select id, email, display_name, password_hash, role, enterprise_id, department, firm_role, email_verified_at,
-               failed_logins, locked_until
+               failed_logins, locked_until, security_stamp
         from accounts.users
         """;
 
@@ -43,6 +45,22 @@ public sealed class UserStore(NpgsqlDataSource db, TimeProvider clock)
         await using var conn = await db.OpenConnectionAsync(ct);
         return await conn.QuerySingleOrDefaultAsync<UserAccount>(new CommandDefinition(
             Select + " where lower(email) = lower(@email)", new { email = email.Trim() }, cancellationToken: ct));
+    }
+
+    /// <summary>The stamp sessions of this account must carry (null: no such account).</summary>
+    public async Task<Guid?> SecurityStampAsync(Guid id, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<Guid?>(new CommandDefinition(
+            "select security_stamp from accounts.users where id = @id", new { id }, cancellationToken: ct));
+    }
+
+    /// <summary>Sign out everywhere: every session issued so far stops working.</summary>
+    public async Task RotateSecurityStampAsync(Guid id, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(
+            "update accounts.users set security_stamp = gen_random_uuid() where id = @id", new { id }, cancellationToken: ct));
     }
 
     public async Task<UserAccount?> GetAsync(Guid id, CancellationToken ct)

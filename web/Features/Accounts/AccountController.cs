@@ -94,6 +94,15 @@ public sealed class AccountController(UserStore users, AccountFlows flows) : Con
         return RedirectToAction("Index", "Home");
     }
 
+    /// <summary>Ends every session of this account, on every device (the security stamp changes).</summary>
+    [HttpPost("logout-everywhere"), Microsoft.AspNetCore.Authorization.Authorize, ValidateAntiForgeryToken]
+    public async Task<IActionResult> LogoutEverywhere(CancellationToken ct)
+    {
+        await users.RotateSecurityStampAsync(User.UserId(), ct);
+        await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return RedirectToAction("Index", "Home");
+    }
+
     [HttpGet("denied")]
     public IActionResult Denied() => View();
 

@@ -7,14 +7,21 @@ using Marketplace.Web.Infrastructure;
 using System.Security.Claims;
 using Marketplace.Accounts;
 using Marketplace.Accounts.Users;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace Marketplace.Web.Features.Accounts;
 
 public static class AuthSetup
 {
-    public static IServiceCollection AddMarketplaceAuth(this IServiceCollection services)
+    /// <summary>The account's security stamp when the session began; a session whose stamp is no longer current ends.</summary>
+    public const string StampClaim = "security_stamp";
+    /// <summary>When the session began (Unix seconds): sliding renewals never take it past the absolute lifetime.</summary>
+    public const string AuthTimeClaim = "auth_time";
+
+    public static IServiceCollection AddMarketplaceAuth(this IServiceCollection services, IHostEnvironment environment, IConfiguration configuration)
     {
+        var absolute = configuration.GetValue<TimeSpan?>("Security:AbsoluteSessionLifetime") ?? TimeSpan.FromHours(12);
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
             {
@@ -23,13 +30,38 @@ public static class AuthSetup
                 o.Cookie.Name = "marketplace.auth";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
-                // Secure whenever the request is HTTPS (production behind TLS); plain HTTP only on the local development port.
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                // Always Secure outside development and tests: behind a TLS proxy the app may see plain HTTP (forwarded headers
+                // restore the scheme, but the cookie must not depend on them).
+                o.Cookie.SecurePolicy = environment.IsDevelopment() || environment.IsEnvironment("Testing")
+                    ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 // The JSON API answers 401/403; only HTML pages redirect to the login form.
                 o.Events.OnRedirectToLogin = ctx => RedirectOrStatus(ctx, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = ctx => RedirectOrStatus(ctx, StatusCodes.Status403Forbidden);
+                o.Events.OnSigningIn = async ctx =>
+                {
+                    var services = ctx.HttpContext.RequestServices;
+                    var identity = (ClaimsIdentity)ctx.Principal!.Identity!;
+                    var stamp = await services.GetRequiredService<UserStore>().SecurityStampAsync(ctx.Principal.UserId(), ctx.HttpContext.RequestAborted);
+                    identity.AddClaim(new Claim(StampClaim, stamp?.ToString() ?? ""));
+                    identity.AddClaim(new Claim(AuthTimeClaim, services.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds().ToString()));
+                };
+                // Each request checks the session against the account (one primary-key read): a password reset or "sign out
+                // everywhere" ends older sessions at once, and no session outlives the absolute lifetime.
+                o.Events.OnValidatePrincipal = async ctx =>
+                {
+                    var services = ctx.HttpContext.RequestServices;
+                    var principal = ctx.Principal!;
+                    var current = await services.GetRequiredService<UserStore>().SecurityStampAsync(principal.UserId(), ctx.HttpContext.RequestAborted);
+                    var began = long.TryParse(principal.FindFirstValue(AuthTimeClaim), out var t) ? DateTimeOffset.FromUnixTimeSeconds(t) : DateTimeOffset.MinValue;
+                    var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+                    if (current is null || principal.FindFirstValue(StampClaim) != current.ToString() || now - began > absolute)
+                    {
+                        ctx.RejectPrincipal();
+                        await ctx.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                    }
+                };
             });
         services.AddAuthorization();
         return services;

@@ -40,3 +40,17 @@ public static class SecuritySetup
         return services;
     }
 }
+
+/// <summary>Behind a TLS proxy: the client's address and scheme come from X-Forwarded-For / -Proto, trusted only from
+/// loopback and the proxies listed in <c>ForwardedHeaders:KnownProxies</c> (comma-separated addresses).</summary>
+public static class ForwardedHeadersSetup
+{
+    public static WebApplication UseMarketplaceForwardedHeaders(this WebApplication app)
+    {
+        var options = new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto };
+        foreach (var proxy in (app.Configuration["ForwardedHeaders:KnownProxies"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (System.Net.IPAddress.TryParse(proxy, out var address)) options.KnownProxies.Add(address);
+        app.UseForwardedHeaders(options);
+        return app;
+    }
+}
