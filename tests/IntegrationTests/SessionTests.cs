@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Marketplace.IntegrationTests.Support;
 
 namespace Marketplace.IntegrationTests;
@@ -56,5 +57,36 @@ public sealed class SessionTests(MarketplaceApp app) : IClassFixture<Marketplace
         }
         app.Clock.Advance(TimeSpan.FromHours(1.5));
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(Protected)).StatusCode);
+    }
+}
+
+/// <summary>Cross-site requests: the session cookie alone cannot change state through the JSON API.</summary>
+public sealed class CrossSiteRequestTests(MarketplaceApp app) : IClassFixture<MarketplaceApp>
+{
+    [PostgresFact]
+    public async Task ACrossSiteTextPlainPost_WithTheCookieButNoToken_IsRefused_AndWithdrawsNothing()
+    {
+        var member = await TestData.MemberAsync(app, await TestData.FirmAsync(app));
+        var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("跨站请求：撤回申报应被拒绝"));
+        var script = await app.SignedInClientAsync(member.Email, TestData.Password); // carries the token
+        Assert.Equal(HttpStatusCode.OK, (await script.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/applications",
+            TestData.Proposal("跨站测试：完整的技术方案，设备与平台，分期实施。", 50))).StatusCode);
+
+        // What another site can make a browser send: the cookie, a simple content type, no custom header.
+        var browser = app.FormClient();
+        foreach (var cookie in new[] { member.Email })
+        {
+            var signIn = await MarketplaceApp.PostFormAsync(browser, "/account/login", "/account/login",
+                new Dictionary<string, string> { ["Email"] = cookie, ["Password"] = TestData.Password });
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        }
+        var forged = await browser.PostAsync($"/api/v1/scenarios/{scenario.Id}/applications/withdraw",
+            new StringContent("", System.Text.Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal("antiforgery_required", (await forged.ReadAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal("submitted", (await app.Get<Marketplace.Scenarios.Applications.ApplicationQueries>().GetOwnAsync(scenario.Id, member.EnterpriseId!.Value, default))!.Status);
+
+        // The same call with the token goes through.
+        Assert.Equal(HttpStatusCode.NoContent, (await script.PostAsync($"/api/v1/scenarios/{scenario.Id}/applications/withdraw", null)).StatusCode);
     }
 }

@@ -53,7 +53,8 @@ public sealed class ThinSliceTests(MarketplaceApp app) : IClassFixture<Marketpla
         var recommendations = await officerClient.GetFromJsonAsync<List<RecommendationDto>>($"/api/v1/scenarios/{id}/recommendations");
         var mine = Assert.Single(recommendations!, r => r.EnterpriseId == firm.Id);
         Assert.Contains(mine.Reasons, r => r.Kind == "technology");
-        Assert.Contains(mine.Reasons, r => r.Kind == "domain");
+        // The firm's own application is still sealed: it may not show as domain experience (or load) before the deadline.
+        Assert.DoesNotContain(mine.Reasons, r => r.Kind is "domain" or "load");
     }
 
     [PostgresFact]

@@ -40,7 +40,7 @@ public sealed class ProcessBrowserTests(DemoMarketplaceApp app) : IClassFixture<
             await page.GetByLabel("邮箱").FillAsync(email);
             await page.GetByLabel("密码").FillAsync(TestData.Password);
             await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).Last.ClickAsync();
-            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "退出" })).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "退出", Exact = true })).ToBeVisibleAsync();
             return page;
         }
 

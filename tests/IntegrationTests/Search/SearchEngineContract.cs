@@ -78,7 +78,8 @@ public abstract class SearchEngineContract
         Assert.Equal([open.Id], await Seen("外省市·上海市浦东新区"));
         Assert.Equal(2, (await Seen("北三县·三河市")).Count);
         Assert.Equal(2, (await Seen("通州区·宋庄镇")).Count);
-        Assert.Equal(2, (await engine.SearchScenariosAsync(new ScenarioSearchQuery("河道"), default)).Total); // staff: no audience filter
+        Assert.Equal(2, (await engine.SearchScenariosAsync(new ScenarioSearchQuery("河道", Audience: ScenarioAudience.All), default)).Total); // staff
+        Assert.Equal([open.Id], (await engine.SearchScenariosAsync(new ScenarioSearchQuery("河道"), default)).Hits.Select(h => h.Id)); // no viewer named: public only
         var forFirm = await engine.RetrieveScenariosAsync(new ScenarioRetrievalQuery("河道 水质 监测", ["物联网"], 10, ScenarioAudience.ForViewer("雄安新区")), default);
         Assert.DoesNotContain(forFirm, c => c.Scenario.Id == shared.Id);
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Marketplace.Notifications.Outbox;
 using Marketplace.Web.Infrastructure;
@@ -128,6 +129,9 @@ public class MarketplaceApp : WebApplicationFactory<Program>, IAsyncLifetime
             ["Email"] = email, ["Password"] = password, ["__RequestVerificationToken"] = token,
         }));
         if (response.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"Login of {email} failed: {response.StatusCode}");
+        // A script signed in with the cookie sends the antiforgery token on every changing API call.
+        var antiforgery = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/antiforgery");
+        client.DefaultRequestHeaders.Add(antiforgery.GetProperty("header").GetString()!, antiforgery.GetProperty("token").GetString());
         return client;
     }
 

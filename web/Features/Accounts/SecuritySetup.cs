@@ -54,3 +54,43 @@ public static class ForwardedHeadersSetup
         return app;
     }
 }
+
+/// <summary>
+/// Cross-site requests cannot change state through the JSON API: a cookie-authenticated POST/PUT/PATCH/DELETE under
+/// <c>/api</c> must carry the antiforgery token in the <c>X-CSRF-TOKEN</c> header (a script gets it from
+/// <c>GET /api/v1/antiforgery</c>); another site can make the browser send the cookie, not the header. Calls without a
+/// session cookie carry no ambient authority and pass.
+/// </summary>
+public static class ApiAntiforgery
+{
+    public const string HeaderName = "X-CSRF-TOKEN";
+
+    public static IServiceCollection AddApiAntiforgery(this IServiceCollection services) =>
+        services.AddAntiforgery(o => o.HeaderName = HeaderName);
+
+    public static WebApplication UseApiAntiforgery(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            var unsafeMethod = !(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+                                 || HttpMethods.IsOptions(context.Request.Method) || HttpMethods.IsTrace(context.Request.Method));
+            if (unsafeMethod && context.Request.Path.StartsWithSegments("/api")
+                && context.User.Identity is { IsAuthenticated: true, AuthenticationType: Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme })
+            {
+                var antiforgery = context.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>();
+                if (!await antiforgery.IsRequestValidAsync(context))
+                {
+                    context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                    await context.Response.WriteAsJsonAsync(new Microsoft.AspNetCore.Mvc.ProblemDetails
+                    {
+                        Status = 400, Title = "请求缺少防跨站伪造令牌（X-CSRF-TOKEN），请先获取 /api/v1/antiforgery",
+                        Type = "https://marketplace.local/problems/antiforgery_required", Extensions = { ["code"] = "antiforgery_required" },
+                    }, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+                    return;
+                }
+            }
+            await next();
+        });
+        return app;
+    }
+}

@@ -213,6 +213,14 @@ public sealed class CapabilitiesApiController(ISearchEngine search) : Controller
 }
 
 /// <summary>The signed-in enterprise member's own view: recommended open scenarios and "not relevant".</summary>
+/// <summary>The antiforgery token a cookie-authenticated script sends as <c>X-CSRF-TOKEN</c> on changing calls.</summary>
+[ApiController, Route("api/v1/antiforgery")]
+public sealed class AntiforgeryApiController(Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery) : ControllerBase
+{
+    [HttpGet("")]
+    public IActionResult Get() => Ok(new { header = ApiAntiforgery.HeaderName, token = antiforgery.GetAndStoreTokens(HttpContext).RequestToken });
+}
+
 [ApiController, Route("api/v1/me"), Authorize(Roles = Roles.Enterprise)]
 public sealed class MeApiController(Recommendations recommendations) : ControllerBase
 {
