@@ -27,6 +27,7 @@ builder.Services.AddEmail(builder.Configuration);
 builder.Services.AddOutbox(builder.Configuration);
 builder.Services.AddMarketplaceAuth();
 builder.Services.AddMarketplaceSecurity(builder.Configuration);
+builder.Services.AddMarketplaceSecurityHeaders();
 builder.Services.AddMarketplaceWeb(builder.Configuration);
 builder.Services.AddOperations(builder.Configuration);
 builder.Services.AddDemo(builder.Configuration);
@@ -37,6 +38,7 @@ if (HostCommands.IsCommand(args)) return await HostCommands.RunAsync(app, args);
 
 await app.Services.GetRequiredService<StartupTasks>().RunAsync(app.Lifetime.ApplicationStopping);
 
+app.UseMarketplaceSecurityHeaders();
 app.UseOperations();
 app.UseStaticFiles();
 app.UseRequestLocalization();
