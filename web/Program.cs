@@ -28,6 +28,7 @@ builder.Services.AddOutbox(builder.Configuration);
 builder.Services.AddMarketplaceAuth(builder.Environment, builder.Configuration);
 builder.Services.AddApiAntiforgery();
 builder.Services.AddMarketplaceSecurity(builder.Configuration);
+builder.Services.AddMarketplaceSecurityHeaders();
 builder.Services.AddMarketplaceWeb(builder.Configuration);
 builder.Services.AddOperations(builder.Configuration);
 builder.Services.AddDemo(builder.Configuration);
@@ -39,6 +40,7 @@ if (HostCommands.IsCommand(args)) return await HostCommands.RunAsync(app, args);
 await app.Services.GetRequiredService<StartupTasks>().RunAsync(app.Lifetime.ApplicationStopping);
 
 app.UseMarketplaceForwardedHeaders();
+app.UseMarketplaceSecurityHeaders();
 app.UseOperations();
 app.UseStaticFiles();
 app.UseRequestLocalization();

@@ -1,38 +1,54 @@
 using System.Collections;
-using System.Net;
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Reflection;
-using System.Text.RegularExpressions;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Fluid;
+using Fluid.Values;
 using Marketplace.BuildingBlocks.Time;
 
 namespace Marketplace.Notifications.Email;
 
 /// <summary>
-/// Email templates kept as files (<c>src/Notifications/Templates/{kind}.txt</c> and <c>{kind}.html</c>, embedded in the
-/// assembly): the text file starts with a <c>Subject:</c> line; the HTML file is a fragment placed in
-/// <c>_layout.html</c>. Placeholders: <c>{{name}}</c> (HTML-encoded in HTML), sections <c>{{#name}}…{{/name}}</c>
-/// repeated for each item of a list (the item is <c>{{.}}</c>) or shown once for true / non-empty values, and
-/// inverted sections <c>{{^name}}…{{/name}}</c>. A placeholder the model lacks is an error, caught by tests.
+/// Email templates kept as Liquid files (<c>src/Notifications/Templates/{kind}.txt</c> and <c>{kind}.html</c>, embedded
+/// in the assembly), rendered by Fluid: the text file starts with a <c>Subject:</c> line; the HTML file is a fragment
+/// placed in <c>_layout.html</c> at <c>&lt;!--body--&gt;</c>. Every output of the HTML part is HTML-encoded.
+/// Models hold strings, bools and lists of strings (anything else is printed with the invariant culture). In the
+/// files: <c>{{ name }}</c>; <c>{% for item in list %}…{% endfor %}</c>; <c>{% if flag %}</c> for a bool; and
+/// <c>{% if text != blank %}</c> for a string that counts only when it has text (in Liquid an empty string is true).
+/// A name the model lacks is an error, caught by tests, not a blank.
 /// </summary>
-public static partial class EmailTemplates
+public static class EmailTemplates
 {
+    private const string Prefix = "Marketplace.Notifications.Templates.";
     private static readonly Assembly Assembly = typeof(EmailTemplates).Assembly;
-    private static readonly Dictionary<string, string> Cache = new();
+    private static readonly FluidParser Parser = new();
+    private static readonly ConcurrentDictionary<string, IFluidTemplate> Parsed = new();
+
+    // Names match exactly, as they are written in C# (Fluid ignores case by default); a misspelt filter is an error.
+    private static readonly TemplateOptions Options = new TemplateOptionsBuilder()
+        .WithModelNamesComparer(StringComparer.Ordinal).WithStrictFilters(true).Build();
+
+    // Encodes what HTML needs (< > & ' " +) and leaves Chinese readable: HtmlEncoder.Default would also turn every
+    // non-ASCII character into a &#x…; reference.
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
     public static readonly IReadOnlyList<string> Kinds = Assembly.GetManifestResourceNames()
         .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal) && n.EndsWith(".txt", StringComparison.Ordinal))
         .Select(n => n[Prefix.Length..^4]).Order().ToList();
 
-    private const string Prefix = "Marketplace.Notifications.Templates.";
+    /// <summary>The parsed template file <paramref name="name"/> (e.g. <c>digest.html</c>), parsed once.</summary>
+    internal static IFluidTemplate Template(string name) => Parsed.GetOrAdd(name, static n =>
+        Parser.TryParse(Source(n), out var template, out var error)
+            ? template
+            : throw new InvalidOperationException($"Email template '{n}' is not valid Liquid: {error}"));
 
-    internal static string Source(string name)
+    private static string Source(string name)
     {
-        lock (Cache)
-        {
-            if (Cache.TryGetValue(name, out var cached)) return cached;
-            using var stream = Assembly.GetManifestResourceStream(Prefix + name) ?? throw new InvalidOperationException($"No email template '{name}'.");
-            using var reader = new StreamReader(stream);
-            return Cache[name] = reader.ReadToEnd().Replace("\r\n", "\n");
-        }
+        using var stream = Assembly.GetManifestResourceStream(Prefix + name) ?? throw new InvalidOperationException($"No email template '{name}'.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Replace("\r\n", "\n");
     }
 
     /// <summary>An instant as emails show it: Beijing wall-clock time to the minute (the text says "Beijing time").</summary>
@@ -41,55 +57,43 @@ public static partial class EmailTemplates
     /// <param name="unsubscribeUrl">Non-essential mail: the footer links it and the message carries List-Unsubscribe.</param>
     public static EmailMessage Render(string kind, IReadOnlyDictionary<string, object?> model, string dedupeKey, string to, string? unsubscribeUrl = null)
     {
-        var text = Fill(Source(kind + ".txt"), model, html: false);
+        var text = Fill(Template(kind + ".txt"), model, NullEncoder.Default);
         var newline = text.IndexOf('\n');
         if (!text.StartsWith("Subject: ", StringComparison.Ordinal) || newline < 0) throw new InvalidOperationException($"{kind}.txt must start with a Subject: line.");
         var subject = text[9..newline].Trim();
         var body = text[(newline + 1)..].Trim('\n');
         var footer = unsubscribeUrl is null ? "" : $"\n\n退订此类邮件 / Unsubscribe: {unsubscribeUrl}";
-        var fragment = Fill(Source(kind + ".html"), model, html: true);
-        var layout = Fill(Source("_layout.html"), new Dictionary<string, object?> { ["subject"] = subject, ["unsubscribe"] = unsubscribeUrl ?? "" }, html: true);
+        var fragment = Fill(Template(kind + ".html"), model, Html);
+        // The layout's own values are encoded, so none of them can contain the marker the fragment replaces.
+        var layout = Fill(Template("_layout.html"), new Dictionary<string, object?> { ["subject"] = subject, ["unsubscribe"] = unsubscribeUrl }, Html);
         return new EmailMessage(dedupeKey, to, subject, body + "\n\n应用场景供需对接平台 / Scenario Marketplace" + footer,
             layout.Replace("<!--body-->", fragment), unsubscribeUrl);
     }
 
-    [GeneratedRegex(@"\{\{([#^])([\w.]+)\}\}(.*?)\{\{/\2\}\}", RegexOptions.Singleline)]
-    private static partial Regex Section();
-
-    [GeneratedRegex(@"\{\{([\w.]+)\}\}")]
-    private static partial Regex Placeholder();
-
-    internal static string Fill(string template, IReadOnlyDictionary<string, object?> model, bool html, string? item = null)
+    /// <summary>
+    /// Renders one file. Values are data, never template text: Liquid does not read an output again, so a value holding
+    /// "{{ x }}" or "{% if %}" is printed as it is.
+    /// </summary>
+    private static string Fill(IFluidTemplate template, IReadOnlyDictionary<string, object?> model, TextEncoder encoder)
     {
-        string Value(string name)
-        {
-            if (name == ".") return item ?? throw new InvalidOperationException("{{.}} outside a list section.");
-            if (!model.TryGetValue(name, out var v)) throw new InvalidOperationException($"The template needs '{name}'.");
-            return v?.ToString() ?? "";
-        }
-        string Plain(string segment) =>
-            Placeholder().Replace(segment, m => html ? WebUtility.HtmlEncode(Value(m.Groups[1].Value)) : Value(m.Groups[1].Value));
-        // One pass: text between sections and each section are filled separately, so a value that happens to contain
-        // "{{…}}" is never read as a placeholder.
-        var result = new System.Text.StringBuilder();
-        var position = 0;
-        foreach (Match m in Section().Matches(template))
-        {
-            result.Append(Plain(template[position..m.Index]));
-            if (!model.TryGetValue(m.Groups[2].Value, out var v)) throw new InvalidOperationException($"The template needs '{m.Groups[2].Value}'.");
-            List<string> items = v switch
-            {
-                string s => s.Length > 0 ? [s] : [],
-                bool b => b ? [""] : [],
-                IEnumerable list => list.Cast<object?>().Select(x => x?.ToString() ?? "").ToList(),
-                null => [],
-                _ => [v.ToString() ?? ""],
-            };
-            if (m.Groups[1].Value == "^") result.Append(items.Count == 0 ? Fill(m.Groups[3].Value, model, html, item) : "");
-            else foreach (var i in items) result.Append(Fill(m.Groups[3].Value, model, html, i));
-            position = m.Index + m.Length;
-        }
-        result.Append(Plain(template[position..]));
-        return result.ToString();
+        var context = new TemplateContext(Options, StringComparer.Ordinal);
+        foreach (var (name, value) in model)
+            if (value is not null) context.SetValue(name, ValueOf(value));
+        // Liquid prints a name nobody set as nothing; here it is a caller's bug. A null value is a value: it prints
+        // nothing and is false.
+        context.Undefined = (name, _) => model.ContainsKey(name)
+            ? new ValueTask<FluidValue>(NilValue.Instance)
+            : throw new InvalidOperationException($"The template needs '{name}'.");
+        return template.Render(context, encoder);
     }
+
+    private static FluidValue ValueOf(object value) => value switch
+    {
+        string s => StringValue.Create(s),
+        bool b => BooleanValue.Create(b),
+        IEnumerable list => ArrayValue.Create(list.Cast<object?>().Select(item => StringValue.Create(Text(item))).ToList()),
+        _ => StringValue.Create(Text(value)),
+    };
+
+    private static string Text(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
 }

@@ -13,6 +13,21 @@ public static class Browsers
         Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
     });
 
+    /// <summary>
+    /// Records what a person would find broken on the page: script errors, and whatever the Content-Security-Policy
+    /// refused (Chromium reports those on the console, not as page errors).
+    /// </summary>
+    public static IPage Watch(IPage page, List<string> problems)
+    {
+        page.PageError += (_, e) => { lock (problems) problems.Add(e); };
+        page.Console += (_, m) =>
+        {
+            if (m.Type == "error" && m.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+                lock (problems) problems.Add(m.Text);
+        };
+        return page;
+    }
+
     /// <summary>Signs in through the login page and waits until the page shows the signed-in header.</summary>
     public static async Task SignInAsync(IPage page, string email, string password)
     {

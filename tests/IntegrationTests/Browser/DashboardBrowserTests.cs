@@ -12,9 +12,8 @@ public sealed class DashboardBrowserTests(DemoMarketplaceApp app) : IClassFixtur
     {
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Browsers.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = app.ServerAddress, Locale = "zh-CN", ViewportSize = new() { Width = 1280, Height = 900 } });
         var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
+        var page = Browsers.Watch(await browser.NewPageAsync(new() { BaseURL = app.ServerAddress, Locale = "zh-CN", ViewportSize = new() { Width = 1280, Height = 900 } }), errors);
         await Browsers.SignInAsync(page, "officer@demo.gov.cn", DemoData.Password);
         await page.GetByRole(AriaRole.Link, new() { Name = "监测调度" }).ClickAsync();
 

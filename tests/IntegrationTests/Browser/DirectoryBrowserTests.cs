@@ -11,7 +11,8 @@ public sealed class DirectoryBrowserTests(DemoMarketplaceApp app) : IClassFixtur
     {
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Browsers.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new() { BaseURL = app.ServerAddress, Locale = "zh-CN" });
+        var problems = new List<string>();
+        var page = Browsers.Watch(await browser.NewPageAsync(new() { BaseURL = app.ServerAddress, Locale = "zh-CN" }), problems);
         var email = $"founder-{Guid.NewGuid():N}@firm.test";
         var code = Marketplace.Enterprises.Profiles.CreditCode.Complete("91110112MA0BRW" + Random.Shared.Next(10, 99));
 
@@ -55,5 +56,6 @@ public sealed class DirectoryBrowserTests(DemoMarketplaceApp app) : IClassFixtur
         await page.GotoAsync("/capabilities?q=" + Uri.EscapeDataString("导览机器人"));
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "北京浏览器测试智能科技有限公司" })).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath("capability-list-zh.png"), FullPage = true });
+        Assert.Empty(problems);
     }
 }

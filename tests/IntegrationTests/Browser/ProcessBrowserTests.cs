@@ -33,9 +33,10 @@ public sealed class ProcessBrowserTests(DemoMarketplaceApp app) : IClassFixture<
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Browsers.LaunchAsync(playwright);
+        var problems = new List<string>();
         async Task<IPage> SignedIn(string email)
         {
-            var page = await (await browser.NewContextAsync(new() { BaseURL = app.ServerAddress, Locale = "zh-CN" })).NewPageAsync();
+            var page = Browsers.Watch(await (await browser.NewContextAsync(new() { BaseURL = app.ServerAddress, Locale = "zh-CN" })).NewPageAsync(), problems);
             await page.GotoAsync("/account/login");
             await page.GetByLabel("邮箱").FillAsync(email);
             await page.GetByLabel("密码").FillAsync(TestData.Password);
@@ -127,5 +128,6 @@ public sealed class ProcessBrowserTests(DemoMarketplaceApp app) : IClassFixture<
 
         await Assertions.Expect(officer.GetByRole(AriaRole.Status).First).ToContainTextAsync("已落地");
         await officer.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath("process-landed-zh.png"), FullPage = true });
+        Assert.Empty(problems);
     }
 }

@@ -18,9 +18,10 @@ public sealed class ThinSliceBrowserTests(DemoMarketplaceApp app) : IClassFixtur
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Browsers.LaunchAsync(playwright);
         var baseUrl = app.ServerAddress;
+        var problems = new List<string>();
 
         // The officer publishes a demo draft from the workbench.
-        var officer = await browser.NewPageAsync(new() { BaseURL = baseUrl, Locale = "zh-CN" });
+        var officer = Browsers.Watch(await browser.NewPageAsync(new() { BaseURL = baseUrl, Locale = "zh-CN" }), problems);
         await SignInAsync(officer, "officer@demo.gov.cn");
         await officer.GotoAsync("/officer");
         await officer.GetByRole(AriaRole.Button, new() { Name = $"发布 {Title}" }).ClickAsync();
@@ -28,7 +29,7 @@ public sealed class ThinSliceBrowserTests(DemoMarketplaceApp app) : IClassFixtur
         await app.DrainOutboxAsync();
 
         // A visitor searches a fragment of a segmented word and finds it, highlighted.
-        var visitor = await browser.NewPageAsync(new() { BaseURL = baseUrl, Locale = "zh-CN" });
+        var visitor = Browsers.Watch(await browser.NewPageAsync(new() { BaseURL = baseUrl, Locale = "zh-CN" }), problems);
         await visitor.GotoAsync("/scenarios");
         await visitor.GetByRole(AriaRole.Searchbox, new() { Name = "搜索场景" }).FillAsync("孪生底座");
         await visitor.GetByRole(AriaRole.Button, new() { Name = "搜索" }).ClickAsync();
@@ -38,7 +39,7 @@ public sealed class ThinSliceBrowserTests(DemoMarketplaceApp app) : IClassFixtur
         await visitor.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath("scenario-search-zh.png"), FullPage = true });
 
         // The demo firm's member applies.
-        var member = await browser.NewPageAsync(new() { BaseURL = baseUrl, Locale = "zh-CN" });
+        var member = Browsers.Watch(await browser.NewPageAsync(new() { BaseURL = baseUrl, Locale = "zh-CN" }), problems);
         await SignInAsync(member, "member@zhilian-iot.cn");
         await member.GotoAsync(await result.GetAttributeAsync("href") ?? "/");
         await member.GetByRole(AriaRole.Link, new() { Name = "我要揭榜" }).ClickAsync();
@@ -56,6 +57,7 @@ public sealed class ThinSliceBrowserTests(DemoMarketplaceApp app) : IClassFixtur
         await Assertions.Expect(card).ToBeVisibleAsync();
         await Assertions.Expect(card.GetByText("技术匹配")).ToBeVisibleAsync();
         await officer.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath("recommendations-zh.png"), FullPage = true });
+        Assert.Empty(problems);
     }
 
     private static Task SignInAsync(IPage page, string email) => Browsers.SignInAsync(page, email, DemoData.Password);

@@ -154,6 +154,12 @@ public sealed class DemoMarketplaceApp : MarketplaceApp
     protected override bool RealPort => true;
 }
 
+/// <summary>The app on a real Kestrel port without demo data: answers as a browser gets them, Kestrel's own headers included.</summary>
+public sealed class ListeningMarketplaceApp : MarketplaceApp
+{
+    protected override bool RealPort => true;
+}
+
 /// <summary>The demo data behind the in-memory test server (for HTTP clients rather than a browser).</summary>
 public sealed class SeededMarketplaceApp : MarketplaceApp
 {
