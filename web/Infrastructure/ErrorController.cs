@@ -21,8 +21,15 @@ public sealed class ErrorController : Controller
         var originalPath = HttpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path
                            ?? HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath
                            ?? "";
+        if (status == 500 && Marketplace.BuildingBlocks.Data.DatabaseAvailability.IsUnavailable(HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error))
+        {
+            // The database is restarting or unreachable: a clean "try again shortly", not a server error.
+            status = StatusCodes.Status503ServiceUnavailable;
+            Response.Headers.RetryAfter = "5";
+        }
         var (title, message) = status switch
         {
+            503 => ("服务暂时不可用", "数据服务正在恢复，请几秒钟后刷新重试，您填写的内容未提交。"),
             404 => ("页面不存在", "您访问的页面不存在或已被移除。"),
             403 => ("无权访问", "您的账号没有访问此页面的权限。"),
             400 or 422 => ("请求有误", "请求内容不正确，请检查后重试。"),
