@@ -30,6 +30,8 @@ public sealed class SealTests(MarketplaceApp app) : IClassFixture<MarketplaceApp
 
         var admin = await app.Get<UserStore>().EnsureAsync($"admin-{Guid.NewGuid():N}@gov.test", "管理员", TestData.Password, Roles.Admin, null, "平台", default);
         var adminClient = await app.SignedInClientAsync(admin.Email, TestData.Password);
+        var engine = app.Get<Marketplace.Matching.Search.ISearchEngine>();
+        Assert.DoesNotContain(scenario.Domain, (await engine.GetEnterpriseAsync(firm.Id, default))!.ExperienceDomains);
         var audit = await adminClient.GetStringAsync("/admin/audit");
         Assert.DoesNotContain(applicationId, audit);
         Assert.DoesNotContain("application.submitted", audit);
@@ -44,10 +46,13 @@ public sealed class SealTests(MarketplaceApp app) : IClassFixture<MarketplaceApp
         var terms = await officer.PutAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/terms", new TermsDto(null, 250, null, 0, null, "预算上限调整为 250 万元。"));
         Assert.Equal(HttpStatusCode.NoContent, terms.StatusCode);
         Assert.Empty(await terms.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync($"/api/v1/scenarios/{scenario.Id}/applications/reconfirm", null)).StatusCode);
 
         await TestData.PassAsync(app, scenario.ClosesAt);
         await app.Get<CloseDueScenarios>().HandleAsync(default);
         await app.DrainOutboxAsync();
         Assert.Contains(applicationId, await adminClient.GetStringAsync("/admin/audit"));
+        // Once the window has closed, the application counts as the firm's experience in matching.
+        Assert.Contains(scenario.Domain, (await engine.GetEnterpriseAsync(firm.Id, default))!.ExperienceDomains);
     }
 }
