@@ -6,7 +6,6 @@ using Marketplace.Notifications;
 using Marketplace.Scenarios;
 using Marketplace.Web.Demo;
 using Marketplace.Web.Features.Accounts;
-using Marketplace.Web.Infrastructure;
 using Marketplace.Flows.Scheduling;
 using Marketplace.Flows.Recommending;
 

@@ -1,9 +1,3 @@
-using Marketplace.Web.Features.Admin;
-using Marketplace.Web.Features.Directory;
-using Marketplace.Web.Features.Home;
-using Marketplace.Web.Features.Process;
-using Marketplace.Web.Features.Scenarios;
-using Marketplace.Web.Infrastructure;
 using Marketplace.BuildingBlocks.Time;
 namespace Marketplace.Web.Infrastructure;
 
@@ -28,13 +22,7 @@ public static class Labels
         _ => status,
     };
 
-    public static string Category(string category) => category switch
-    {
-        "smart-city" => "“数字+”智慧城市",
-        "cultural-tourism" => "“数字+”文化旅游",
-        "livable-city" => "“数字+”宜居城市",
-        _ => category,
-    };
+    public static string Category(string category) => Marketplace.Scenarios.Listings.ScenarioCategory.Name(category);
 
     public static string Verdict(string? verdict) => verdict switch
     {
@@ -71,9 +59,8 @@ public static class Labels
 
     public static string Mode(string mode) => mode == "horse_race" ? "赛马" : "揭榜挂帅";
 
-    public static readonly TimeSpan Beijing = BeijingCalendar.Offset;
 
-    public static string Time(DateTimeOffset t) => t.ToOffset(Beijing).ToString("yyyy-MM-dd HH:mm");
+    public static string Time(DateTimeOffset t) => t.ToOffset(BeijingCalendar.Offset).ToString("yyyy-MM-dd HH:mm");
 
     public static string Money(decimal wan) => wan == 0 ? "面议" : $"{wan:0.##} 万元";
 }

@@ -27,7 +27,7 @@ public sealed class ApplicationOptions
     public int MaxOpenPerFirm { get; set; } = 5;
 }
 
-public sealed partial class SubmitApplication(NpgsqlDataSource db, TimeProvider clock, Microsoft.Extensions.Options.IOptions<ApplicationOptions> options, OutboxSignal outbox)
+public sealed class SubmitApplication(NpgsqlDataSource db, TimeProvider clock, Microsoft.Extensions.Options.IOptions<ApplicationOptions> options, OutboxSignal outbox)
 {
     public async Task<Result<Guid>> HandleAsync(SubmitApplicationCommand c, CancellationToken ct)
     {

@@ -1,9 +1,3 @@
-using Marketplace.Web.Features.Admin;
-using Marketplace.Web.Features.Directory;
-using Marketplace.Web.Features.Home;
-using Marketplace.Web.Features.Process;
-using Marketplace.Web.Features.Scenarios;
-using Marketplace.Web.Infrastructure;
 using System.Security.Claims;
 using Marketplace.Accounts;
 using Marketplace.Accounts.Users;

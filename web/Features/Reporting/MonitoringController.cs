@@ -2,12 +2,6 @@ using System.Text.Json;
 using Marketplace.Reporting.Monitoring;
 using Marketplace.Accounts;
 using Marketplace.Web.Features.Accounts;
-using Marketplace.Web.Infrastructure;
-using Marketplace.Web.Features.Admin;
-using Marketplace.Web.Features.Directory;
-using Marketplace.Web.Features.Home;
-using Marketplace.Web.Features.Process;
-using Marketplace.Web.Features.Scenarios;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 

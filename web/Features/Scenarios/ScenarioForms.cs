@@ -1,9 +1,4 @@
-using Marketplace.Web.Features.Admin;
-using Marketplace.Web.Features.Directory;
-using Marketplace.Web.Features.Home;
-using Marketplace.Web.Features.Process;
-using Marketplace.Web.Features.Scenarios;
-using Marketplace.Web.Infrastructure;
+using Marketplace.BuildingBlocks.Time;
 using System.ComponentModel.DataAnnotations;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Matching.Recommendations;
@@ -94,7 +89,7 @@ public sealed class ScenarioForm
     public CreateScenarioCommand ToCommand() => new(
         Title, Summary, Description, Category, Domain, Location, SplitList(Technologies), OwnerDepartment,
         BudgetMinWan, BudgetMaxWan, Mode, AwardSlots, null,
-        ClosesAt is { } local ? new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), Labels.Beijing) : null,
+        ClosesAt is { } local ? BeijingCalendar.FromLocal(local) : null,
         SplitList(RequiredQualifications), MinRegisteredCapitalWan,
         string.IsNullOrWhiteSpace(FundingMode) ? null : FundingMode.Trim(),
         ScenarioTerms.ParseRubric(Rubric).Rubric, ScenarioTerms.ParseMilestones(MilestoneTemplate).Milestones,
@@ -116,7 +111,7 @@ public sealed class ScenarioForm
     {
         Title = s.Title, Summary = s.Summary, Description = s.Description, Category = s.Category, Domain = s.Domain, Location = s.Location,
         Technologies = string.Join("、", s.Technologies), OwnerDepartment = s.OwnerDepartment, BudgetMinWan = s.BudgetMinWan,
-        BudgetMaxWan = s.BudgetMaxWan, Mode = s.Mode, AwardSlots = s.AwardSlots, ClosesAt = s.ClosesAt.ToOffset(Labels.Beijing).DateTime,
+        BudgetMaxWan = s.BudgetMaxWan, Mode = s.Mode, AwardSlots = s.AwardSlots, ClosesAt = BeijingCalendar.LocalTime(s.ClosesAt),
         RequiredQualifications = string.Join("、", s.RequiredQualifications), MinRegisteredCapitalWan = s.MinRegisteredCapitalWan,
         FundingMode = s.FundingMode, Rubric = ScenarioTerms.FormatRubric(s.Rubric), MilestoneTemplate = ScenarioTerms.FormatMilestones(s.MilestoneTemplate),
         Visibility = s.Visibility, PartnerRegions = s.PartnerRegions.ToList(), AllowedRegions = string.Join("、", s.AllowedRegions),

@@ -1,9 +1,3 @@
-using Marketplace.Web.Features.Admin;
-using Marketplace.Web.Features.Directory;
-using Marketplace.Web.Features.Home;
-using Marketplace.Web.Features.Process;
-using Marketplace.Web.Features.Scenarios;
-using Marketplace.Web.Infrastructure;
 using Marketplace.Flows.Applications;
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Enterprises.Profiles;
@@ -32,10 +26,10 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
 
     [HttpGet("{id:guid}")]
     public async Task<IActionResult> Details(Guid id, [FromServices] ApplicationQueries applications, [FromServices] Questions questions,
-        [FromServices] Viewers viewers, [FromServices] Marketplace.Scenarios.Attachments.AttachmentStore files, CancellationToken ct)
+        [FromServices] Marketplace.Scenarios.Attachments.AttachmentStore files, CancellationToken ct)
     {
         var scenario = await scenarios.GetAsync(id, ct);
-        if (scenario is null || !await viewers.CanSeeAsync(User, scenario, ct)) return NotFound();
+        if (scenario is null) return NotFound(); // visibility: [ScenarioVisible] on the controller
         ViewBag.Files = await files.ListAsync(new(id), ct);
         var firm = User.EnterpriseId();
         var own = firm is null ? null : await applications.GetOwnAsync(id, firm.Value, ct);
@@ -88,10 +82,10 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
 
     [HttpGet("{id:guid}/apply"), Authorize(Roles = Roles.Enterprise)]
     public async Task<IActionResult> Apply(Guid id, [FromServices] ApplicationQueries applications, [FromServices] EnterpriseStore enterprises,
-        [FromServices] Viewers viewers, [FromServices] Marketplace.Scenarios.Attachments.AttachmentStore files, CancellationToken ct)
+        [FromServices] Marketplace.Scenarios.Attachments.AttachmentStore files, CancellationToken ct)
     {
         var scenario = await scenarios.GetAsync(id, ct);
-        if (scenario is null || !scenario.IsPublic || !await viewers.CanSeeAsync(User, scenario, ct)) return NotFound();
+        if (scenario is null || !scenario.IsPublic) return NotFound();
         var own = await applications.GetOwnAsync(id, User.EnterpriseId()!.Value, ct);
         await PrepareApplyViewAsync(scenario, own, files, ct);
         return View(ApplicationForm.From(own, own is null ? [] : await Applicants.CodesAsync(own.ConsortiumMemberIds, enterprises, ct)));
@@ -99,11 +93,10 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
 
     [HttpPost("{id:guid}/apply"), Authorize(Roles = Roles.Enterprise), ValidateAntiForgeryToken]
     public async Task<IActionResult> Apply(Guid id, ApplicationForm form, [FromServices] ApplyForScenario apply, [FromServices] ApplicationQueries applications,
-        [FromServices] Viewers viewers, [FromServices] Marketplace.Scenarios.Attachments.AttachmentStore files,
-        CancellationToken ct)
+        [FromServices] Marketplace.Scenarios.Attachments.AttachmentStore files, CancellationToken ct)
     {
         var scenario = await scenarios.GetAsync(id, ct);
-        if (scenario is null || !scenario.IsPublic || !await viewers.CanSeeAsync(User, scenario, ct)) return NotFound();
+        if (scenario is null || !scenario.IsPublic) return NotFound();
         var firmId = User.EnterpriseId()!.Value;
         var command = new ApplyCommand(id, firmId, User.UserId(), form.Approach, form.QuotedBudgetWan,
             form.Team, form.Schedule, form.PastCases, form.DeclaredTruthful, form.DeclaredNoDoubleFunding, form.MemberCodes, form.IsDraft);
