@@ -15,7 +15,7 @@ namespace Marketplace.ArchitectureTests;
 /// </summary>
 public sealed partial class ScenarioRouteTests
 {
-    [GeneratedRegex(@"(^|/)scenarios/\{id(:guid)?\}", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(^|/)scenarios/\{id(:guid)?\}|\{scenarioId(:guid)?\}", RegexOptions.IgnoreCase)]
     private static partial Regex ScenarioRoute();
 
     private static readonly HashSet<string> Staff = [Roles.Officer, Roles.Admin];

@@ -10,8 +10,11 @@ public sealed record ErrorPage(int Status, string Title, string Message);
 public sealed class ErrorController : Controller
 {
     [Route("error/{status:int}")]
-    public IActionResult Show(int status)
+    public IActionResult Show()
     {
+        // Read from the route, not bound as a parameter: binding reads the failed request's form too, and a form that could
+        // not be read (the reason some requests end here) would leave the status unbound.
+        var status = int.TryParse(RouteData.Values["status"]?.ToString(), out var s) ? s : 500;
         var originalPath = HttpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path
                            ?? HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath
                            ?? "";

@@ -102,7 +102,13 @@ public static class Operations
         app.MapScalarApiReference("/api/docs", (o, http) => o.WithTitle("应用场景供需对接平台 API")
                 .WithOpenApiRoutePattern("/openapi/{documentName}.json").WithNonce(http.GetNonce()).DisableDefaultFonts())
             .WithSecurityHeadersPolicy(SecurityHeaders.ApiDocsPolicy);
-        app.MapMetrics("/metrics");
+        // Request counts by action would tell how many applications a sealed scenario received: metrics are for the
+        // administrator's session and for scrapers from the networks named in Metrics:AllowedNetworks (none by default).
+        var scrapers = (app.Configuration.GetSection("Metrics:AllowedNetworks").Get<string[]>() ?? []).Select(System.Net.IPNetwork.Parse).ToList();
+        app.MapMetrics("/metrics").RequireAuthorization(policy => policy.RequireAssertion(ctx =>
+            ctx.User.IsInRole(Marketplace.Accounts.Roles.Admin)
+            || (ctx.Resource is HttpContext http && http.Connection.RemoteIpAddress is { } ip
+                && scrapers.Any(n => n.Contains(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip)))));
         return app;
     }
 

@@ -36,5 +36,19 @@ public static class ResultMapping
             modelState.AddModelError(e.Field is null ? string.Empty : prefix + e.Field, e.Message);
     }
 
+    /// <summary>
+    /// A form post's answer: back to its page with a message. A rejection saying the object is not there or not the
+    /// caller's answers 404/403 as the API does, so a page never hints at what belongs to someone else.
+    /// </summary>
+    public static IActionResult Flash<T>(this Controller controller, Result<T> result, Func<T, string> done, IActionResult back)
+    {
+        if (!result.IsSuccess && result.FirstError.Kind == ErrorKind.NotFound) return controller.NotFound();
+        if (!result.IsSuccess && result.FirstError.Kind == ErrorKind.Forbidden) return controller.Forbid();
+        controller.TempData[result.IsSuccess ? "Flash" : "Error"] = result.IsSuccess
+            ? done(result.Value)
+            : string.Join("；", result.Errors.Select(e => e.Message));
+        return back;
+    }
+
     private static string JsonName(string field) => field.Length == 0 ? "" : char.ToLowerInvariant(field[0]) + field[1..];
 }

@@ -31,6 +31,7 @@ public static class WebSetup
                 m.SetNonPropertyAttemptedValueIsInvalidAccessor(value => $"“{value}”不是有效的值");
                 m.SetUnknownValueIsInvalidAccessor(field => $"{field}的值无效");
                 m.SetNonPropertyValueMustBeANumberAccessor(() => "必须是数字");
+                o.Filters.Add<UnreadableFormFilter>();
             })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization();

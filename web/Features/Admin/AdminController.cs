@@ -68,7 +68,6 @@ public sealed class AdminController(TechnologyVocabulary vocabulary) : Controlle
     public async Task<IActionResult> AddTerm(string? term, CancellationToken ct)
     {
         var result = await vocabulary.AddAsync(term, ct);
-        TempData[result.IsSuccess ? "Flash" : "Error"] = result.IsSuccess ? $"已加入词表：{result.Value}" : result.FirstError.Message;
-        return RedirectToAction(nameof(Index));
+        return this.Flash(result, _ => $"已加入词表：{result.Value}", RedirectToAction(nameof(Index)));
     }
 }

@@ -37,8 +37,7 @@ public sealed class DirectoryController(EnterpriseStore enterprises) : Controlle
         CancellationToken ct)
     {
         var r = lift ? await suspension.LiftAsync(id, User.UserId(), ct) : await suspension.SuspendAsync(id, until, reason, User.UserId(), ct);
-        TempData[r.IsSuccess ? "Flash" : "Error"] = r.IsSuccess ? (lift ? "已解除暂停。" : "已暂停该企业申报。") : string.Join("；", r.Errors.Select(e => e.Message));
-        return RedirectToAction(nameof(Firm), new { id });
+        return this.Flash(r, _ => (lift ? "已解除暂停。" : "已暂停该企业申报。"), RedirectToAction(nameof(Firm), new { id }));
     }
 
     /// <summary>The directory as .xlsx or .csv, with the same filters as the list on screen.</summary>
@@ -109,15 +108,13 @@ public sealed class DirectoryController(EnterpriseStore enterprises) : Controlle
     public async Task<IActionResult> Verify(Guid id, [FromServices] QualificationReview review, CancellationToken ct)
     {
         var result = await review.VerifyAsync(id, User.UserId(), ct);
-        TempData[result.IsSuccess ? "Flash" : "Error"] = result.IsSuccess ? $"已认证：{result.Value.EnterpriseName} {result.Value.Kind}" : result.FirstError.Message;
-        return RedirectToAction(nameof(Qualifications));
+        return this.Flash(result, _ => $"已认证：{result.Value.EnterpriseName} {result.Value.Kind}", RedirectToAction(nameof(Qualifications)));
     }
 
     [HttpPost("qualifications/{id:guid}/reject"), ValidateAntiForgeryToken]
     public async Task<IActionResult> Reject(Guid id, string? reason, [FromServices] QualificationReview review, CancellationToken ct)
     {
         var result = await review.RejectAsync(id, User.UserId(), reason, ct);
-        TempData[result.IsSuccess ? "Flash" : "Error"] = result.IsSuccess ? $"已驳回：{result.Value.EnterpriseName} {result.Value.Kind}" : result.FirstError.Message;
-        return RedirectToAction(nameof(Qualifications));
+        return this.Flash(result, _ => $"已驳回：{result.Value.EnterpriseName} {result.Value.Kind}", RedirectToAction(nameof(Qualifications)));
     }
 }

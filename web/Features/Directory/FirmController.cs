@@ -32,12 +32,11 @@ public sealed class FirmController(Recommendations recommendations, EnterpriseSt
         return View(new FirmDashboard(firm, recommended.IsSuccess ? recommended.Value : []));
     }
 
-    [HttpPost("recommendations/{scenarioId:guid}/dismiss"), ValidateAntiForgeryToken]
+    [HttpPost("recommendations/{scenarioId:guid}/dismiss"), ValidateAntiForgeryToken, ScenarioVisible]
     public async Task<IActionResult> Dismiss(Guid scenarioId, CancellationToken ct)
     {
         var result = await recommendations.DismissAsync(FirmId, scenarioId, User.UserId(), ct);
-        TempData[result.IsSuccess ? "Flash" : "Error"] = result.IsSuccess ? "已标记为不相关，今后不再推荐。" : result.FirstError.Message;
-        return RedirectToAction(nameof(Index));
+        return this.Flash(result, _ => "已标记为不相关，今后不再推荐。", RedirectToAction(nameof(Index)));
     }
 
     [HttpGet("profile")]
@@ -129,8 +128,7 @@ public sealed class FirmController(Recommendations recommendations, EnterpriseSt
     public async Task<IActionResult> Evidence(Guid milestoneId, string? evidence, [FromServices] Marketplace.Scenarios.Awards.DeliveryProcess delivery, CancellationToken ct)
     {
         var r = await delivery.SubmitEvidenceAsync(milestoneId, FirmId, User.UserId(), evidence, ct);
-        TempData[r.IsSuccess ? "Flash" : "Error"] = r.IsSuccess ? "交付材料已提交。" : r.FirstError.Message;
-        return RedirectToAction(nameof(Milestones));
+        return this.Flash(r, _ => "交付材料已提交。", RedirectToAction(nameof(Milestones)));
     }
 
     [HttpGet("members")]

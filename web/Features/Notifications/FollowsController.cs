@@ -16,8 +16,7 @@ public sealed class FollowsController(Follows follows) : Controller
     public async Task<IActionResult> Add(string? kind, string? value, string? returnUrl, CancellationToken ct)
     {
         var r = await follows.AddAsync(User.UserId(), kind, value, ct);
-        TempData[r.IsSuccess ? "Flash" : "Error"] = r.IsSuccess ? "已关注。" : r.FirstError.Message;
-        return Url.IsLocalUrl(returnUrl) ? Redirect(returnUrl) : RedirectToAction(nameof(Index));
+        return this.Flash(r, _ => "已关注。", Url.IsLocalUrl(returnUrl) ? Redirect(returnUrl) : RedirectToAction(nameof(Index)));
     }
 
     [HttpPost("remove"), ValidateAntiForgeryToken]
@@ -32,7 +31,6 @@ public sealed class FollowsController(Follows follows) : Controller
     public async Task<IActionResult> Frequency(string? frequency, CancellationToken ct)
     {
         var r = await follows.SetFrequencyAsync(User.UserId(), frequency, ct);
-        TempData[r.IsSuccess ? "Flash" : "Error"] = r.IsSuccess ? "提醒方式已保存。" : r.FirstError.Message;
-        return RedirectToAction(nameof(Index));
+        return this.Flash(r, _ => "提醒方式已保存。", RedirectToAction(nameof(Index)));
     }
 }

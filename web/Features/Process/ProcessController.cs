@@ -101,15 +101,13 @@ public sealed class ReviewerController(ReviewProcess reviews) : Controller
     {
         var r = await reviews.SubmitScoresAsync(assignmentId, User.UserId(),
             scores.Select(s => new CriterionScore(s.Key, s.Value, notes.GetValueOrDefault(s.Key))).ToList(), ct);
-        TempData[r.IsSuccess ? "Flash" : "Error"] = r.IsSuccess ? "评分已提交" : string.Join("；", r.Errors.Select(e => e.Message));
-        return RedirectToAction(nameof(Index));
+        return this.Flash(r, _ => "评分已提交", RedirectToAction(nameof(Index)));
     }
 
     [HttpPost("{assignmentId:guid}/conflict"), ValidateAntiForgeryToken]
     public async Task<IActionResult> Conflict(Guid assignmentId, string? reason, CancellationToken ct)
     {
         var r = await reviews.DeclareConflictAsync(assignmentId, User.UserId(), reason, ct);
-        TempData[r.IsSuccess ? "Flash" : "Error"] = r.IsSuccess ? "已申请回避" : r.FirstError.Message;
-        return RedirectToAction(nameof(Index));
+        return this.Flash(r, _ => "已申请回避", RedirectToAction(nameof(Index)));
     }
 }

@@ -65,7 +65,6 @@ public sealed class TargetsController(MonitoringQueries monitoring) : Controller
     public async Task<IActionResult> Set(string key, int targetValue, DateOnly? periodStart, DateOnly? periodEnd, CancellationToken ct)
     {
         var r = await monitoring.SetTargetAsync(key, targetValue, periodStart, periodEnd, User.UserId(), ct);
-        TempData[r.IsSuccess ? "Flash" : "Error"] = r.IsSuccess ? "目标已更新。" : string.Join("；", r.Errors.Select(e => e.Message));
-        return RedirectToAction(nameof(Index));
+        return this.Flash(r, _ => "目标已更新。", RedirectToAction(nameof(Index)));
     }
 }

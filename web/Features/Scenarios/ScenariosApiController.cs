@@ -227,7 +227,7 @@ public sealed class MeApiController(Recommendations recommendations) : Controlle
             r.Scenario.Category, r.Scenario.Domain, r.Scenario.ClosesAt, r.Score, r.Reasons)).ToList());
     }
 
-    [HttpPost("recommendations/{scenarioId:guid}/dismiss")]
+    [HttpPost("recommendations/{scenarioId:guid}/dismiss"), ScenarioVisible]
     public async Task<IActionResult> Dismiss(Guid scenarioId, CancellationToken ct)
     {
         var result = await recommendations.DismissAsync(User.EnterpriseId()!.Value, scenarioId, User.UserId(), ct);

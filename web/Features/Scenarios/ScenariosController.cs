@@ -42,32 +42,28 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
     public async Task<IActionResult> Withdraw(Guid id, [FromServices] WithdrawApplication withdraw, CancellationToken ct)
     {
         var result = await withdraw.HandleAsync(new WithdrawApplicationCommand(id, User.EnterpriseId()!.Value, User.UserId()), ct);
-        TempData[result.IsSuccess ? "Flash" : "Error"] = result.IsSuccess ? "申报已撤回；截止前可重新提交。" : result.FirstError.Message;
-        return RedirectToAction(nameof(Details), new { id });
+        return this.Flash(result, _ => "申报已撤回；截止前可重新提交。", RedirectToAction(nameof(Details), new { id }));
     }
 
     [HttpPost("{id:guid}/questions"), Authorize(Roles = Roles.Enterprise), ValidateAntiForgeryToken]
     public async Task<IActionResult> Ask(Guid id, string? question, [FromServices] Questions questions, CancellationToken ct)
     {
         var r = await questions.AskAsync(id, User.UserId(), question, ct);
-        TempData[r.IsSuccess ? "Flash" : "Error"] = r.IsSuccess ? "问题已提交，答复后将在本页公开。" : r.FirstError.Message;
-        return RedirectToAction(nameof(Details), new { id });
+        return this.Flash(r, _ => "问题已提交，答复后将在本页公开。", RedirectToAction(nameof(Details), new { id }));
     }
 
     [HttpPost("{id:guid}/questions/{questionId:guid}/answer"), Authorize(Roles = Roles.OfficerOrAdmin), ValidateAntiForgeryToken]
     public async Task<IActionResult> Answer(Guid id, Guid questionId, string? answer, [FromServices] Questions questions, CancellationToken ct)
     {
         var r = await questions.AnswerAsync(questionId, User.UserId(), answer, ct);
-        TempData[r.IsSuccess ? "Flash" : "Error"] = r.IsSuccess ? "答复已公开。" : r.FirstError.Message;
-        return RedirectToAction(nameof(Details), new { id });
+        return this.Flash(r, _ => "答复已公开。", RedirectToAction(nameof(Details), new { id }));
     }
 
     [HttpPost("{id:guid}/reconfirm"), Authorize(Roles = Roles.Enterprise), ValidateAntiForgeryToken]
     public async Task<IActionResult> Reconfirm(Guid id, [FromServices] ChangeTerms change, CancellationToken ct)
     {
         var result = await change.ReconfirmAsync(id, User.EnterpriseId()!.Value, User.UserId(), ct);
-        TempData[result.IsSuccess ? "Flash" : "Error"] = result.IsSuccess ? "已确认按变更后的条款参与。" : result.FirstError.Message;
-        return RedirectToAction(nameof(Details), new { id });
+        return this.Flash(result, _ => "已确认按变更后的条款参与。", RedirectToAction(nameof(Details), new { id }));
     }
 
     /// <summary>Anyone may object while the proposed winners are publicised (公示).</summary>
