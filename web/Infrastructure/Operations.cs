@@ -25,7 +25,7 @@ public static class Operations
             .AddNpgSql(tags: ["ready"], name: "postgresql")
             .AddCheck<SearchIndexHealthCheck>("search-index", tags: ["ready"])
             .AddCheck<SmtpHealthCheck>("smtp", failureStatus: HealthStatus.Degraded, tags: ["ready"]);
-        services.AddOpenApi("v1");
+        services.AddOpenApi("v1", Marketplace.Web.Features.Accounts.ApiTokenAuthentication.Describe);
         services.AddProblemDetails();
         services.AddHttpLogging(o =>
         {
