@@ -20,8 +20,16 @@ public static class ApiTokenAuthentication
     public const string TokenIdClaim = "api_token_id";
 
     public static bool IsBearerApiCall(HttpRequest request) =>
-        request.Path.StartsWithSegments("/api")
-        && request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+        request.Path.StartsWithSegments("/api") && BearerSecret(request) is not null;
+
+    /// <summary>What follows "Bearer" in the Authorization header (empty when nothing does), or null for no bearer header.</summary>
+    private static string? BearerSecret(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer", StringComparison.OrdinalIgnoreCase)) return null;
+        if (header.Length == 6) return "";
+        return header[6] == ' ' ? header[7..].Trim() : null;
+    }
 
     /// <summary>
     /// The OpenAPI description declares the scheme (HTTP bearer) and names it on every operation that needs a signed-in
@@ -58,8 +66,7 @@ public static class ApiTokenAuthentication
         protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
         {
             if (!IsBearerApiCall(Request)) return AuthenticateResult.NoResult();
-            var secret = Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
-            var caller = await tokens.AuthenticateAsync(secret, Context.RequestAborted);
+            var caller = await tokens.AuthenticateAsync(BearerSecret(Request), Context.RequestAborted);
             if (caller is null) return AuthenticateResult.Fail("The API token is unknown, revoked or expired, or its account's sessions were ended.");
             var principal = AuthSetup.ToPrincipal(caller.User, Scheme.Name);
             ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(TokenIdClaim, caller.TokenId.ToString()));
