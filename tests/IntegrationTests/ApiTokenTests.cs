@@ -278,7 +278,7 @@ public sealed class ApiTokenTests(MarketplaceApp app) : IClassFixture<Marketplac
     }
 
     [PostgresFact]
-    public async Task TheOpenApiDescription_DeclaresTheBearerScheme_OnOperationsThatNeedACaller()
+    public async Task TheOpenApiDescription_DeclaresTheBearerScheme_OnOperationsThatNeedACaller_AndTheIdempotencyHeader()
     {
         var document = await app.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiToken");
@@ -288,5 +288,8 @@ public sealed class ApiTokenTests(MarketplaceApp app) : IClassFixture<Marketplac
         Assert.True(paths.GetProperty("/api/v1/scenarios").GetProperty("post").TryGetProperty("security", out var security));
         Assert.True(security[0].TryGetProperty("ApiToken", out _));
         Assert.False(paths.GetProperty("/api/v1/scenarios").GetProperty("get").TryGetProperty("security", out _));
+        // …and the optional Idempotency-Key header on the POSTs.
+        Assert.Contains(paths.GetProperty("/api/v1/scenarios").GetProperty("post").GetProperty("parameters").EnumerateArray(),
+            p => p.GetProperty("name").GetString() == "Idempotency-Key" && p.GetProperty("in").GetString() == "header");
     }
 }

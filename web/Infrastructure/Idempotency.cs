@@ -24,6 +24,27 @@ public static class Idempotency
         return services;
     }
 
+    /// <summary>The OpenAPI description offers the optional header on every operation it applies to.</summary>
+    public static void Describe(Microsoft.AspNetCore.OpenApi.OpenApiOptions options) =>
+        options.AddOperationTransformer((operation, context, _) =>
+        {
+            if (string.Equals(context.Description.HttpMethod, HttpMethods.Post, StringComparison.OrdinalIgnoreCase)
+                && (context.Description.RelativePath ?? "").StartsWith("api/v1/", StringComparison.OrdinalIgnoreCase))
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new Microsoft.OpenApi.OpenApiParameter
+                {
+                    Name = IdempotencyKeys.HeaderName,
+                    In = Microsoft.OpenApi.ParameterLocation.Header,
+                    Required = false,
+                    Description = "1–255 printable ASCII characters. The first answer is kept for 24 h and replayed (Idempotent-Replayed: true) " +
+                                  "to a repeat of the same request; the key with another request is 422, a repeat while the first runs is 409.",
+                    Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, MinLength = 1, MaxLength = 255 },
+                });
+            }
+            return Task.CompletedTask;
+        });
+
     public static WebApplication UseIdempotentApiPosts(this WebApplication app)
     {
         app.UseMiddleware<Middleware>();
