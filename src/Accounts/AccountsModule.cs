@@ -1,3 +1,4 @@
+using Marketplace.Accounts.Api;
 using Marketplace.Accounts.Users;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,6 +12,8 @@ public static class AccountsModule
     {
         services.AddSingleton<UserStore>();
         services.AddSingleton<AccountStore>();
+        services.AddSingleton<ApiTokens>();
+        services.AddSingleton<IdempotencyKeys>();
         return services;
     }
 }

@@ -106,6 +106,7 @@ public sealed class BadInputSweepTests(MarketplaceApp app) : IClassFixture<Marke
             (app.FormClient(), "/account/forgot", "/account/forgot"), (app.FormClient(), "/account/login", "/account/reset"),
             (app.FormClient(), "/account/login", "/account/accept"), (app.FormClient(), "/scenarios", "/language"),
             (member, "/account/preferences", "/account/preferences"), (member, "/firm/qualifications", "/firm/qualifications"),
+            (member, "/account", "/account/tokens"), (member, "/account", $"/account/tokens/{random}/revoke"),
             (member, "/firm/members", "/firm/members"), (member, "/firm/milestones", $"/firm/milestones/{random}/evidence"),
             (member, "/firm", $"/firm/recommendations/{random}/dismiss"),
             (member, $"/scenarios/{scenario.Id}", $"/scenarios/{scenario.Id}/questions"), (member, $"/scenarios/{scenario.Id}", $"/scenarios/{scenario.Id}/withdraw"),
@@ -122,7 +123,8 @@ public sealed class BadInputSweepTests(MarketplaceApp app) : IClassFixture<Marke
         };
         string[] names = ["Email", "Password", "DisplayName", "Name", "CreditCode", "Region", "Industry", "Kind", "Evidence", "ExpiresOn", "Role", "Term",
             "Token", "culture", "returnUrl", "ids", "winners", "reason", "answer", "upheld", "verdict", "note", "evidence", "question", "name", "contact",
-            "content", "on", "applicationId", "reviewerId", "scores[技术方案]", "notes[技术方案]", "RegisteredCapitalWan", "Employees"];
+            "content", "on", "applicationId", "reviewerId", "scores[技术方案]", "notes[技术方案]", "RegisteredCapitalWan", "Employees",
+            "Form.Name", "Form.ExpiresInDays"];
         var failures = new List<string>();
         foreach (var g in Garbage.Take(7))
             foreach (var (client, page, action) in forms)

@@ -25,7 +25,11 @@ public static class Operations
             .AddNpgSql(tags: ["ready"], name: "postgresql")
             .AddCheck<SearchIndexHealthCheck>("search-index", tags: ["ready"])
             .AddCheck<SmtpHealthCheck>("smtp", failureStatus: HealthStatus.Degraded, tags: ["ready"]);
-        services.AddOpenApi("v1");
+        services.AddOpenApi("v1", o =>
+        {
+            Marketplace.Web.Features.Accounts.ApiTokenAuthentication.Describe(o);
+            Idempotency.Describe(o);
+        });
         services.AddProblemDetails();
         services.AddHttpLogging(o =>
         {

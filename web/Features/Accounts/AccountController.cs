@@ -1,11 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using Marketplace.Accounts;
+using Marketplace.Accounts.Api;
 using Marketplace.Accounts.Users;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Flows.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Marketplace.Web.Features.Accounts;
@@ -45,9 +48,55 @@ public sealed class NewPasswordForm
     [Display(Name = "新密码（至少 10 位，含字母和数字）"), DataType(DataType.Password)] public string? Password { get; set; }
 }
 
-[Route("account")]
-public sealed class AccountController(UserStore users, AccountFlows flows) : Controller
+public sealed class ApiTokenForm
 {
+    [Display(Name = "令牌名称")] public string? Name { get; set; }
+    [Display(Name = "有效期（天）")] public int? ExpiresInDays { get; set; } = 90;
+}
+
+/// <summary>The account page: who is signed in, and their API tokens (a new one's secret only in the answer that created it).</summary>
+public sealed record AccountPage(UserAccount Account, IReadOnlyList<ApiTokenView> Tokens, IssuedApiToken? Issued, ApiTokenForm Form,
+    int MaxTokens, int MaxLifetimeDays);
+
+[Route("account")]
+public sealed class AccountController(UserStore users, AccountFlows flows, ApiTokens tokens, IOptions<ApiTokenOptions> tokenOptions) : Controller
+{
+    [HttpGet(""), Authorize]
+    public async Task<IActionResult> Index(CancellationToken ct) => View(await PageAsync(null, new ApiTokenForm(), ct));
+
+    /// <summary>Creates a token and shows its secret in this answer only (never stored, never redirected through a cookie).</summary>
+    [HttpPost("tokens"), Authorize, ValidateAntiForgeryToken]
+    public async Task<IActionResult> CreateToken(ApiTokenForm form, CancellationToken ct)
+    {
+        if (ModelState.IsValid)
+        {
+            var result = await tokens.CreateAsync(User.UserId(), form.Name, form.ExpiresInDays, ct);
+            if (result.IsSuccess)
+            {
+                Response.Headers.CacheControl = "no-store";
+                return View(nameof(Index), await PageAsync(result.Value, new ApiTokenForm(), ct));
+            }
+            result.Errors.AddTo(ModelState, "Form.");
+        }
+        return View(nameof(Index), await PageAsync(null, form, ct));
+    }
+
+    /// <summary>Revokes one of the signed-in person's own tokens (another person's is "not found").</summary>
+    [HttpPost("tokens/{id:guid}/revoke"), Authorize, ValidateAntiForgeryToken]
+    public async Task<IActionResult> RevokeToken(Guid id, CancellationToken ct)
+    {
+        var result = await tokens.RevokeAsync(User.UserId(), id, ct);
+        if (result.IsSuccess) TempData["Flash"] = "令牌已撤销，使用它的脚本将无法再调用 API。";
+        else TempData["Error"] = result.FirstError.Message;
+        return Redirect("/account");
+    }
+
+    private async Task<AccountPage> PageAsync(IssuedApiToken? issued, ApiTokenForm form, CancellationToken ct)
+    {
+        var account = await users.GetAsync(User.UserId(), ct) ?? throw new InvalidOperationException("The signed-in account does not exist.");
+        return new AccountPage(account, await tokens.ListAsync(account.Id, ct), issued, form, tokenOptions.Value.MaxPerUser, tokenOptions.Value.MaxLifetimeDays);
+    }
+
     [HttpGet("login")]
     public IActionResult Login(string? returnUrl) => View(new LoginForm { ReturnUrl = returnUrl });
 
@@ -89,7 +138,7 @@ public sealed class AccountController(UserStore users, AccountFlows flows) : Con
     }
 
     /// <summary>Ends every session of this account, on every device (the security stamp changes).</summary>
-    [HttpPost("logout-everywhere"), Microsoft.AspNetCore.Authorization.Authorize, ValidateAntiForgeryToken]
+    [HttpPost("logout-everywhere"), Authorize, ValidateAntiForgeryToken]
     public async Task<IActionResult> LogoutEverywhere(CancellationToken ct)
     {
         await users.RotateSecurityStampAsync(User.UserId(), ct);

@@ -16,7 +16,15 @@ public static class AuthSetup
     public static IServiceCollection AddMarketplaceAuth(this IServiceCollection services, IHostEnvironment environment, IConfiguration configuration)
     {
         var absolute = configuration.GetValue<TimeSpan?>("Security:AbsoluteSessionLifetime") ?? TimeSpan.FromHours(12);
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+        services.AddOptions<Marketplace.Accounts.Api.ApiTokenOptions>().Bind(configuration.GetSection(Marketplace.Accounts.Api.ApiTokenOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        // Pages know only the session cookie; under /api a request with "Authorization: Bearer" is judged by its API token
+        // alone (a bad token is 401 even with a cookie beside it), every other one by the cookie. [Authorize] names no scheme.
+        services.AddAuthentication(ApiTokenAuthentication.CookieOrToken)
+            .AddPolicyScheme(ApiTokenAuthentication.CookieOrToken, "Session cookie, or an API token under /api", o =>
+                o.ForwardDefaultSelector = ctx => ApiTokenAuthentication.IsBearerApiCall(ctx.Request)
+                    ? ApiTokenAuthentication.Scheme : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication.Handler>(ApiTokenAuthentication.Scheme, null)
             .AddCookie(o =>
             {
                 o.LoginPath = "/account/login";
@@ -68,7 +76,8 @@ public static class AuthSetup
         return Task.CompletedTask;
     }
 
-    public static ClaimsPrincipal ToPrincipal(UserAccount user)
+    /// <summary>The claims of a session or an API token: the account's id, name, role, and its firm or department.</summary>
+    public static ClaimsPrincipal ToPrincipal(UserAccount user, string authenticationType = CookieAuthenticationDefaults.AuthenticationScheme)
     {
         var claims = new List<Claim>
         {
@@ -79,7 +88,7 @@ public static class AuthSetup
         };
         if (user.EnterpriseId is { } firm) claims.Add(new(Roles.EnterpriseIdClaim, firm.ToString()));
         if (user.Department is { } dept) claims.Add(new(Roles.DepartmentClaim, dept));
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType));
     }
 
     public static Guid UserId(this ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!);

@@ -53,7 +53,8 @@ public static class ForwardedHeadersSetup
 /// Cross-site requests cannot change state through the JSON API: a cookie-authenticated POST/PUT/PATCH/DELETE under
 /// <c>/api</c> must carry the antiforgery token in the <c>X-CSRF-TOKEN</c> header (a script gets it from
 /// <c>GET /api/v1/antiforgery</c>); another site can make the browser send the cookie, not the header. Calls without a
-/// session cookie carry no ambient authority and pass.
+/// session cookie carry no ambient authority and pass — among them API-token calls (<c>Authorization: Bearer</c>, see
+/// <see cref="ApiTokenAuthentication"/>), which a browser never sends by itself.
 /// </summary>
 public static class ApiAntiforgery
 {
