@@ -11,6 +11,7 @@ public static class AccountsModule
     {
         services.AddSingleton<UserStore>();
         services.AddSingleton<AccountStore>();
+        services.AddSingleton<FirmClaimStore>();
         return services;
     }
 }
