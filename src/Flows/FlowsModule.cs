@@ -43,6 +43,8 @@ public static class FlowsModule
         services.AddSingleton<IOutboxHandler, AwardsFinalNotices>();
         services.AddSingleton<IOutboxHandler, ObjectionFiledNotices>();
         services.AddSingleton<IOutboxHandler, ObjectionAnsweredNotice>();
+        services.AddSingleton<IOutboxHandler, ConsortiumRequestedNotice>();
+        services.AddSingleton<IOutboxHandler, ConsortiumDeclinedNotice>();
         return services;
     }
 }
