@@ -6,6 +6,8 @@ using Marketplace.Web.Features.Accounts;
 namespace Marketplace.Web.Features.Scenarios;
 
 /// <summary>Consortium requests over the API, for members of a named firm: list them, confirm or decline.</summary>
+/// <remarks>Listed with the scenario operations in the API reference: they are part of applying.</remarks>
+[Tags("ScenariosApi")]
 [ApiController, Route("api/v1"), Authorize(Roles = Marketplace.Accounts.Roles.Enterprise)]
 public sealed class ConsortiumApiController(ConsortiumConsents consents) : ControllerBase
 {
