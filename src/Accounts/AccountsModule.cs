@@ -14,6 +14,7 @@ public static class AccountsModule
         services.AddSingleton<AccountStore>();
         services.AddSingleton<ApiTokens>();
         services.AddSingleton<IdempotencyKeys>();
+        services.AddSingleton<FirmClaimStore>();
         return services;
     }
 }

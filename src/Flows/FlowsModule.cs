@@ -29,6 +29,9 @@ public static class FlowsModule
         services.AddSingleton<IOutboxHandler, Indexing.ReindexAfterImport>();
         services.AddSingleton<IOutboxHandler, Closing.EligibilityAtClose>();
         services.AddSingleton<AccountFlows>();
+        services.AddOptions<AccountOptions>().Bind(configuration.GetSection(AccountOptions.Section))
+            .Validate(o => o.ClaimExpiry > TimeSpan.Zero, "Accounts:ClaimExpiry must be positive").ValidateOnStart();
+        services.AddSingleton<FirmClaims>();
         services.AddSingleton<Follows>();
         services.AddSingleton<ApplicantContacts>();
         services.AddSingleton<ApplicationReceipt>();
@@ -40,6 +43,8 @@ public static class FlowsModule
         services.AddSingleton<IOutboxHandler, AwardsFinalNotices>();
         services.AddSingleton<IOutboxHandler, ObjectionFiledNotices>();
         services.AddSingleton<IOutboxHandler, ObjectionAnsweredNotice>();
+        services.AddSingleton<IOutboxHandler, ConsortiumRequestedNotice>();
+        services.AddSingleton<IOutboxHandler, ConsortiumDeclinedNotice>();
         return services;
     }
 }

@@ -13,6 +13,10 @@ public static class ScenarioEvents
     public const string AwardsFinalV1 = "scenarios.awards_final.v1";
     public const string ObjectionFiledV1 = "scenarios.objection_filed.v1";
     public const string ObjectionAnsweredV1 = "scenarios.objection_answered.v1";
+    /// <summary>A lead named a member firm in its consortium application: the member's people are asked to confirm.</summary>
+    public const string ConsortiumRequestedV1 = "scenarios.consortium_requested.v1";
+    /// <summary>A named member firm declined: the lead is told; the application does not count until it changes.</summary>
+    public const string ConsortiumDeclinedV1 = "scenarios.consortium_declined.v1";
     /// <summary>A firm won an award: its track record changed (rules that exclude recent winners now apply to it).</summary>
     public const string EnterpriseAwardedV1 = "scenarios.enterprise_awarded.v1";
 
@@ -20,7 +24,7 @@ public static class ScenarioEvents
     /// Events that name applicants, and the emails they cause (whose dedupe keys start with the event type): operators'
     /// views of the outbox leave them out, since before the deadline they would tell who applied, or how many did.
     /// </summary>
-    public static readonly IReadOnlyList<string> NamingApplicants = [ApplicationSubmittedV1, ApplicationWithdrawnV1, TermsChangedV1];
+    public static readonly IReadOnlyList<string> NamingApplicants = [ApplicationSubmittedV1, ApplicationWithdrawnV1, TermsChangedV1, ConsortiumRequestedV1, ConsortiumDeclinedV1];
 }
 
 public sealed record EnterpriseAwarded(Guid ScenarioId, Guid EnterpriseId);
@@ -43,5 +47,9 @@ public sealed record ApplicationSubmitted(Guid ApplicationId, Guid ScenarioId, G
 public sealed record ApplicationWithdrawn(Guid ApplicationId, Guid ScenarioId, Guid EnterpriseId, Guid WithdrawnBy);
 
 public sealed record ScenarioClosed(Guid ScenarioId);
+
+public sealed record ConsortiumRequested(Guid ApplicationId, Guid ScenarioId, Guid LeadEnterpriseId, Guid MemberEnterpriseId);
+
+public sealed record ConsortiumDeclined(Guid ApplicationId, Guid ScenarioId, Guid LeadEnterpriseId, Guid MemberEnterpriseId);
 
 public sealed record TermsChanged(Guid ScenarioId, string Note, Guid[] ApplicantUserIds);

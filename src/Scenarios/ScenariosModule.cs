@@ -22,6 +22,7 @@ public static class ScenariosModule
         services.AddSingleton<Questions>();
         services.AddSingleton<ImportScenarios>();
         services.AddSingleton<SubmitApplication>();
+        services.AddSingleton<ConsortiumConsents>();
         services.AddSingleton<WithdrawApplication>();
         services.AddSingleton<CloseDueScenarios>();
         services.AddSingleton<CheckEligibilityAtClose>();

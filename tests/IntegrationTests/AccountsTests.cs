@@ -35,8 +35,11 @@ public sealed class AccountsTests(MarketplaceApp app) : IClassFixture<Marketplac
         var verified = await client.GetStringAsync(MarketplaceApp.LinkPathIn(mail));
         Assert.Contains("邮箱已验证", verified);
 
+        // Signed in, the account waits for an officer to verify its claim to the firm (FirmClaimTests).
         var signedIn = await app.SignedInClientAsync(email, "Signup2026pass");
-        Assert.Contains("北京注册测试科技有限公司", await signedIn.GetStringAsync("/firm/profile"));
+        var claim = await signedIn.GetStringAsync("/account/claim");
+        Assert.Contains("北京注册测试科技有限公司", claim);
+        Assert.Contains("审核中", claim);
         // A verification link works once.
         Assert.Contains("无法验证", await client.GetStringAsync(MarketplaceApp.LinkPathIn(mail)));
     }
@@ -59,12 +62,13 @@ public sealed class AccountsTests(MarketplaceApp app) : IClassFixture<Marketplac
     }
 
     [PostgresFact]
-    public async Task SignUp_WithARegisteredCreditCode_IsRefusedOnThatField()
+    public async Task SignUp_WithACreditCodeClaimedBefore_IsAnotherPendingClaim_NotARefusal()
     {
         var code = NewCreditCode();
         await MarketplaceApp.PostFormAsync(app.FormClient(), "/account/signup", "/account/signup", SignUpFields($"a-{Guid.NewGuid():N}@firm.test", code));
         var second = await MarketplaceApp.PostFormAsync(app.FormClient(), "/account/signup", "/account/signup", SignUpFields($"b-{Guid.NewGuid():N}@firm.test", code));
-        Assert.Contains("已注册", await second.Content.ReadAsStringAsync());
+        Assert.Contains("请查收验证邮件", await second.Content.ReadAsStringAsync());
+        Assert.Equal(2, (await app.Get<Marketplace.Flows.Accounts.FirmClaims>().ListPendingAsync(default)).Count(r => r.Claim.CreditCode == code));
     }
 
     [PostgresFact]

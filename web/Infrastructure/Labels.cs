@@ -37,6 +37,7 @@ public static class Labels
     public static string ApplicationStatus(string status) => status switch
     {
         "draft" => "草稿（未提交）",
+        "awaiting_consortium" => "待联合体成员确认（尚未计为提交）",
         "submitted" => "已提交",
         "withdrawn" => "已撤回",
         "eligible" => "资格审查通过",

@@ -21,6 +21,7 @@ public static class WebSetup
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddControllersWithViews(o =>
             {
+                o.Filters.Add<FirmRequiredFilter>();
                 // Binding failures speak Chinese too, like the rule messages next to them.
                 var m = o.ModelBindingMessageProvider;
                 m.SetAttemptedValueIsInvalidAccessor((value, field) => $"{field}：“{value}”不是有效的值");

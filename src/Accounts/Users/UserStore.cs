@@ -21,6 +21,12 @@ public sealed record UserAccount
     public Guid SecurityStamp { get; init; }
 }
 
+public sealed record SessionState
+{
+    public Guid SecurityStamp { get; init; }
+    public Guid? EnterpriseId { get; init; }
+}
+
 public enum SignInOutcome { Success, InvalidCredentials, LockedOut, EmailNotVerified }
 
 public sealed record SignInResult(SignInOutcome Outcome, UserAccount? User = null, DateTimeOffset? LockedUntil = null);
@@ -53,6 +59,17 @@ public sealed class UserStore(NpgsqlDataSource db, TimeProvider clock)
         await using var conn = await db.OpenConnectionAsync(ct);
         return await conn.ExecuteScalarAsync<Guid?>(new CommandDefinition(
             "select security_stamp from accounts.users where id = @id", new { id }, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// What a session is checked against on each request: the stamp it must carry, and the firm the account is linked to
+    /// now (an approved claim adds it, a transfer removes it). Null: no such account.
+    /// </summary>
+    public async Task<SessionState?> SessionStateAsync(Guid id, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<SessionState>(new CommandDefinition(
+            "select security_stamp, enterprise_id from accounts.users where id = @id", new { id }, cancellationToken: ct));
     }
 
     /// <summary>Sign out everywhere: every session issued so far stops working.</summary>

@@ -130,6 +130,10 @@ public sealed class EnterpriseStore(NpgsqlDataSource db)
         return await conn.ExecuteScalarAsync<Guid>(new CommandDefinition(sql, Parameters(p, now), cancellationToken: ct));
     }
 
+    internal static Task<Guid?> IdByCreditCodeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string creditCode, CancellationToken ct) =>
+        conn.ExecuteScalarAsync<Guid?>(new CommandDefinition(
+            "select id from enterprises.enterprises where credit_code = @creditCode", new { creditCode }, tx, cancellationToken: ct));
+
     /// <summary>A new firm at sign-up; null when its credit code is registered already.</summary>
     internal static async Task<Guid?> RegisterAsync(NpgsqlConnection conn, NpgsqlTransaction tx, EnterpriseProfile p, DateTimeOffset now, CancellationToken ct)
     {

@@ -26,6 +26,21 @@ public sealed class RegisterEnterprise(TimeProvider clock)
             : id.Value;
     }
 
+    /// <summary>
+    /// The firm with the command's credit code: the one in the directory (imported, or registered before) or, when there
+    /// is none, a new one made from the command. Used when an officer approves a claim to the code.
+    /// </summary>
+    public async Task<Result<(Guid Id, bool Created)>> EnsureAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RegisterEnterpriseCommand c, CancellationToken ct)
+    {
+        var code = c.CreditCode?.Trim().ToUpperInvariant() ?? "";
+        if (await EnterpriseStore.IdByCreditCodeAsync(conn, tx, code, ct) is { } existing) return Result<(Guid, bool)>.Ok((existing, false));
+        var created = await HandleAsync(conn, tx, c, ct);
+        if (created.IsSuccess) return Result<(Guid, bool)>.Ok((created.Value, true));
+        // Registered by someone else between the two statements: that firm is the one.
+        return await EnterpriseStore.IdByCreditCodeAsync(conn, tx, code, ct) is { } raced
+            ? Result<(Guid, bool)>.Ok((raced, false)) : Result<(Guid, bool)>.Fail(created.Errors);
+    }
+
     private static EnterpriseProfile ToProfile(RegisterEnterpriseCommand c, Guid id) => new(
         id, c.Name?.Trim() ?? "", c.CreditCode?.Trim().ToUpperInvariant() ?? "", c.Industry ?? "", c.Region?.Trim() ?? "",
         [], 0, 0, [], "", [], c.ContactEmail?.Trim());

@@ -10,13 +10,14 @@ using Npgsql;
 
 namespace Marketplace.Flows.Accounts;
 
-public sealed record SignUpCommand(string? Email, string? Password, string? DisplayName, string? FirmName, string? CreditCode, string? Industry, string? Region);
+public sealed record SignUpCommand(string? Email, string? Password, string? DisplayName, string? FirmName, string? CreditCode, string? Industry, string? Region,
+    string? Evidence = null);
 
 /// <summary>
 /// Sign-up with email verification, password reset and invitations: each writes its email to the outbox in the same
 /// transaction as the account change (a firm registered by Enterprises, the account and its token by Accounts).
 /// </summary>
-public sealed class AccountFlows(NpgsqlDataSource db, RegisterEnterprise registerEnterprise, AccountStore accounts, IOptions<SiteOptions> site,
+public sealed class AccountFlows(NpgsqlDataSource db, FirmClaims claims, AccountStore accounts, IOptions<SiteOptions> site,
     OutboxSignal outbox, TimeProvider clock)
 {
     public static readonly TimeSpan VerificationLifetime = TimeSpan.FromHours(24);
@@ -25,27 +26,28 @@ public sealed class AccountFlows(NpgsqlDataSource db, RegisterEnterprise registe
 
     private string Link(string path, string token) => $"{site.Value.BaseUrl.TrimEnd('/')}{path}?token={Uri.EscapeDataString(token)}";
 
-    /// <summary>A firm and its first member (the owner) join; the member must verify the email before signing in.</summary>
+    /// <summary>
+    /// A person joins as a member of a firm: the account, and a pending claim to the firm's credit code that an officer
+    /// checks (<see cref="FirmClaims"/>). The email must be verified before signing in; the firm link waits for the officer.
+    /// </summary>
     public async Task<Result<Guid>> SignUpAsync(SignUpCommand c, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var firm = new RegisterEnterpriseCommand(c.FirmName, c.CreditCode, c.Industry, c.Region, c.Email);
+        var claim = new FirmClaimCommand(c.FirmName, c.CreditCode, c.Industry, c.Region, c.Evidence);
         var errors = AccountRules.CheckPerson(c.Email, c.DisplayName).Concat(AccountRules.CheckPassword(c.Password))
-            .Concat(RegisterEnterprise.Check(firm, now.Year).Select(e => e with { Field = e.Field == "Name" ? "FirmName" : e.Field }))
-            .ToList();
+            .Concat(FirmClaims.Check(claim, now.Year)).ToList();
         if (errors.Count > 0) return Result<Guid>.Fail(errors);
 
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var firmId = await registerEnterprise.HandleAsync(conn, tx, firm, ct);
-        if (!firmId.IsSuccess) return Result<Guid>.Fail(firmId.Errors.Select(e => e with { Field = "CreditCode" }).ToList());
         var user = new UserAccount
         {
             Id = Guid.CreateVersion7(), Email = c.Email!.Trim(), DisplayName = c.DisplayName!.Trim(), Role = Roles.Enterprise,
-            EnterpriseId = firmId.Value, FirmRole = "owner",
         };
         if (!await UserStore.InsertAsync(conn, tx, user, c.Password!, now, ct))
             return Error.Invalid("email_taken", "该邮箱已注册，请直接登录或找回密码", "Email");
+        var opened = await claims.OpenAsync(conn, tx, user.Id, claim, now, ct);
+        if (!opened.IsSuccess) return Result<Guid>.Fail(opened.Errors);
         var token = await accounts.IssueTokenAsync(conn, tx, user.Id, "verify_email", VerificationLifetime, now, ct);
         await OutboxEnqueue.EmailAsync(conn, tx,
             AccountEmails.Verification($"accounts.verify_email.v1:{user.Id}:{now.UtcTicks}", user.Email, user.DisplayName, Link("/account/verify", token)), now, ct);

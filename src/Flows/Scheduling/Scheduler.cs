@@ -18,11 +18,13 @@ public sealed class SchedulerOptions
 }
 
 /// <summary>
-/// Moves time-driven states: closes scenarios at their deadline, ends publicity periods, marks overdue milestones, forgets expired idempotency keys. Each step is one conditional UPDATE, so any number of
+/// Moves time-driven states: closes scenarios at their deadline, ends publicity periods, marks overdue milestones, expires firm
+/// claims nobody verified, forgets expired idempotency keys. Each step is one conditional UPDATE, so any number of
 /// nodes may run this loop and every transition still happens exactly once.
 /// </summary>
 public sealed class Scheduler(CloseDueScenarios close, Marketplace.Scenarios.Awards.AwardProcess awards,
-    Marketplace.Scenarios.Awards.DeliveryProcess delivery, Marketplace.Reporting.Monitoring.Reports reports, Follows follows, OutboxSignal outbox,
+    Marketplace.Scenarios.Awards.DeliveryProcess delivery, Marketplace.Reporting.Monitoring.Reports reports, Follows follows,
+    Marketplace.Flows.Accounts.FirmClaims claims, OutboxSignal outbox,
     Marketplace.Accounts.Api.IdempotencyKeys idempotencyKeys,
     IOptions<SchedulerOptions> options, ILogger<Scheduler> logger)
     : BackgroundService
@@ -51,6 +53,8 @@ public sealed class Scheduler(CloseDueScenarios close, Marketplace.Scenarios.Awa
                     logger.LogInformation("{Count} reminder(s) or digest(s) queued", reminders);
                     outbox.Notify();
                 }
+                var expired = await claims.ExpireDueAsync(stoppingToken);
+                if (expired > 0) logger.LogInformation("{Count} firm claim(s) expired unverified", expired);
                 var stored = await reports.RunMonthEndAsync(stoppingToken);
                 if (stored > 0) logger.LogInformation("Month-end: ledger frozen, {Count} report(s) stored", stored);
                 await idempotencyKeys.PurgeExpiredAsync(stoppingToken);

@@ -47,7 +47,7 @@ public sealed class SubmitApplication(NpgsqlDataSource db, TimeProvider clock, M
         if (ineligible.Count > 0) return Result<Guid>.Fail(ineligible);
         var open = await conn.ExecuteScalarAsync<int>(new CommandDefinition("""
             select count(*) from scenarios.applications a join scenarios.scenarios s on s.id = a.scenario_id
-            where a.enterprise_id = @EnterpriseId and a.status = 'submitted' and s.status = 'published' and a.scenario_id <> @ScenarioId
+            where a.enterprise_id = @EnterpriseId and a.status in ('submitted', 'awaiting_consortium') and s.status = 'published' and a.scenario_id <> @ScenarioId
             """, new { c.Applicant.EnterpriseId, c.ScenarioId }, tx, cancellationToken: ct));
         if (open >= options.Value.MaxOpenPerFirm)
             return Error.Conflict("too_many_open_applications", $"同时在途的申报最多 {options.Value.MaxOpenPerFirm} 项；请待已有申报截止或撤回后再申报");
@@ -58,12 +58,12 @@ public sealed class SubmitApplication(NpgsqlDataSource db, TimeProvider clock, M
             insert into scenarios.applications
                 (id, scenario_id, enterprise_id, submitted_by, status, approach, quoted_budget_wan, created_at, updated_at, submitted_at,
                  team, schedule, past_cases, declared_truthful, declared_no_double_funding, consortium_member_ids)
-            select @Id, s.id, @EnterpriseId, @SubmittedBy, 'submitted', @Approach, @QuotedBudgetWan, @Now, @Now, @Now,
+            select @Id, s.id, @EnterpriseId, @SubmittedBy, @Status, @Approach, @QuotedBudgetWan, @Now, @Now, @Now,
                    @Team, @Schedule, @PastCases, true, true, @Members
             from scenarios.scenarios s
             where s.id = @ScenarioId and s.status = 'published' and s.opens_at <= @Now and s.closes_at > @Now
             on conflict (scenario_id, enterprise_id) do update set
-                status = 'submitted', approach = excluded.approach, quoted_budget_wan = excluded.quoted_budget_wan,
+                status = excluded.status, approach = excluded.approach, quoted_budget_wan = excluded.quoted_budget_wan,
                 team = excluded.team, schedule = excluded.schedule, past_cases = excluded.past_cases,
                 declared_truthful = true, declared_no_double_funding = true, consortium_member_ids = excluded.consortium_member_ids,
                 submitted_by = excluded.submitted_by, updated_at = excluded.updated_at,
@@ -75,15 +75,23 @@ public sealed class SubmitApplication(NpgsqlDataSource db, TimeProvider clock, M
             Id = Guid.CreateVersion7(), c.ScenarioId, c.Applicant.EnterpriseId, c.SubmittedBy,
             Approach = c.Approach!.Trim(), c.QuotedBudgetWan, Now = now,
             Team = c.Team?.Trim() ?? "", Schedule = c.Schedule?.Trim() ?? "", PastCases = c.PastCases?.Trim() ?? "", Members = MemberIds(c),
+            Status = MemberIds(c).Length == 0 ? "submitted" : ConsortiumConsents.Awaiting,
         }, tx, cancellationToken: ct));
         if (id is null) return Error.Conflict("scenario_closed", "申报已截止");
 
-        await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.ApplicationSubmittedV1,
-            $"{ScenarioEvents.ApplicationSubmittedV1}:{id}",
-            new ApplicationSubmitted(id.Value, c.ScenarioId, c.Applicant.EnterpriseId, c.SubmittedBy), now, ct);
+        // A consortium counts once every named member has confirmed: new members are asked, removed ones forgotten.
+        var asked = await ConsortiumConsents.SyncAsync(conn, tx, id.Value, MemberIds(c), now, ct);
+        var status = await ConsortiumConsents.RefreshStatusAsync(conn, tx, id.Value, now, ct);
+        foreach (var member in asked)
+            await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.ConsortiumRequestedV1, $"{ScenarioEvents.ConsortiumRequestedV1}:{id}:{member}:{now.UtcTicks}",
+                new ConsortiumRequested(id.Value, c.ScenarioId, c.Applicant.EnterpriseId, member), now, ct);
+        if (status == "submitted")
+            await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.ApplicationSubmittedV1,
+                $"{ScenarioEvents.ApplicationSubmittedV1}:{id}",
+                new ApplicationSubmitted(id.Value, c.ScenarioId, c.Applicant.EnterpriseId, c.SubmittedBy), now, ct);
         // The audit entry records that and when a firm applied, not what it proposed: the content stays sealed.
         await AuditLog.AppendAsync(conn, tx, c.SubmittedBy, "application.submitted", "application", id.Value.ToString(), null,
-            new { c.ScenarioId, c.Applicant.EnterpriseId, SubmittedAt = now }, now, ct);
+            new { c.ScenarioId, c.Applicant.EnterpriseId, SubmittedAt = now, Status = status }, now, ct);
         await tx.CommitAsync(ct);
         outbox.Notify();
         return id.Value;

@@ -47,7 +47,7 @@ public sealed class ChangeTerms(NpgsqlDataSource db, TimeProvider clock, OutboxS
         if (changed == 0) return ScenarioErrors.StateChanged();
         var applicants = (await conn.QueryAsync<(Guid Id, Guid SubmittedBy)>(new CommandDefinition("""
             update scenarios.applications set reconfirm_required_at = @now, updated_at = @now
-            where scenario_id = @id and status = 'submitted'
+            where scenario_id = @id and status in ('submitted', 'awaiting_consortium')
             returning id, submitted_by
             """, new { id = c.ScenarioId, now }, tx, cancellationToken: ct))).ToList();
         await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.TermsChangedV1, $"{ScenarioEvents.TermsChangedV1}:{c.ScenarioId}:{now.UtcTicks}",

@@ -52,7 +52,7 @@ public sealed class ReviewProcess(NpgsqlDataSource db, TimeProvider clock, Outbo
         if (status is null) return Error.NotFound("scenario_not_found", "场景不存在");
         if (status != ScenarioStatus.Closed) return Error.Conflict("scenario_not_closed", "只有已截止的场景可以开始评审");
         var pending = await conn.ExecuteScalarAsync<int>(new CommandDefinition(
-            "select count(*) from scenarios.applications where scenario_id = @scenarioId and status = 'submitted'", new { scenarioId }, tx, cancellationToken: ct));
+            "select count(*) from scenarios.applications where scenario_id = @scenarioId and status in ('submitted', 'awaiting_consortium')", new { scenarioId }, tx, cancellationToken: ct));
         if (pending > 0) return Error.Conflict("eligibility_pending", "资格复核尚未完成，请稍后再试");
         var eligible = await conn.ExecuteScalarAsync<int>(new CommandDefinition(
             "select count(*) from scenarios.applications where scenario_id = @scenarioId and status = 'eligible'", new { scenarioId }, tx, cancellationToken: ct));

@@ -36,6 +36,17 @@ public sealed class DirectoryBrowserTests(DemoMarketplaceApp app) : IClassFixtur
         await page.GetByLabel("邮箱").FillAsync(email);
         await page.GetByLabel("密码").FillAsync("Founder2026pass");
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).Last.ClickAsync();
+        // Until an officer verifies the claim, the workbench sends the person to the claim page.
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "企业认领" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("审核中");
+        var claims = app.Get<Marketplace.Flows.Accounts.FirmClaims>();
+        var claim = (await claims.ListPendingAsync(default)).Single(r => r.Claim.Email == email);
+        var officer = await app.Get<Marketplace.Accounts.Users.UserStore>().EnsureAsync($"claims-{Guid.NewGuid():N}@gov.test", "审核处长", "Officer2026pass",
+            Marketplace.Accounts.Roles.Officer, null, "区科委", default);
+        Assert.True((await claims.DecideAsync(claim.Claim.Id, officer.Id, approve: true, transfer: false, reason: null, default)).IsSuccess);
+
+        // Approved: the same session now acts for the firm.
+        await page.GotoAsync("/firm");
         await page.GetByRole(AriaRole.Link, new() { Name = "企业信息与能力" }).ClickAsync();
 
         await page.GetByLabel("注册资本（万元）").FillAsync("600");

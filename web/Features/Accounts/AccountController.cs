@@ -33,6 +33,7 @@ public sealed class SignUpForm
     [Display(Name = "您的姓名")] public string? DisplayName { get; set; }
     [Display(Name = "邮箱")] public string? Email { get; set; }
     [Display(Name = "密码（至少 10 位，含字母和数字）"), DataType(DataType.Password)] public string? Password { get; set; }
+    [Display(Name = "核实材料说明（可选：营业执照注册号、可供核实的联系人及电话）")] public string? Evidence { get; set; }
 }
 
 public sealed class EmailForm
@@ -156,14 +157,15 @@ public sealed class AccountController(UserStore users, AccountFlows flows, ApiTo
     public async Task<IActionResult> SignUp(SignUpForm form, CancellationToken ct)
     {
         var result = await flows.SignUpAsync(new SignUpCommand(form.Email, form.Password, form.DisplayName, form.FirmName,
-            form.CreditCode, form.Industry, form.Region), ct);
+            form.CreditCode, form.Industry, form.Region, form.Evidence), ct);
         if (!result.IsSuccess)
         {
             result.Errors.AddTo(ModelState);
             form.Password = null;
             return View(form);
         }
-        return View("Message", ("请查收验证邮件", $"我们已向 {form.Email} 发送验证邮件，打开其中的链接即可完成注册。"));
+        return View("Message", ("请查收验证邮件", $"我们已向 {form.Email} 发送验证邮件，打开其中的链接即可登录。" +
+            "平台工作人员核实您与该企业的关系后，账号才能以企业身份揭榜申报。"));
     }
 
     [HttpGet("verify")]

@@ -55,13 +55,23 @@ public static class AuthSetup
                 {
                     var services = ctx.HttpContext.RequestServices;
                     var principal = ctx.Principal!;
-                    var current = await services.GetRequiredService<UserStore>().SecurityStampAsync(principal.UserId(), ctx.HttpContext.RequestAborted);
+                    var users = services.GetRequiredService<UserStore>();
+                    var current = await users.SessionStateAsync(principal.UserId(), ctx.HttpContext.RequestAborted);
                     var began = long.TryParse(principal.FindFirstValue(AuthTimeClaim), out var t) ? DateTimeOffset.FromUnixTimeSeconds(t) : DateTimeOffset.MinValue;
                     var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-                    if (current is null || principal.FindFirstValue(StampClaim) != current.ToString() || now - began > absolute)
+                    if (current is null || principal.FindFirstValue(StampClaim) != current.SecurityStamp.ToString() || now - began > absolute)
                     {
                         ctx.RejectPrincipal();
                         await ctx.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                        return;
+                    }
+                    // An officer approved the account's claim since the session began: the session acts for the firm from now on.
+                    if (principal.EnterpriseId() != current.EnterpriseId && await users.GetAsync(principal.UserId(), ctx.HttpContext.RequestAborted) is { } user)
+                    {
+                        var refreshed = ToPrincipal(user);
+                        ((ClaimsIdentity)refreshed.Identity!).AddClaims(principal.Claims.Where(c => c.Type is StampClaim or AuthTimeClaim).Select(c => new Claim(c.Type, c.Value)));
+                        ctx.ReplacePrincipal(refreshed);
+                        ctx.ShouldRenew = true;
                     }
                 };
             });

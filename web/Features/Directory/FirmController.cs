@@ -131,6 +131,29 @@ public sealed class FirmController(Recommendations recommendations, EnterpriseSt
         return this.Flash(r, _ => "交付材料已提交。", RedirectToAction(nameof(Milestones)));
     }
 
+    /// <summary>Consortium requests to this firm: applications naming it, to read and confirm or decline before the deadline.</summary>
+    [HttpGet("consortium")]
+    public async Task<IActionResult> Consortium([FromServices] Marketplace.Scenarios.Applications.ConsortiumConsents consents, CancellationToken ct)
+    {
+        var requests = await consents.ListForMemberAsync(FirmId, ct);
+        var names = new Dictionary<Guid, string>();
+        foreach (var id in requests.SelectMany(r => r.ConsortiumMemberIds.Append(r.LeadEnterpriseId)).Distinct())
+            names[id] = (await enterprises.GetAsync(id, ct))?.Name ?? "";
+        ViewBag.Names = names;
+        return View(requests);
+    }
+
+    [HttpPost("consortium/{applicationId:guid}/{answer:regex(^(confirm|decline)$)}"), ValidateAntiForgeryToken]
+    public async Task<IActionResult> Consortium(Guid applicationId, string answer, [FromServices] Marketplace.Scenarios.Applications.ConsortiumConsents consents,
+        CancellationToken ct)
+    {
+        var result = await consents.AnswerAsync(applicationId, FirmId, User.UserId(), answer == "confirm", ct);
+        TempData[result.IsSuccess ? "Flash" : "Error"] = result.IsSuccess
+            ? answer == "confirm" ? "已确认参与该联合体申报。" : "已拒绝参与，牵头单位将收到通知。"
+            : result.FirstError.Message;
+        return RedirectToAction(nameof(Consortium));
+    }
+
     [HttpGet("members")]
     public async Task<IActionResult> Members([FromServices] UserStore users, CancellationToken ct)
     {

@@ -106,7 +106,9 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
                     TempData["Flash"] = "草稿已保存（尚未提交，截止前请提交）。";
                     return RedirectToAction(nameof(Apply), new { id });
                 }
-                TempData["Flash"] = "申报已提交，回执邮件将发送到您的邮箱。";
+                TempData["Flash"] = form.MemberCodes.Count > 0
+                    ? "申报已提交，待全部联合体成员确认后计为正式提交；已通知各成员单位。"
+                    : "申报已提交，回执邮件将发送到您的邮箱。";
                 return RedirectToAction(nameof(Details), new { id });
             }
             result.Errors.AddTo(ModelState);
@@ -119,6 +121,14 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
     {
         ViewBag.Scenario = scenario;
         ViewBag.Own = own;
+        if (own is not null)
+        {
+            var enterprises = HttpContext.RequestServices.GetRequiredService<EnterpriseStore>();
+            var answers = new List<(string, string)>();
+            foreach (var a in await HttpContext.RequestServices.GetRequiredService<ConsortiumConsents>().AnswersAsync(own.Id, ct))
+                answers.Add(((await enterprises.GetAsync(a.EnterpriseId, ct))?.Name ?? a.EnterpriseId.ToString(), a.Status));
+            ViewBag.ConsortiumAnswers = answers;
+        }
         ViewBag.Files = own is null ? [] : await files.ListAsync(new(scenario.Id, ApplicationId: own.Id), ct);
     }
 }
