@@ -18,10 +18,11 @@ public sealed class SchedulerOptions
 }
 
 /// <summary>
-/// Moves time-driven states: closes scenarios at their deadline, ends publicity periods, marks overdue milestones. Each step is one conditional UPDATE, so any number of
+/// Moves time-driven states: closes scenarios at their deadline, ends publicity periods, deletes
+/// unconfirmed objections whose link expired, marks overdue milestones. Each step is one conditional UPDATE, so any number of
 /// nodes may run this loop and every transition still happens exactly once.
 /// </summary>
-public sealed class Scheduler(CloseDueScenarios close, Marketplace.Scenarios.Awards.AwardProcess awards,
+public sealed class Scheduler(CloseDueScenarios close, Marketplace.Scenarios.Awards.AwardProcess awards, Marketplace.Scenarios.Awards.ObjectionProcess objections,
     Marketplace.Scenarios.Awards.DeliveryProcess delivery, Marketplace.Reporting.Monitoring.Reports reports, Follows follows, OutboxSignal outbox,
     IOptions<SchedulerOptions> options, ILogger<Scheduler> logger)
     : BackgroundService
@@ -42,6 +43,8 @@ public sealed class Scheduler(CloseDueScenarios close, Marketplace.Scenarios.Awa
                 }
                 var finished = await awards.FinishPublicityAsync(stoppingToken);
                 if (finished.Count > 0) logger.LogInformation("Publicity ended for {Count} scenario(s)", finished.Count);
+                var expired = await objections.DeleteExpiredUnconfirmedAsync(stoppingToken);
+                if (expired > 0) logger.LogInformation("{Count} unconfirmed objection(s) expired", expired);
                 var overdue = await delivery.MarkOverdueAsync(stoppingToken);
                 if (overdue > 0) logger.LogInformation("{Count} milestone(s) became overdue", overdue);
                 var reminders = await follows.RunAsync(stoppingToken);
