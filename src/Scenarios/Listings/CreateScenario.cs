@@ -89,7 +89,8 @@ public sealed class CreateScenario(NpgsqlDataSource db, TimeProvider clock)
             Check((list?.Count ?? 0) <= MaxListItems, "list_too_long", field, $"{name}最多 {MaxListItems} 项");
             Check((list?.Count ?? 0) > MaxListItems || (list ?? []).All(i => (i?.Trim().Length ?? 0) <= MaxItemLength), "item_too_long", field, $"{name}每项不能超过 {MaxItemLength} 个字");
         }
-        Check((c.Rubric?.Count ?? 0) <= MaxListItems && (c.MilestoneTemplate?.Count ?? 0) <= MaxListItems, "list_too_long", nameof(c.Rubric), $"评审细则和里程碑各最多 {MaxListItems} 项");
+        Check((c.Rubric?.Count ?? 0) <= MaxListItems, "list_too_long", nameof(c.Rubric), $"评审细则最多 {MaxListItems} 项");
+        Check((c.MilestoneTemplate?.Count ?? 0) <= MaxListItems, "list_too_long", nameof(c.MilestoneTemplate), $"里程碑最多 {MaxListItems} 项");
         if (errors.Count > 0) return errors;
         var technologies = Clean(c.Technologies);
         Check(technologies.Length is >= 1 and <= 12, "technologies_count", nameof(c.Technologies), "请填写 1–12 项关键技术");
