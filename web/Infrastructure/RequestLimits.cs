@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -41,6 +42,40 @@ public static class RequestLimits
             f.MultipartBodyLengthLimit = limits.MaxRequestBodyBytes;
             f.ValueCountLimit = limits.MaxFormValues;
         });
+        services.AddSingleton(limits);
         return services;
+    }
+
+    /// <summary>
+    /// After routing (which knows an endpoint's own <c>RequestSizeLimit</c>): a declared length over the limit is
+    /// answered 413 at once, before authentication, rate limits or model binding read a byte. A body without a declared
+    /// length is stopped by Kestrel as it is read (the error page maps that to 413 too).
+    /// </summary>
+    public static WebApplication UseRequestLimits(this WebApplication app)
+    {
+        var limits = app.Services.GetRequiredService<RequestLimitOptions>();
+        app.Use(async (http, next) =>
+        {
+            var limit = http.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize
+                        ?? http.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? limits.MaxRequestBodyBytes;
+            if (http.Request.ContentLength is { } length && limit is { } max && length > max)
+            {
+                http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                var message = $"提交的内容超过了允许的大小（{max / 1024} KB），请删减后重试。";
+                if (http.Request.Path.StartsWithSegments("/api"))
+                    await http.Response.WriteAsJsonAsync(new Microsoft.AspNetCore.Mvc.ProblemDetails
+                    {
+                        Status = 413, Title = message, Type = "https://marketplace.local/problems/body_too_large", Extensions = { ["code"] = "body_too_large" },
+                    }, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+                else
+                {
+                    http.Response.ContentType = "text/plain; charset=utf-8";
+                    await http.Response.WriteAsync(message + " The request is too large.");
+                }
+                return;
+            }
+            await next();
+        });
+        return app;
     }
 }

@@ -83,6 +83,7 @@ public sealed class CreateScenario(NpgsqlDataSource db, TimeProvider clock)
         Check((c.Location?.Trim().Length ?? 0) <= MaxShortText, "location_length", nameof(c.Location), $"实施地点不能超过 {MaxShortText} 个字");
         Check((c.OwnerDepartment?.Trim().Length ?? 0) <= MaxShortText, "owner_department_length", nameof(c.OwnerDepartment), $"牵头部门不能超过 {MaxShortText} 个字");
         // Lists are bounded before anything looks at their items (a body may carry thousands).
+        var before = errors.Count;
         foreach (var (list, field, name) in new[] { (c.Technologies, nameof(c.Technologies), "关键技术"), (c.RequiredQualifications, nameof(c.RequiredQualifications), "资质要求"),
                      (c.AllowedRegions, nameof(c.AllowedRegions), "允许注册地"), (c.PartnerRegions, nameof(c.PartnerRegions), "协同区域") })
         {
@@ -91,7 +92,7 @@ public sealed class CreateScenario(NpgsqlDataSource db, TimeProvider clock)
         }
         Check((c.Rubric?.Count ?? 0) <= MaxListItems, "list_too_long", nameof(c.Rubric), $"评审细则最多 {MaxListItems} 项");
         Check((c.MilestoneTemplate?.Count ?? 0) <= MaxListItems, "list_too_long", nameof(c.MilestoneTemplate), $"里程碑最多 {MaxListItems} 项");
-        if (errors.Count > 0) return errors;
+        if (errors.Count > before) return errors;
         var technologies = Clean(c.Technologies);
         Check(technologies.Length is >= 1 and <= 12, "technologies_count", nameof(c.Technologies), "请填写 1–12 项关键技术");
         Check(c.BudgetMinWan >= 0 && c.BudgetMaxWan >= c.BudgetMinWan, "budget_range", nameof(c.BudgetMaxWan), "预算上限不能低于下限，且不能为负");
