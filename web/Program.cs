@@ -45,6 +45,7 @@ app.UseOperations();
 app.UseStaticFiles();
 app.UseRequestLocalization();
 app.UseRouting();
+app.UseRequestLimits();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -41,6 +41,7 @@ public static class FlowsModule
         services.AddSingleton<IOutboxHandler, ReviewAssignedNotice>();
         services.AddSingleton<IOutboxHandler, DecisionNotices>();
         services.AddSingleton<IOutboxHandler, AwardsFinalNotices>();
+        services.AddSingleton<IOutboxHandler, ObjectionConfirmationNotice>();
         services.AddSingleton<IOutboxHandler, ObjectionFiledNotices>();
         services.AddSingleton<IOutboxHandler, ObjectionAnsweredNotice>();
         services.AddSingleton<IOutboxHandler, ConsortiumRequestedNotice>();

@@ -17,6 +17,8 @@ public static class ScenarioEvents
     public const string ConsortiumRequestedV1 = "scenarios.consortium_requested.v1";
     /// <summary>A named member firm declined: the lead is told; the application does not count until it changes.</summary>
     public const string ConsortiumDeclinedV1 = "scenarios.consortium_declined.v1";
+    /// <summary>An objection filed with an email address waits for its link to be followed; the payload carries the link's token.</summary>
+    public const string ObjectionConfirmationRequestedV1 = "scenarios.objection_confirmation_requested.v1";
     /// <summary>A firm won an award: its track record changed (rules that exclude recent winners now apply to it).</summary>
     public const string EnterpriseAwardedV1 = "scenarios.enterprise_awarded.v1";
 
@@ -37,6 +39,8 @@ public sealed record DecisionRecorded(Guid ScenarioId, DateTimeOffset PublicityE
 public sealed record AwardsFinal(Guid ScenarioId);
 
 public sealed record ObjectionFiled(Guid ObjectionId, Guid ScenarioId);
+
+public sealed record ObjectionConfirmationRequested(Guid ObjectionId, Guid ScenarioId, string Email, string Name, string Token, DateTimeOffset ExpiresAt);
 
 public sealed record ObjectionAnswered(Guid ObjectionId, Guid ScenarioId, string Outcome);
 

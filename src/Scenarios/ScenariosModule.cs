@@ -28,6 +28,7 @@ public static class ScenariosModule
         services.AddSingleton<CheckEligibilityAtClose>();
         services.AddSingleton<Reviews.ReviewProcess>();
         services.AddSingleton<Awards.AwardProcess>();
+        services.AddSingleton<Awards.ObjectionProcess>();
         services.AddSingleton<Awards.DeliveryProcess>();
         return services;
     }

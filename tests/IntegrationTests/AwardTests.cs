@@ -52,8 +52,11 @@ public sealed class AwardTests(MarketplaceApp app) : IClassFixture<MarketplaceAp
         var visitor = app.CreateClient();
         var bad = await visitor.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/objections", new ObjectionDto("", "", "短"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
-        var filed = await visitor.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/objections",
-            new ObjectionDto("某科技公司", "13800000000", "我们认为入选企业的案例材料与实际不符，请核查。"));
+        // Signed in (any role), the objection counts at once.
+        var objector = await app.SignedInClientAsync((await TestData.MemberAsync(app, await TestData.FirmAsync(app))).Email, TestData.Password);
+        var filed = await objector.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/objections",
+            new ObjectionDto("某科技公司", null, "我们认为入选企业的案例材料与实际不符，请核查。"));
+        Assert.Equal(HttpStatusCode.OK, filed.StatusCode);
         var objectionId = (await filed.ReadAsync<JsonElement>()).GetProperty("objectionId").GetGuid();
 
         // An unanswered objection holds the award even after the period ends.
@@ -77,15 +80,16 @@ public sealed class AwardTests(MarketplaceApp app) : IClassFixture<MarketplaceAp
     {
         var (scenario, apps, officer) = await InReviewAsync(1);
         await officer.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/decision", new DecisionDto([apps[0]], "唯一符合资格的申报，方案可行。"));
-        var filed = await app.CreateClient().PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/objections",
-            new ObjectionDto("某研究院", "objection@example.test", "入选企业的注册资本证明材料存在明显问题，请复核。"));
+        var objector = await app.SignedInClientAsync((await TestData.OfficerAsync(app)).Email, TestData.Password);
+        var filed = await objector.PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/objections",
+            new ObjectionDto("某研究院", null, "入选企业的注册资本证明材料存在明显问题，请复核。"));
         var objectionId = (await filed.ReadAsync<JsonElement>()).GetProperty("objectionId").GetGuid();
         await officer.PostAsJsonAsync($"/api/v1/objections/{objectionId}/answer", new AnswerDto("经核查异议成立，重新评审。", Upheld: true));
         await EndPublicityNowAsync(scenario.Id);
 
         Assert.Contains(await app.Get<AwardProcess>().FinishPublicityAsync(default), r => r.ScenarioId == scenario.Id && r.Outcome == "reviewing");
         Assert.Equal(ScenarioStatus.Reviewing, (await app.Get<ScenarioStore>().GetAsync(scenario.Id, default))!.Status);
-        var late = await app.Get<AwardProcess>().FileObjectionAsync(
+        var late = await app.Get<ObjectionProcess>().FileAsync(
             new ObjectionCommand(scenario.Id, "某人", "someone@example.test", "公示已结束后提交的异议应被拒绝。"), default);
         Assert.Equal("publicity_not_open", late.FirstError.Code);
     }

@@ -58,7 +58,8 @@ public sealed class ProcessEmailTests(MarketplaceApp app) : IClassFixture<Market
 
         var objector = $"objector{Guid.NewGuid():N}@citizen.test";
         await app.CreateClient().PostAsJsonAsync($"/api/v1/scenarios/{scenario.Id}/objections",
-            new { name = "张先生", contact = $"电话 13800000000，邮箱 {objector}", content = "入选企业的案例与申报材料不符，请核实。" });
+            new { name = "张先生", email = objector, content = "入选企业的案例与申报材料不符，请核实。" });
+        await TestData.ConfirmObjectionAsync(app, objector);
         await app.DrainOutboxAsync();
         var filed = await app.Smtp.WaitForAsync(m => m.To.ToString().Contains(officer.Email) && m.Subject!.Contains("收到异议"));
         Assert.Contains("入选企业的案例与申报材料不符", filed.TextBody);

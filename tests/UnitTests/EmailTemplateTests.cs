@@ -101,7 +101,7 @@ public sealed class EmailTemplateTests
         Assert.Superset(new HashSet<string>
         {
             "application-received", "application-withdrawn", "terms-changed", "invitation", "review-assigned", "result-shortlisted",
-            "result-not-shortlisted", "result-awarded", "objection-filed", "objection-answered", "milestone-due", "milestone-overdue",
+            "result-not-shortlisted", "result-awarded", "objection-confirm", "objection-filed", "objection-answered", "milestone-due", "milestone-overdue",
             "deadline-reminder", "follow-alert", "digest", "account-verification", "account-reset", "account-invitation",
         }, EmailTemplates.Kinds.ToHashSet());
 

@@ -37,12 +37,35 @@ public sealed class UseCaseRuleTests
     }
 
     [Fact]
-    public async Task Objections_NeedNameContactAndContent_AndAnswersNeedText()
+    public async Task Objections_NeedNameEmailAndContent_AndAnswersNeedText()
     {
-        var awards = new AwardProcess(Nowhere, Clock, new Marketplace.BuildingBlocks.Outbox.OutboxSignal());
-        Assert.Equal(["name_required", "contact_required", "content_length"], Codes(await awards.FileObjectionAsync(new ObjectionCommand(Guid.NewGuid(), "", null, "太短"), default)));
-        Assert.Equal(["answer_required"], Codes(await awards.AnswerObjectionAsync(Guid.NewGuid(), Guid.NewGuid(), "嗯", upheld: false, default)));
+        var objections = new ObjectionProcess(Nowhere, Clock, new Marketplace.BuildingBlocks.Outbox.OutboxSignal(), Microsoft.Extensions.Options.Options.Create(new ObjectionOptions()));
+        Assert.Equal(["name_required", "email_required", "content_length"], Codes(await objections.FileAsync(new ObjectionCommand(Guid.NewGuid(), "", null, "太短"), default)));
+        Assert.Equal(["email_required", "content_length"], Codes(await objections.FileAsync(
+            new ObjectionCommand(Guid.NewGuid(), "张三", "not an address <x@y.z>", new string('长', ObjectionRules.MaxContent + 1)), default)));
+        Assert.Equal(["answer_required"], Codes(await objections.AnswerAsync(Guid.NewGuid(), Guid.NewGuid(), "嗯", upheld: false, default)));
     }
+
+    [Theory]
+    [InlineData(" Zhang.San+objection@Example.COM ", "zhang.san+objection@example.com", "zhang.san@example.com")]
+    [InlineData("li@gov.test", "li@gov.test", "li@gov.test")]
+    public void ObjectorEmails_AreNormalised_AndTagsAreOnePerson(string typed, string address, string identity)
+    {
+        Assert.Equal(address, ObjectionRules.Address(typed));
+        Assert.Equal(identity, ObjectionRules.IdentityKey(ObjectionRules.Address(typed)!));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("no-at-sign")]
+    [InlineData("a@localhost")]
+    [InlineData("Name <a@b.cn>")]
+    [InlineData("a@b.cn, c@d.cn")]
+    public void ObjectorEmails_ThatAreNotOnePlainAddress_AreRefused(string typed) => Assert.Null(ObjectionRules.Address(typed));
+
+    [Fact]
+    public void ObjectionTexts_DifferingOnlyInSpacing_AreTheSameText() =>
+        Assert.Equal(ObjectionRules.ContentHash("入选企业的 案例\n材料不符"), ObjectionRules.ContentHash("  入选企业的\t案例 材料不符 "));
 
     [Fact]
     public async Task Delivery_NeedsEvidenceAndAKnownVerdict()

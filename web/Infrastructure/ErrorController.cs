@@ -24,8 +24,11 @@ public sealed class ErrorController : Controller
             status = StatusCodes.Status503ServiceUnavailable;
             Response.Headers.RetryAfter = "5";
         }
+        if (HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error is Microsoft.AspNetCore.Http.BadHttpRequestException bad)
+            status = bad.StatusCode; // a body over the size limit (413) or a malformed request: the client's error, not ours
         var (title, message) = status switch
         {
+            413 => ("请求内容过大", "提交的内容超过了允许的大小，请删减后重试。"),
             503 => ("服务暂时不可用", "数据服务正在恢复，请几秒钟后刷新重试，您填写的内容未提交。"),
             404 => ("页面不存在", "您访问的页面不存在或已被移除。"),
             403 => ("无权访问", "您的账号没有访问此页面的权限。"),
@@ -33,7 +36,7 @@ public sealed class ErrorController : Controller
             _ => ("服务暂时不可用", "系统出现了问题，我们已记录。请稍后再试。"),
         };
         if (originalPath.StartsWith("/api", StringComparison.Ordinal))
-            return Problem(statusCode: status, title: title);
+            return Problem(statusCode: status, title: title, type: status == 413 ? "https://marketplace.local/problems/body_too_large" : null);
         Response.StatusCode = status;
         return View("Error", new ErrorPage(status, title, message));
     }

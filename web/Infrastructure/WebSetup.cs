@@ -46,6 +46,8 @@ public static class WebSetup
             o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
         });
         services.AddSingleton<StartupTasks>();
+        services.AddSingleton<ObjectionFiling>();
+        services.AddRequestLimits(configuration);
         services.AddReporting(configuration);
         services.Configure<Marketplace.Scenarios.Applications.ApplicationOptions>(configuration.GetSection(Marketplace.Scenarios.Applications.ApplicationOptions.Section));
         return services;

@@ -97,7 +97,24 @@ public sealed class AwardsFinalNotices(ScenarioStore scenarios, Mailer mailer, S
             "result-awarded", a.Email, new Dictionary<string, object?> { ["name"] = a.Name, ["firm"] = a.Firm })).ToList();
 }
 
-public sealed class ObjectionFiledNotices(ScenarioStore scenarios, Mailer mailer, SiteLinks links, AwardProcess awards, UserStore users)
+/// <summary>The link that makes an objection filed with an email address count, to that address.</summary>
+public sealed class ObjectionConfirmationNotice(ScenarioStore scenarios, Mailer mailer, SiteLinks links)
+    : ProcessNotice<ObjectionConfirmationRequested>(scenarios, mailer, links)
+{
+    public override string Type => ScenarioEvents.ObjectionConfirmationRequestedV1;
+
+    protected override Guid ScenarioOf(ObjectionConfirmationRequested e, IReadOnlyDictionary<string, object?> model) => e.ScenarioId;
+
+    protected override Task<IReadOnlyList<(string, string, Dictionary<string, object?>)>> RecipientsAsync(ObjectionConfirmationRequested e, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<(string, string, Dictionary<string, object?>)>>([("objection-confirm", e.Email, new()
+        {
+            ["name"] = e.Name, ["expires"] = EmailTemplates.Time(e.ExpiresAt),
+            ["link"] = Links.Absolute($"/objections/confirm?token={Uri.EscapeDataString(e.Token)}"),
+        })]);
+}
+
+/// <summary>One email per counted (confirmed) objection to each officer of the owner department, naming the objector.</summary>
+public sealed class ObjectionFiledNotices(ScenarioStore scenarios, Mailer mailer, SiteLinks links, ObjectionProcess objections, UserStore users)
     : ProcessNotice<ObjectionFiled>(scenarios, mailer, links)
 {
     private readonly ScenarioStore _scenarios = scenarios;
@@ -109,30 +126,30 @@ public sealed class ObjectionFiledNotices(ScenarioStore scenarios, Mailer mailer
     /// <summary>Every officer of the scenario's owner department (all officers when none matches).</summary>
     protected override async Task<IReadOnlyList<(string, string, Dictionary<string, object?>)>> RecipientsAsync(ObjectionFiled e, CancellationToken ct)
     {
-        var objection = await awards.GetObjectionContactAsync(e.ObjectionId, ct) ?? throw new InvalidOperationException($"Objection {e.ObjectionId} not found.");
+        var objection = await objections.GetContactAsync(e.ObjectionId, ct) ?? throw new InvalidOperationException($"Objection {e.ObjectionId} not found.");
         var scenario = await _scenarios.GetAsync(objection.ScenarioId, ct) ?? throw new InvalidOperationException($"Scenario {objection.ScenarioId} not found.");
         var officers = await users.ListByRoleAsync(Roles.Officer, ct);
         var own = officers.Where(o => o.Department == scenario.OwnerDepartment).ToList();
         return (own.Count > 0 ? own : officers).Select(o => ("objection-filed", o.Email, new Dictionary<string, object?>
         {
-            ["name"] = o.DisplayName, ["filer"] = objection.FilerName, ["content"] = objection.Content,
+            ["name"] = o.DisplayName, ["filer"] = objection.FilerName, ["filerEmail"] = objection.FilerEmail ?? objection.FilerContact, ["content"] = objection.Content,
             ["link"] = Links.Absolute($"/officer/scenarios/{e.ScenarioId}/process"),
         })).ToList();
     }
 }
 
-public sealed class ObjectionAnsweredNotice(ScenarioStore scenarios, Mailer mailer, SiteLinks links, AwardProcess awards)
+public sealed class ObjectionAnsweredNotice(ScenarioStore scenarios, Mailer mailer, SiteLinks links, ObjectionProcess objections)
     : ProcessNotice<ObjectionAnswered>(scenarios, mailer, links)
 {
     public override string Type => ScenarioEvents.ObjectionAnsweredV1;
 
     protected override Guid ScenarioOf(ObjectionAnswered e, IReadOnlyDictionary<string, object?> model) => e.ScenarioId;
 
-    /// <summary>The person who objected, when the contact they left is an email address.</summary>
+    /// <summary>The person who objected: the confirmed address (or, for objections from before confirmation, an address in the contact left).</summary>
     protected override async Task<IReadOnlyList<(string, string, Dictionary<string, object?>)>> RecipientsAsync(ObjectionAnswered e, CancellationToken ct)
     {
-        var o = await awards.GetObjectionContactAsync(e.ObjectionId, ct) ?? throw new InvalidOperationException($"Objection {e.ObjectionId} not found.");
-        var email = System.Text.RegularExpressions.Regex.Match(o.FilerContact, @"[\w.+-]+@[\w-]+(\.[\w-]+)+").Value;
+        var o = await objections.GetContactAsync(e.ObjectionId, ct) ?? throw new InvalidOperationException($"Objection {e.ObjectionId} not found.");
+        var email = o.FilerEmail ?? System.Text.RegularExpressions.Regex.Match(o.FilerContact ?? "", @"[\w.+-]+@[\w-]+(\.[\w-]+)+").Value;
         return email.Length == 0 ? [] :
             [("objection-answered", email, new() { ["name"] = o.FilerName, ["answer"] = o.Answer, ["outcome"] = e.Outcome == "upheld" ? "异议成立，重新评审" : "异议不成立" })];
     }

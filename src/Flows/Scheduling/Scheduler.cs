@@ -18,11 +18,11 @@ public sealed class SchedulerOptions
 }
 
 /// <summary>
-/// Moves time-driven states: closes scenarios at their deadline, ends publicity periods, marks overdue milestones, expires firm
-/// claims nobody verified, forgets expired idempotency keys. Each step is one conditional UPDATE, so any number of
-/// nodes may run this loop and every transition still happens exactly once.
+/// Moves time-driven states: closes scenarios at their deadline, ends publicity periods, deletes unconfirmed objections
+/// whose link expired, marks overdue milestones, expires firm claims nobody verified, forgets expired idempotency keys.
+/// Each step is one conditional UPDATE, so any number of nodes may run this loop and every transition still happens exactly once.
 /// </summary>
-public sealed class Scheduler(CloseDueScenarios close, Marketplace.Scenarios.Awards.AwardProcess awards,
+public sealed class Scheduler(CloseDueScenarios close, Marketplace.Scenarios.Awards.AwardProcess awards, Marketplace.Scenarios.Awards.ObjectionProcess objections,
     Marketplace.Scenarios.Awards.DeliveryProcess delivery, Marketplace.Reporting.Monitoring.Reports reports, Follows follows,
     Marketplace.Flows.Accounts.FirmClaims claims, OutboxSignal outbox,
     Marketplace.Accounts.Api.IdempotencyKeys idempotencyKeys,
@@ -45,6 +45,8 @@ public sealed class Scheduler(CloseDueScenarios close, Marketplace.Scenarios.Awa
                 }
                 var finished = await awards.FinishPublicityAsync(stoppingToken);
                 if (finished.Count > 0) logger.LogInformation("Publicity ended for {Count} scenario(s)", finished.Count);
+                var expired = await objections.DeleteExpiredUnconfirmedAsync(stoppingToken);
+                if (expired > 0) logger.LogInformation("{Count} unconfirmed objection(s) expired", expired);
                 var overdue = await delivery.MarkOverdueAsync(stoppingToken);
                 if (overdue > 0) logger.LogInformation("{Count} milestone(s) became overdue", overdue);
                 var reminders = await follows.RunAsync(stoppingToken);
@@ -53,8 +55,8 @@ public sealed class Scheduler(CloseDueScenarios close, Marketplace.Scenarios.Awa
                     logger.LogInformation("{Count} reminder(s) or digest(s) queued", reminders);
                     outbox.Notify();
                 }
-                var expired = await claims.ExpireDueAsync(stoppingToken);
-                if (expired > 0) logger.LogInformation("{Count} firm claim(s) expired unverified", expired);
+                var unclaimed = await claims.ExpireDueAsync(stoppingToken);
+                if (unclaimed > 0) logger.LogInformation("{Count} firm claim(s) expired unverified", unclaimed);
                 var stored = await reports.RunMonthEndAsync(stoppingToken);
                 if (stored > 0) logger.LogInformation("Month-end: ledger frozen, {Count} report(s) stored", stored);
                 await idempotencyKeys.PurgeExpiredAsync(stoppingToken);

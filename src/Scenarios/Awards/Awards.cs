@@ -10,42 +10,19 @@ namespace Marketplace.Scenarios.Awards;
 
 public sealed record DecisionCommand(Guid ScenarioId, IReadOnlyList<Guid> Winners, string? Reason);
 
-public sealed record ObjectionCommand(Guid ScenarioId, string? Name, string? Contact, string? Content);
-
-public sealed record Objection
-{
-    public Guid Id { get; init; }
-    public Guid ScenarioId { get; init; }
-    public DateTimeOffset FiledAt { get; init; }
-    public string FilerName { get; init; } = "";
-    public string Content { get; init; } = "";
-    public string? Answer { get; init; }
-    public string? Outcome { get; init; }
-}
-
-/// <summary>An objection with the contact its filer left: for telling the filer the answer, never shown publicly.</summary>
-public sealed record ObjectionContact
-{
-    public Guid Id { get; init; }
-    public Guid ScenarioId { get; init; }
-    public string FilerName { get; init; } = "";
-    public string FilerContact { get; init; } = "";
-    public string Content { get; init; } = "";
-    public string? Answer { get; init; }
-}
-
 /// <summary>
 /// From the ranked shortlist to the award: the officer records a decision with reasons (one winner, or up to N in 赛马
-/// mode), the proposed winners are publicised for a number of working days, anyone may object, officers answer, and the
-/// award becomes final only after publicity ends with no objection upheld or unanswered.
+/// mode), the proposed winners are publicised for a number of working days, anyone identifiable may object (<see cref="ObjectionProcess"/>),
+/// officers answer, and the award becomes final only after publicity ends with no counted objection upheld or unanswered.
 /// </summary>
 public sealed class AwardProcess(NpgsqlDataSource db, TimeProvider clock, OutboxSignal outbox)
 {
 
     public async Task<Result<DateTimeOffset>> DecideAsync(DecisionCommand c, Guid officerId, int publicityWorkingDays, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(c.Reason) || c.Reason.Trim().Length < 10)
-            return Error.Invalid("reason_required", "请写明决定理由（至少 10 个字）", "Reason");
+        if (string.IsNullOrWhiteSpace(c.Reason) || c.Reason.Trim().Length is < 10 or > 2000)
+            return Error.Invalid("reason_required", "请写明决定理由（10–2000 字）", "Reason");
+        if (c.Winners.Count > 10) return Error.Invalid("winners_count", "入选者最多 10 家（赛马模式的名额上限）", "Winners"); // before any work
         var now = clock.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -100,67 +77,11 @@ public sealed class AwardProcess(NpgsqlDataSource db, TimeProvider clock, Outbox
         return day;
     }
 
-    /// <summary>Anyone may object during publicity (公示), with a name and a way to be answered.</summary>
-    public async Task<Result<Guid>> FileObjectionAsync(ObjectionCommand c, CancellationToken ct)
-    {
-        var errors = new List<Error>();
-        if (c.Name?.Trim().Length is not (>= 2 and <= 60)) errors.Add(Error.Invalid("name_required", "请填写姓名或单位（2–60 字）", "Name"));
-        if (c.Contact?.Trim().Length is not (>= 3 and <= 120)) errors.Add(Error.Invalid("contact_required", "请留下联系方式", "Contact"));
-        if (c.Content?.Trim().Length is not (>= 10 and <= 5000)) errors.Add(Error.Invalid("content_length", "异议内容应为 10–5000 字", "Content"));
-        if (errors.Count > 0) return Result<Guid>.Fail(errors);
-        var now = clock.GetUtcNow();
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var open = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "select exists (select 1 from scenarios.scenarios where id = @ScenarioId and status = 'publicity' and publicity_ends_at > @now)",
-            new { c.ScenarioId, now }, tx, cancellationToken: ct));
-        if (!open) return Error.Conflict("publicity_not_open", "该场景不在公示期内");
-        var id = Guid.CreateVersion7();
-        await conn.ExecuteAsync(new CommandDefinition("""
-            insert into scenarios.objections (id, scenario_id, filed_at, filer_name, filer_contact, content)
-            values (@id, @ScenarioId, @now, @name, @contact, @content)
-            """, new { id, c.ScenarioId, now, name = c.Name!.Trim(), contact = c.Contact!.Trim(), content = c.Content!.Trim() }, tx, cancellationToken: ct));
-        await AuditLog.AppendAsync(conn, tx, null, "objection.filed", "scenario", c.ScenarioId.ToString(), null, new { objection = id }, now, ct);
-        await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.ObjectionFiledV1, $"{ScenarioEvents.ObjectionFiledV1}:{id}", new ObjectionFiled(id, c.ScenarioId), now, ct);
-        await tx.CommitAsync(ct);
-        outbox.Notify();
-        return id;
-    }
-
-    public async Task<Result<Guid>> AnswerObjectionAsync(Guid objectionId, Guid officerId, string? answer, bool upheld, CancellationToken ct)
-    {
-        if (answer?.Trim().Length is not (>= 5 and <= 5000)) return Error.Invalid("answer_required", "请写明答复（至少 5 个字）", "Answer");
-        var now = clock.GetUtcNow();
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var scenarioId = await conn.ExecuteScalarAsync<Guid?>(new CommandDefinition("""
-            update scenarios.objections set answered_at = @now, answered_by = @officerId, answer = @answer, outcome = @outcome
-            where id = @objectionId and answered_at is null
-            returning scenario_id
-            """, new { objectionId, now, officerId, answer = answer.Trim(), outcome = upheld ? "upheld" : "dismissed" }, tx, cancellationToken: ct));
-        if (scenarioId is null) return Error.Conflict("already_answered", "该异议已答复或不存在");
-        await AuditLog.AppendAsync(conn, tx, officerId, "objection.answered", "scenario", scenarioId.Value.ToString(), null,
-            new { objection = objectionId, outcome = upheld ? "upheld" : "dismissed" }, now, ct);
-        await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.ObjectionAnsweredV1, $"{ScenarioEvents.ObjectionAnsweredV1}:{objectionId}",
-            new ObjectionAnswered(objectionId, scenarioId.Value, upheld ? "upheld" : "dismissed"), now, ct);
-        await tx.CommitAsync(ct);
-        outbox.Notify();
-        return objectionId;
-    }
-
-    public async Task<IReadOnlyList<Objection>> ObjectionsAsync(Guid scenarioId, CancellationToken ct)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        return (await conn.QueryAsync<Objection>(new CommandDefinition("""
-            select id, scenario_id, filed_at, filer_name, content, answer, outcome from scenarios.objections
-            where scenario_id = @scenarioId order by filed_at
-            """, new { scenarioId }, cancellationToken: ct))).ToList();
-    }
-
     /// <summary>
     /// Ends the publicity periods that are over (run by the scheduler; each scenario is decided by one conditional
     /// UPDATE). No objection upheld or open: the shortlisted become awards. An upheld objection reopens the review.
-    /// Unanswered objections hold the scenario in publicity until they are answered.
+    /// Unanswered objections hold the scenario in publicity until they are answered; only confirmed objections count
+    /// (an unconfirmed one, filed with an email address whose link was not followed, holds nothing).
     /// </summary>
     public async Task<IReadOnlyList<(Guid ScenarioId, string Outcome)>> FinishPublicityAsync(CancellationToken ct)
     {
@@ -171,7 +92,7 @@ public sealed class AwardProcess(NpgsqlDataSource db, TimeProvider clock, Outbox
             select s.id, exists (select 1 from scenarios.objections o where o.scenario_id = s.id and o.outcome = 'upheld') as upheld
             from scenarios.scenarios s
             where s.status = 'publicity' and s.publicity_ends_at <= @now
-              and not exists (select 1 from scenarios.objections o where o.scenario_id = s.id and o.answered_at is null)
+              and not exists (select 1 from scenarios.objections o where o.scenario_id = s.id and o.answered_at is null and o.confirmed_at is not null)
             for update of s skip locked
             """, new { now }, tx, cancellationToken: ct))).ToList();
         var results = new List<(Guid, string)>();
@@ -208,13 +129,5 @@ public sealed class AwardProcess(NpgsqlDataSource db, TimeProvider clock, Outbox
         await tx.CommitAsync(ct);
         outbox.Notify();
         return results;
-    }
-
-    public async Task<ObjectionContact?> GetObjectionContactAsync(Guid objectionId, CancellationToken ct)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        return await conn.QuerySingleOrDefaultAsync<ObjectionContact>(new CommandDefinition("""
-            select id, scenario_id, filer_name, filer_contact, content, answer from scenarios.objections where id = @objectionId
-            """, new { objectionId }, cancellationToken: ct));
     }
 }

@@ -24,6 +24,8 @@ public sealed class ChangeTerms(NpgsqlDataSource db, TimeProvider clock, OutboxS
         if (c.ClosesAt is { } closes && closes <= now) errors.Add(Error.Invalid("closes_at_future", "截止时间应晚于当前时间", "ClosesAt"));
         if (c.BudgetMaxWan < 0 || c.MinRegisteredCapitalWan < 0) errors.Add(Error.Invalid("amount_negative", "金额不能为负", "BudgetMaxWan"));
         if (c.Description is not null && c.Description.Trim().Length is < 20 or > 10000) errors.Add(Error.Invalid("description_length", "问题描述应为 20–10000 个字", "Description"));
+        if (c.RequiredQualifications is { } required && (required.Count > CreateScenario.MaxListItems || required.Any(q => (q?.Trim().Length ?? 0) > CreateScenario.MaxItemLength)))
+            errors.Add(Error.Invalid("list_too_long", $"资质要求最多 {CreateScenario.MaxListItems} 项，每项不超过 {CreateScenario.MaxItemLength} 个字", "RequiredQualifications"));
         if (errors.Count > 0) return Result<int>.Fail(errors);
 
         await using var conn = await db.OpenConnectionAsync(ct);

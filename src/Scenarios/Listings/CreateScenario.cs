@@ -33,6 +33,11 @@ public sealed record CreateScenarioCommand(
 /// <summary>An officer drafts a scenario (草稿). All field problems are reported at once.</summary>
 public sealed class CreateScenario(NpgsqlDataSource db, TimeProvider clock)
 {
+    /// <summary>Bounds of the short fields (domain, location, department, funding mode) and of each list's items.</summary>
+    public const int MaxShortText = 60;
+    public const int MaxListItems = 20;
+    public const int MaxItemLength = 40;
+
     /// <param name="proposerEnterpriseId">Set when a firm poses the problem (企业出题): the scenario starts as submitted (待审核).</param>
     public async Task<Result<Guid>> HandleAsync(CreateScenarioCommand c, CancellationToken ct, Guid? actorId = null, Guid? proposerEnterpriseId = null)
     {
@@ -74,6 +79,20 @@ public sealed class CreateScenario(NpgsqlDataSource db, TimeProvider clock)
         Check(c.Description?.Trim().Length is >= 20 and <= 10000, "description_length", nameof(c.Description), "问题描述应为 20–10000 个字");
         Check(c.Category is not null && ScenarioCategory.All.Contains(c.Category), "category_unknown", nameof(c.Category), "请选择场景类别");
         Check(!string.IsNullOrWhiteSpace(c.Domain), "domain_required", nameof(c.Domain), "请填写所属领域");
+        Check((c.Domain?.Trim().Length ?? 0) <= MaxShortText, "domain_length", nameof(c.Domain), $"所属领域不能超过 {MaxShortText} 个字");
+        Check((c.Location?.Trim().Length ?? 0) <= MaxShortText, "location_length", nameof(c.Location), $"实施地点不能超过 {MaxShortText} 个字");
+        Check((c.OwnerDepartment?.Trim().Length ?? 0) <= MaxShortText, "owner_department_length", nameof(c.OwnerDepartment), $"牵头部门不能超过 {MaxShortText} 个字");
+        // Lists are bounded before anything looks at their items (a body may carry thousands).
+        var before = errors.Count;
+        foreach (var (list, field, name) in new[] { (c.Technologies, nameof(c.Technologies), "关键技术"), (c.RequiredQualifications, nameof(c.RequiredQualifications), "资质要求"),
+                     (c.AllowedRegions, nameof(c.AllowedRegions), "允许注册地"), (c.PartnerRegions, nameof(c.PartnerRegions), "协同区域") })
+        {
+            Check((list?.Count ?? 0) <= MaxListItems, "list_too_long", field, $"{name}最多 {MaxListItems} 项");
+            Check((list?.Count ?? 0) > MaxListItems || (list ?? []).All(i => (i?.Trim().Length ?? 0) <= MaxItemLength), "item_too_long", field, $"{name}每项不能超过 {MaxItemLength} 个字");
+        }
+        Check((c.Rubric?.Count ?? 0) <= MaxListItems, "list_too_long", nameof(c.Rubric), $"评审细则最多 {MaxListItems} 项");
+        Check((c.MilestoneTemplate?.Count ?? 0) <= MaxListItems, "list_too_long", nameof(c.MilestoneTemplate), $"里程碑最多 {MaxListItems} 项");
+        if (errors.Count > before) return errors;
         var technologies = Clean(c.Technologies);
         Check(technologies.Length is >= 1 and <= 12, "technologies_count", nameof(c.Technologies), "请填写 1–12 项关键技术");
         Check(c.BudgetMinWan >= 0 && c.BudgetMaxWan >= c.BudgetMinWan, "budget_range", nameof(c.BudgetMaxWan), "预算上限不能低于下限，且不能为负");

@@ -35,14 +35,14 @@ public static class ScenarioTerms
         if (rubric is not null)
         {
             Check(rubric.Count is >= 1 and <= 10, "rubric_count", "Rubric", "评审细则应有 1–10 项");
-            Check(rubric.All(c => c.Name.Trim().Length is >= 2 and <= 40), "rubric_name", "Rubric", "每项评审指标的名称应为 2–40 个字");
+            Check(rubric.All(c => c.Name?.Trim().Length is >= 2 and <= 40), "rubric_name", "Rubric", "每项评审指标的名称应为 2–40 个字");
             Check(rubric.All(c => c.Weight is > 0 and <= 100), "rubric_weight", "Rubric", "每项权重应在 1–100 之间");
-            Check(rubric.Select(c => c.Name.Trim()).Distinct().Count() == rubric.Count, "rubric_duplicate", "Rubric", "评审指标不能重名");
+            Check(rubric.Select(c => c.Name?.Trim()).Distinct().Count() == rubric.Count, "rubric_duplicate", "Rubric", "评审指标不能重名");
         }
         if (milestones is not null)
         {
             Check(milestones.Count is >= 1 and <= 12, "milestones_count", "MilestoneTemplate", "里程碑应有 1–12 个");
-            Check(milestones.All(m => m.Title.Trim().Length is >= 2 and <= 60), "milestone_title", "MilestoneTemplate", "每个里程碑的名称应为 2–60 个字");
+            Check(milestones.All(m => m.Title?.Trim().Length is >= 2 and <= 60), "milestone_title", "MilestoneTemplate", "每个里程碑的名称应为 2–60 个字");
             Check(milestones.All(m => m.OffsetDays is >= 1 and <= 1825), "milestone_offset", "MilestoneTemplate", "里程碑时限应为揭榜后 1–1825 天");
             Check(milestones.Zip(milestones.Skip(1)).All(p => p.First.OffsetDays < p.Second.OffsetDays), "milestone_order", "MilestoneTemplate",
                 "里程碑应按时间先后排列，时限逐个递增");

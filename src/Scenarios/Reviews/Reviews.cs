@@ -132,8 +132,14 @@ public sealed class ReviewProcess(NpgsqlDataSource db, TimeProvider clock, Outbo
         return assignmentId;
     }
 
+    /// <summary>A rubric has at most this many criteria (<see cref="Listings.ScenarioTerms"/>), so no scoring carries more.</summary>
+    public const int MaxCriteria = 10;
+
     public async Task<Result<Guid>> SubmitScoresAsync(Guid assignmentId, Guid reviewerId, IReadOnlyList<CriterionScore> scores, CancellationToken ct)
     {
+        if (scores.Count > MaxCriteria) return Error.Invalid("scores_count", $"最多 {MaxCriteria} 项评分", "Scores");
+        if (scores.Any(s => s is null || (s.Criterion?.Length ?? 0) > 40 || (s.Note?.Length ?? 0) > 2000))
+            return Error.Invalid("score_length", "评审指标名称不超过 40 字，评语不超过 2000 字", "Scores");
         var now = clock.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);

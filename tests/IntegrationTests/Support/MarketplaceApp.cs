@@ -33,6 +33,8 @@ public class MarketplaceApp : WebApplicationFactory<Program>, IAsyncLifetime
     protected virtual bool OutboxWorker => true;
     protected virtual int LoginPermitsPerMinute => 100_000;
     protected virtual int AutoInviteTopK => 0;
+    protected virtual int ObjectionPermitsPerAddress => 100_000;
+    protected virtual int ObjectionPermitsPerIdentity => 100_000;
 
     public async Task InitializeAsync()
     {
@@ -66,6 +68,8 @@ public class MarketplaceApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Demo:Seed", SeedDemo ? "true" : "false");
         builder.UseSetting("Outbox:Enabled", OutboxWorker ? "true" : "false");
         builder.UseSetting("Security:LoginPermitsPerMinute", LoginPermitsPerMinute.ToString());
+        builder.UseSetting("Objections:PermitsPerAddressPerHour", ObjectionPermitsPerAddress.ToString());
+        builder.UseSetting("Objections:PermitsPerIdentityPerHour", ObjectionPermitsPerIdentity.ToString());
         builder.UseSetting("Site:BaseUrl", "http://marketplace.test");
         // Tests move time-driven states themselves (CloseDueScenarios), so a background tick never races them.
         builder.UseSetting("Scheduler:Enabled", "false");
@@ -176,6 +180,13 @@ public sealed class ManualOutboxMarketplaceApp : MarketplaceApp
 public sealed class RateLimitedMarketplaceApp : MarketplaceApp
 {
     protected override int LoginPermitsPerMinute => 3;
+}
+
+/// <summary>The app with low limits on filing objections, to see both act (per client address and per objector).</summary>
+public sealed class ObjectionLimitedMarketplaceApp : MarketplaceApp
+{
+    protected override int ObjectionPermitsPerAddress => 3;
+    protected override int ObjectionPermitsPerIdentity => 2;
 }
 
 /// <summary>The app with automatic invitations at publication, as in production.</summary>

@@ -86,6 +86,26 @@ public static class TestData
         return Task.CompletedTask;
     }
 
+    /// <summary>Follows the confirmation link emailed to <paramref name="email"/>: opens the page, presses its button.</summary>
+    public static async Task<HttpResponseMessage> ConfirmObjectionAsync(MarketplaceApp app, string email)
+    {
+        await app.DrainOutboxAsync();
+        var mail = await app.Smtp.WaitForAsync(m => m.To.Mailboxes.Any(b => b.Address.Equals(email, StringComparison.OrdinalIgnoreCase))
+                                                     && (m.Subject ?? "").Contains("请确认您的异议"));
+        var link = System.Text.RegularExpressions.Regex.Match(mail.TextBody ?? "", "http://marketplace\\.test(/objections/confirm\\?token=[A-Za-z0-9_%-]+)").Groups[1].Value;
+        // The page shows its button only while the link works; the antiforgery token of any page serves to post it anyway.
+        var client = app.FormClient();
+        var page = await (await client.GetAsync(link)).Content.ReadAsStringAsync();
+        if (!page.Contains("__RequestVerificationToken")) page = await client.GetStringAsync("/account/login");
+        var antiforgery = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        var response = await client.PostAsync("/objections/confirm", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = Uri.UnescapeDataString(link[(link.IndexOf('=') + 1)..]), ["__RequestVerificationToken"] = antiforgery,
+        }));
+        await app.DrainOutboxAsync();
+        return response;
+    }
+
     public static async Task<T> ReadAsync<T>(this HttpResponseMessage response)
     {
         var body = await response.Content.ReadFromJsonAsync<T>();

@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Marketplace.Scenarios.Awards;
 
 namespace Marketplace.Web.Features.Accounts;
 
@@ -14,24 +15,59 @@ public sealed class SecurityOptions
 public static class SecuritySetup
 {
     public const string LoginPolicy = "login";
+    /// <summary>Filing objections (异议), per client address (<c>Objections:PermitsPerAddressPerHour</c>).</summary>
+    public const string ObjectionsPolicy = "objections";
 
-    /// <summary>Rate limits on the account forms, per client address, answering 429 with a Chinese message.</summary>
+    /// <summary>
+    /// Rate limits per client address: the account forms (429 with a Chinese message) and objections (the API answers
+    /// 429 ProblemDetails with Retry-After, the form returns to the scenario page with a message).
+    /// </summary>
     public static IServiceCollection AddMarketplaceSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+        var objections = configuration.GetSection(ObjectionOptions.Section).Get<ObjectionOptions>() ?? new ObjectionOptions();
+        services.Configure<ObjectionOptions>(configuration.GetSection(ObjectionOptions.Section));
+        services.AddSingleton<ObjectionThrottle>();
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = async (context, ct) =>
             {
-                context.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
-                await context.HttpContext.Response.WriteAsync("尝试过于频繁，请一分钟后再试。Too many attempts; try again in a minute.", ct);
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                if (await ObjectionThrottle.TryRejectFormAsync(context.HttpContext, retryAfter)) return;
+                await TooManyRequests.WriteAsync(context.HttpContext, retryAfter, ct);
             };
             o.AddPolicy(LoginPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "local",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.LoginPermitsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.AddPolicy(ObjectionsPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "local",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = objections.PermitsPerAddressPerHour, Window = TimeSpan.FromHours(1), QueueLimit = 0 }));
         });
         return services;
+    }
+}
+
+/// <summary>The answer to a request over a rate limit: Retry-After always; ProblemDetails under <c>/api</c>, a short text elsewhere.</summary>
+public static class TooManyRequests
+{
+    public static async Task WriteAsync(HttpContext http, TimeSpan retryAfter, CancellationToken ct)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var minutes = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalMinutes));
+        if (http.Request.Path.StartsWithSegments("/api"))
+        {
+            await http.Response.WriteAsJsonAsync(new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = 429, Title = $"请求过于频繁，请 {minutes} 分钟后再试", Type = "https://marketplace.local/problems/rate_limited",
+                Extensions = { ["code"] = "rate_limited", ["retryAfterSeconds"] = seconds },
+            }, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", ct);
+            return;
+        }
+        http.Response.ContentType = "text/plain; charset=utf-8";
+        await http.Response.WriteAsync($"尝试过于频繁，请 {minutes} 分钟后再试。Too many attempts; try again in {minutes} minute(s).", ct);
     }
 }
 

@@ -16,6 +16,15 @@ public sealed class CapabilitiesController(ISearchEngine search) : Controller
     }
 
     [HttpGet("")]
-    public async Task<IActionResult> Index([FromQuery] CapabilityFilters f, CancellationToken ct) =>
-        View(new CapabilitySearchPage(f, await search.SearchEnterprisesAsync(f.ToQuery(), ct)));
+    public async Task<IActionResult> Index([FromQuery] CapabilityFilters f, CancellationToken ct)
+    {
+        if (!ModelState.IsValid)
+        {
+            // An over-long query or facet is not searched for: the list without filters, and the message.
+            TempData["Error"] = string.Join("；", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage));
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            f = new CapabilityFilters();
+        }
+        return View(new CapabilitySearchPage(f, await search.SearchEnterprisesAsync(f.ToQuery(), ct)));
+    }
 }

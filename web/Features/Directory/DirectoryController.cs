@@ -73,7 +73,7 @@ public sealed class DirectoryController(EnterpriseStore enterprises) : Controlle
     [HttpGet("import")]
     public IActionResult Import() => View(model: null);
 
-    [HttpPost("import"), ValidateAntiForgeryToken, RequestSizeLimit(50_000_000)]
+    [HttpPost("import"), ValidateAntiForgeryToken, RequestSizeLimit(50_000_000), RequestFormLimits(MultipartBodyLengthLimit = 50_000_000)]
     public async Task<IActionResult> Import(IFormFile? file, bool dryRun, [FromServices] EnterpriseImport import,
         CancellationToken ct)
     {

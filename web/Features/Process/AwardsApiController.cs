@@ -5,22 +5,31 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using System.ComponentModel.DataAnnotations;
 using Marketplace.Accounts;
 using Marketplace.Web.Features.Accounts;
 
 namespace Marketplace.Web.Features.Process;
 
-public sealed record DecisionDto(IReadOnlyList<Guid>? Winners, string? Reason);
+public sealed record DecisionDto([MaxLength(Bounds.Winners, ErrorMessage = Bounds.List)] IReadOnlyList<Guid>? Winners,
+    [StringLength(2000, ErrorMessage = Bounds.Text)] string? Reason);
 
-public sealed record ObjectionDto(string? Name, string? Contact, string? Content);
+/// <param name="Email">Where the confirmation link goes (not needed when signed in: the account's email is used).</param>
+public sealed record ObjectionDto(
+    [StringLength(ObjectionRules.MaxName, ErrorMessage = Bounds.Text)] string? Name,
+    [StringLength(ObjectionRules.MaxEmail, ErrorMessage = Bounds.Text)] string? Email,
+    [StringLength(ObjectionRules.MaxContent, ErrorMessage = Bounds.Text)] string? Content);
 
-public sealed record AnswerDto(string? Answer, bool Upheld);
+/// <param name="Confirmed">False: the objection counts only once the link emailed to the objector is followed (before <paramref name="ConfirmBy"/>).</param>
+public sealed record ObjectionFiledDto(Guid ObjectionId, bool Confirmed, DateTimeOffset? ConfirmBy);
 
-public sealed record CalendarDayDto(bool Working, string? Name);
+public sealed record AnswerDto([StringLength(5000, ErrorMessage = Bounds.Text)] string? Answer, bool Upheld);
 
-public sealed record EvidenceDto(string? Evidence);
+public sealed record CalendarDayDto(bool Working, [StringLength(40, ErrorMessage = Bounds.Text)] string? Name);
 
-public sealed record VerdictDto(string? Verdict, string? Note);
+public sealed record EvidenceDto([StringLength(5000, ErrorMessage = Bounds.Text)] string? Evidence);
+
+public sealed record VerdictDto([StringLength(20, ErrorMessage = Bounds.Text)] string? Verdict, [StringLength(2000, ErrorMessage = Bounds.Text)] string? Note);
 
 /// <summary>Decision, publicity (公示) with objections, and the working-day calendar.</summary>
 [ApiController, Route("api/v1")]
@@ -33,21 +42,34 @@ public sealed class AwardsApiController(AwardProcess awards) : ControllerBase
         return result.IsSuccess ? Ok(new { publicityEndsAt = result.Value }) : this.Problem(result.Errors);
     }
 
-    /// <summary>Anyone may object while the proposed winners are publicised.</summary>
-    [HttpPost("scenarios/{id:guid}/objections"), EnableRateLimiting(SecuritySetup.LoginPolicy), ScenarioVisible]
-    public async Task<IActionResult> Object(Guid id, ObjectionDto body, CancellationToken ct)
+    /// <summary>
+    /// Object while the proposed winners are publicised: signed in (counts at once, 200), or with an email address
+    /// (stored unconfirmed, 202: it counts once the emailed link is followed). 409 for a second open objection of the
+    /// same person or the same text again; 429 with Retry-After over the rate limits.
+    /// </summary>
+    [HttpPost("scenarios/{id:guid}/objections"), EnableRateLimiting(SecuritySetup.ObjectionsPolicy), ScenarioVisible]
+    public async Task<IActionResult> Object(Guid id, ObjectionDto body, [FromServices] ObjectionFiling filing, CancellationToken ct)
     {
-        var result = await awards.FileObjectionAsync(new ObjectionCommand(id, body.Name, body.Contact, body.Content), ct);
-        return result.IsSuccess ? Ok(new { objectionId = result.Value }) : this.Problem(result.Errors);
+        var outcome = await filing.FileAsync(User, id, body.Name, body.Email, body.Content, ct);
+        if (outcome.Result is not { } result)
+        {
+            await TooManyRequests.WriteAsync(HttpContext, outcome.RetryAfter!.Value, ct);
+            return new EmptyResult();
+        }
+        if (!result.IsSuccess) return this.Problem(result.Errors);
+        var dto = new ObjectionFiledDto(result.Value.Id, result.Value.Confirmed, result.Value.ConfirmBy);
+        return result.Value.Confirmed ? Ok(dto) : Accepted(dto);
     }
 
+    /// <summary>The objections that count (confirmed), with the objector's name and email: officers only.</summary>
     [HttpGet("scenarios/{id:guid}/objections"), Authorize(Roles = Roles.OfficerOrAdmin)]
-    public async Task<IReadOnlyList<Objection>> Objections(Guid id, CancellationToken ct) => await awards.ObjectionsAsync(id, ct);
+    public async Task<IReadOnlyList<Objection>> Objections(Guid id, [FromServices] ObjectionProcess objections, CancellationToken ct) =>
+        await objections.ListAsync(id, ct);
 
     [HttpPost("objections/{id:guid}/answer"), Authorize(Roles = Roles.OfficerOrAdmin)]
-    public async Task<IActionResult> Answer(Guid id, AnswerDto body, CancellationToken ct)
+    public async Task<IActionResult> Answer(Guid id, AnswerDto body, [FromServices] ObjectionProcess objections, CancellationToken ct)
     {
-        var result = await awards.AnswerObjectionAsync(id, User.UserId(), body.Answer, body.Upheld, ct);
+        var result = await objections.AnswerAsync(id, User.UserId(), body.Answer, body.Upheld, ct);
         return result.IsSuccess ? NoContent() : this.Problem(result.Errors);
     }
 

@@ -23,7 +23,7 @@ public sealed class ProcessController(ScenarioStore scenarios) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(Guid id, [FromServices] ApplicationQueries applications, [FromServices] EnterpriseStore enterprises,
-        [FromServices] ReviewProcess reviews, [FromServices] AwardProcess awards, [FromServices] DeliveryProcess delivery,
+        [FromServices] ReviewProcess reviews, [FromServices] ObjectionProcess objections, [FromServices] DeliveryProcess delivery,
         [FromServices] UserStore users, [FromServices] Marketplace.Scenarios.Attachments.AttachmentStore files, CancellationToken ct)
     {
         var scenario = await scenarios.GetAsync(id, ct);
@@ -36,7 +36,7 @@ public sealed class ProcessController(ScenarioStore scenarios) : Controller
         ViewBag.ApplicationFiles = all.Where(f => f.ApplicationId is not null).ToLookup(f => f.ApplicationId!.Value);
         ViewBag.MilestoneFiles = all.Where(f => f.MilestoneId is not null).ToLookup(f => f.MilestoneId!.Value);
         return View(new ProcessPage(scenario, rows, names, await reviews.RankingAsync(id, false, ct), await users.ListByRoleAsync(Roles.Reviewer, ct),
-            await awards.ObjectionsAsync(id, ct), await delivery.ListAsync(id, null, ct)));
+            await objections.ListAsync(id, ct), await delivery.ListAsync(id, null, ct)));
     }
 
     private IActionResult Done(Guid id, bool ok, string flash, string? error)
@@ -68,9 +68,9 @@ public sealed class ProcessController(ScenarioStore scenarios) : Controller
     }
 
     [HttpPost("objections/{objectionId:guid}/answer"), ValidateAntiForgeryToken]
-    public async Task<IActionResult> Answer(Guid id, Guid objectionId, string? answer, bool upheld, [FromServices] AwardProcess awards, CancellationToken ct)
+    public async Task<IActionResult> Answer(Guid id, Guid objectionId, string? answer, bool upheld, [FromServices] ObjectionProcess objections, CancellationToken ct)
     {
-        var r = await awards.AnswerObjectionAsync(objectionId, User.UserId(), answer, upheld, ct);
+        var r = await objections.AnswerAsync(objectionId, User.UserId(), answer, upheld, ct);
         return Done(id, r.IsSuccess, "异议已答复", r.IsSuccess ? null : r.FirstError.Message);
     }
 

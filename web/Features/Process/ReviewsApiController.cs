@@ -1,6 +1,7 @@
 using Marketplace.Scenarios.Reviews;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using System.ComponentModel.DataAnnotations;
 using Marketplace.Accounts;
 using Marketplace.Accounts.Users;
 using Marketplace.Web.Features.Accounts;
@@ -9,9 +10,9 @@ namespace Marketplace.Web.Features.Process;
 
 public sealed record AssignReviewerDto(Guid ReviewerId);
 
-public sealed record ConflictDto(string? Reason);
+public sealed record ConflictDto([StringLength(2000, ErrorMessage = Bounds.Text)] string? Reason);
 
-public sealed record ScoresDto(IReadOnlyList<CriterionScore>? Scores);
+public sealed record ScoresDto([MaxLength(ReviewProcess.MaxCriteria, ErrorMessage = Bounds.List)] IReadOnlyList<CriterionScore>? Scores);
 
 /// <summary>Expert review over the API: officers start it, assign reviewers and read the ranking; reviewers score.</summary>
 [ApiController, Route("api/v1")]

@@ -32,7 +32,7 @@ public sealed class AttachmentsController(AttachmentStore files, ScenarioStore s
         return File(file.Content, file.Info.ContentType, file.Info.FileName);
     }
 
-    [HttpPost("officer/scenarios/{id:guid}/files"), Authorize(Roles = Roles.OfficerOrAdmin), ValidateAntiForgeryToken, RequestSizeLimit(AttachmentStore.MaxBytes + 64 * 1024)]
+    [HttpPost("officer/scenarios/{id:guid}/files"), Authorize(Roles = Roles.OfficerOrAdmin), ValidateAntiForgeryToken, RequestSizeLimit(AttachmentStore.MaxBytes + 64 * 1024), RequestFormLimits(MultipartBodyLengthLimit = AttachmentStore.MaxBytes + 64 * 1024)]
     public async Task<IActionResult> UploadToScenario(Guid id, IFormFile? file, CancellationToken ct)
     {
         if (await scenarios.GetAsync(id, ct) is null) return NotFound();
@@ -40,7 +40,7 @@ public sealed class AttachmentsController(AttachmentStore files, ScenarioStore s
         return Redirect($"/scenarios/{id}");
     }
 
-    [HttpPost("scenarios/{id:guid}/application/files"), Authorize(Roles = Roles.Enterprise), ValidateAntiForgeryToken, ScenarioVisible, RequestSizeLimit(AttachmentStore.MaxBytes + 64 * 1024)]
+    [HttpPost("scenarios/{id:guid}/application/files"), Authorize(Roles = Roles.Enterprise), ValidateAntiForgeryToken, ScenarioVisible, RequestSizeLimit(AttachmentStore.MaxBytes + 64 * 1024), RequestFormLimits(MultipartBodyLengthLimit = AttachmentStore.MaxBytes + 64 * 1024)]
     public async Task<IActionResult> UploadToApplication(Guid id, IFormFile? file, [FromServices] ApplicationQueries applications, CancellationToken ct)
     {
         var scenario = await scenarios.GetAsync(id, ct);
@@ -51,7 +51,7 @@ public sealed class AttachmentsController(AttachmentStore files, ScenarioStore s
         return Redirect($"/scenarios/{id}/apply");
     }
 
-    [HttpPost("firm/milestones/{milestoneId:guid}/files"), Authorize(Roles = Roles.Enterprise), ValidateAntiForgeryToken, RequestSizeLimit(AttachmentStore.MaxBytes + 64 * 1024)]
+    [HttpPost("firm/milestones/{milestoneId:guid}/files"), Authorize(Roles = Roles.Enterprise), ValidateAntiForgeryToken, RequestSizeLimit(AttachmentStore.MaxBytes + 64 * 1024), RequestFormLimits(MultipartBodyLengthLimit = AttachmentStore.MaxBytes + 64 * 1024)]
     public async Task<IActionResult> UploadToMilestone(Guid milestoneId, IFormFile? file, [FromServices] DeliveryProcess delivery, CancellationToken ct)
     {
         var milestone = (await delivery.ListForEnterpriseAsync(User.EnterpriseId()!.Value, ct)).FirstOrDefault(m => m.Id == milestoneId);

@@ -11,12 +11,12 @@ namespace Marketplace.Web.Features.Scenarios;
 /// <summary>The filters of the scenario hall, as query-string parameters (q, category, domain, technology, location, status, page).</summary>
 public sealed class ScenarioFilters
 {
-    public string? Q { get; set; }
-    public string? Category { get; set; }
-    public string? Domain { get; set; }
-    public string? Technology { get; set; }
-    public string? Location { get; set; }
-    public string? Status { get; set; }
+    [StringLength(Bounds.Query, ErrorMessage = Bounds.Text)] public string? Q { get; set; }
+    [StringLength(Bounds.Facet, ErrorMessage = Bounds.Text)] public string? Category { get; set; }
+    [StringLength(Bounds.Facet, ErrorMessage = Bounds.Text)] public string? Domain { get; set; }
+    [StringLength(Bounds.Facet, ErrorMessage = Bounds.Text)] public string? Technology { get; set; }
+    [StringLength(Bounds.Facet, ErrorMessage = Bounds.Text)] public string? Location { get; set; }
+    [StringLength(Bounds.Facet, ErrorMessage = Bounds.Text)] public string? Status { get; set; }
     public int Page { get; set; } = 1;
 
     public ScenarioSearchQuery ToQuery(int pageSize = 20) => new(
@@ -36,11 +36,11 @@ public sealed record ScenarioSearchPage(ScenarioFilters Filters, int Page, Scena
 
 public sealed class CapabilityFilters
 {
-    public string? Q { get; set; }
-    public string? Region { get; set; }
-    public string? Industry { get; set; }
-    public string? Technology { get; set; }
-    public string? Qualification { get; set; }
+    [StringLength(Bounds.Query, ErrorMessage = Bounds.Text)] public string? Q { get; set; }
+    [StringLength(Bounds.Facet, ErrorMessage = Bounds.Text)] public string? Region { get; set; }
+    [StringLength(Bounds.Facet, ErrorMessage = Bounds.Text)] public string? Industry { get; set; }
+    [StringLength(Bounds.Facet, ErrorMessage = Bounds.Text)] public string? Technology { get; set; }
+    [StringLength(Bounds.Facet, ErrorMessage = Bounds.Text)] public string? Qualification { get; set; }
     public int Page { get; set; } = 1;
 
     public EnterpriseSearchQuery ToQuery(int pageSize = 20) =>
@@ -61,29 +61,29 @@ public sealed record RecommendationsPage(Scenario Scenario, IReadOnlyList<Recomm
 /// <summary>The scenario form as officers fill it in; times are Beijing time.</summary>
 public sealed class ScenarioForm
 {
-    [Display(Name = "标题")] public string? Title { get; set; }
-    [Display(Name = "摘要")] public string? Summary { get; set; }
-    [Display(Name = "问题描述")] public string? Description { get; set; }
+    [Display(Name = "标题"), StringLength(120, ErrorMessage = Bounds.Text)] public string? Title { get; set; }
+    [Display(Name = "摘要"), StringLength(500, ErrorMessage = Bounds.Text)] public string? Summary { get; set; }
+    [Display(Name = "问题描述"), StringLength(10000, ErrorMessage = Bounds.Text)] public string? Description { get; set; }
     [Display(Name = "场景类别")] public string? Category { get; set; } = ScenarioCategory.SmartCity;
-    [Display(Name = "所属领域")] public string? Domain { get; set; }
-    [Display(Name = "实施地点")] public string? Location { get; set; }
-    [Display(Name = "关键技术（用顿号或逗号分隔）")] public string? Technologies { get; set; }
-    [Display(Name = "牵头部门")] public string? OwnerDepartment { get; set; }
-    [Display(Name = "责任人")] public string? ResponsiblePerson { get; set; }
+    [Display(Name = "所属领域"), StringLength(CreateScenario.MaxShortText, ErrorMessage = Bounds.Text)] public string? Domain { get; set; }
+    [Display(Name = "实施地点"), StringLength(CreateScenario.MaxShortText, ErrorMessage = Bounds.Text)] public string? Location { get; set; }
+    [Display(Name = "关键技术（用顿号或逗号分隔）"), StringLength(1000, ErrorMessage = Bounds.Text)] public string? Technologies { get; set; }
+    [Display(Name = "牵头部门"), StringLength(CreateScenario.MaxShortText, ErrorMessage = Bounds.Text)] public string? OwnerDepartment { get; set; }
+    [Display(Name = "责任人"), StringLength(60, ErrorMessage = Bounds.Text)] public string? ResponsiblePerson { get; set; }
     [Display(Name = "预算下限（万元）")] public decimal BudgetMinWan { get; set; }
     [Display(Name = "预算上限（万元）")] public decimal BudgetMaxWan { get; set; }
     [Display(Name = "模式")] public string? Mode { get; set; } = ScenarioMode.Single;
     [Display(Name = "挂帅名额")] public int AwardSlots { get; set; } = 1;
     [Display(Name = "申报截止（北京时间）")] public DateTime? ClosesAt { get; set; }
-    [Display(Name = "资质要求（用顿号或逗号分隔）")] public string? RequiredQualifications { get; set; }
+    [Display(Name = "资质要求（用顿号或逗号分隔）"), StringLength(1000, ErrorMessage = Bounds.Text)] public string? RequiredQualifications { get; set; }
     [Display(Name = "注册资本门槛（万元）")] public decimal MinRegisteredCapitalWan { get; set; }
-    [Display(Name = "资金支持方式")] public string? FundingMode { get; set; }
-    [Display(Name = "评审细则（每行“指标:权重”）")] public string? Rubric { get; set; } = ScenarioTerms.FormatRubric(ScenarioTerms.DefaultRubric);
-    [Display(Name = "里程碑模板（每行“名称|揭榜后天数|拨付万元”，最后一行为验收）")]
+    [Display(Name = "资金支持方式"), StringLength(CreateScenario.MaxShortText, ErrorMessage = Bounds.Text)] public string? FundingMode { get; set; }
+    [Display(Name = "评审细则（每行“指标:权重”）"), StringLength(2000, ErrorMessage = Bounds.Text)] public string? Rubric { get; set; } = ScenarioTerms.FormatRubric(ScenarioTerms.DefaultRubric);
+    [Display(Name = "里程碑模板（每行“名称|揭榜后天数|拨付万元”，最后一行为验收）"), StringLength(3000, ErrorMessage = Bounds.Text)]
     public string? MilestoneTemplate { get; set; } = ScenarioTerms.FormatMilestones(ScenarioTerms.DefaultMilestones);
     [Display(Name = "公开范围")] public string? Visibility { get; set; } = ScenarioVisibility.Public;
-    [Display(Name = "协同区域")] public List<string> PartnerRegions { get; set; } = [];
-    [Display(Name = "允许注册地（可选，用顿号分隔，如“通州区、北三县”）")] public string? AllowedRegions { get; set; }
+    [Display(Name = "协同区域"), MaxLength(CreateScenario.MaxListItems, ErrorMessage = Bounds.List)] public List<string> PartnerRegions { get; set; } = [];
+    [Display(Name = "允许注册地（可选，用顿号分隔，如“通州区、北三县”）"), StringLength(1000, ErrorMessage = Bounds.Text)] public string? AllowedRegions { get; set; }
     [Display(Name = "排除近几年内已揭榜的企业（年，0 为不排除）")] public int ExcludeWinnersWithinYears { get; set; }
 
     public CreateScenarioCommand ToCommand() => new(
@@ -124,12 +124,12 @@ public sealed class ScenarioForm
 
 public sealed class ApplicationForm
 {
-    [Display(Name = "技术方案")] public string? Approach { get; set; }
+    [Display(Name = "技术方案"), StringLength(20000, ErrorMessage = Bounds.Text)] public string? Approach { get; set; }
     [Display(Name = "报价（万元）")] public decimal QuotedBudgetWan { get; set; }
-    [Display(Name = "项目团队（负责人、核心成员及分工）")] public string? Team { get; set; }
-    [Display(Name = "进度安排")] public string? Schedule { get; set; }
-    [Display(Name = "过往案例")] public string? PastCases { get; set; }
-    [Display(Name = "联合体成员（可选，填写成员单位的统一社会信用代码，每行一个，最多 4 家）")] public string? ConsortiumMembers { get; set; }
+    [Display(Name = "项目团队（负责人、核心成员及分工）"), StringLength(5000, ErrorMessage = Bounds.Text)] public string? Team { get; set; }
+    [Display(Name = "进度安排"), StringLength(5000, ErrorMessage = Bounds.Text)] public string? Schedule { get; set; }
+    [Display(Name = "过往案例"), StringLength(5000, ErrorMessage = Bounds.Text)] public string? PastCases { get; set; }
+    [Display(Name = "联合体成员（可选，填写成员单位的统一社会信用代码，每行一个，最多 4 家）"), StringLength(500, ErrorMessage = Bounds.Text)] public string? ConsortiumMembers { get; set; }
     [Display(Name = "本企业承诺申报材料真实、准确、完整")] public bool DeclaredTruthful { get; set; }
     [Display(Name = "本企业承诺本项目未重复申请财政资金支持")] public bool DeclaredNoDoubleFunding { get; set; }
     /// <summary>"draft" saves without submitting.</summary>

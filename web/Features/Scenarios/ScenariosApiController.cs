@@ -8,6 +8,7 @@ using Marketplace.Scenarios.Listings;
 using Marketplace.Flows.Recommending;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using System.ComponentModel.DataAnnotations;
 using Marketplace.Accounts;
 using Marketplace.Web.Features.Accounts;
 
@@ -21,22 +22,25 @@ public sealed record ScenarioSearchDto(int Total, int Page, IReadOnlyDictionary<
 
 /// <param name="ConsortiumMembers">Credit codes (统一社会信用代码) of up to four member firms; the caller's firm leads.</param>
 /// <param name="Draft">Only save (草稿): nothing is checked but lengths, nothing is sent.</param>
-public sealed record SubmitApplicationDto(string? Approach, decimal QuotedBudgetWan, string? Team = null, string? Schedule = null,
-    string? PastCases = null, bool DeclaredTruthful = false, bool DeclaredNoDoubleFunding = false,
+public sealed record SubmitApplicationDto([StringLength(20000, ErrorMessage = Bounds.Text)] string? Approach, decimal QuotedBudgetWan,
+    [StringLength(5000, ErrorMessage = Bounds.Text)] string? Team = null, [StringLength(5000, ErrorMessage = Bounds.Text)] string? Schedule = null,
+    [StringLength(5000, ErrorMessage = Bounds.Text)] string? PastCases = null, bool DeclaredTruthful = false, bool DeclaredNoDoubleFunding = false,
     IReadOnlyList<string>? ConsortiumMembers = null, bool Draft = false);
 
 public sealed record RecommendationDto(Guid EnterpriseId, string Name, string Region, double Score, IReadOnlyList<Reason> Reasons, bool Invited);
 
 public sealed record InviteDto(Guid EnterpriseId);
 
-public sealed record ReasonDto(string? Reason);
+public sealed record ReasonDto([StringLength(2000, ErrorMessage = Bounds.Text)] string? Reason);
 
-public sealed record QuestionDto(string? Question);
+public sealed record QuestionDto([StringLength(2000, ErrorMessage = Bounds.Text)] string? Question);
 
-public sealed record AnswerQuestionDto(string? Answer);
+public sealed record AnswerQuestionDto([StringLength(5000, ErrorMessage = Bounds.Text)] string? Answer);
 
-public sealed record TermsDto(DateTimeOffset? ClosesAt, decimal BudgetMaxWan, IReadOnlyList<string>? RequiredQualifications,
-    decimal MinRegisteredCapitalWan, string? Description, string? ChangeNote);
+public sealed record TermsDto(DateTimeOffset? ClosesAt, decimal BudgetMaxWan,
+    [MaxLength(CreateScenario.MaxListItems, ErrorMessage = Bounds.List)] IReadOnlyList<string>? RequiredQualifications,
+    decimal MinRegisteredCapitalWan, [StringLength(10000, ErrorMessage = Bounds.Text)] string? Description,
+    [StringLength(1000, ErrorMessage = Bounds.Text)] string? ChangeNote);
 
 public sealed record ScenarioRecommendationDto(Guid ScenarioId, string Code, string Title, string Category, string Domain,
     DateTimeOffset ClosesAt, double Score, IReadOnlyList<Reason> Reasons);

@@ -19,6 +19,13 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
     [HttpGet("")]
     public async Task<IActionResult> Index([FromQuery] ScenarioFilters f, [FromServices] Viewers viewers, CancellationToken ct = default)
     {
+        if (!ModelState.IsValid)
+        {
+            // An over-long query or facet is not searched for: the hall without filters, and the message.
+            TempData["Error"] = string.Join("；", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage));
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            f = new ScenarioFilters();
+        }
         var query = f.ToQuery() with { Audience = await viewers.AudienceAsync(User, ct) };
         var result = await search.SearchScenariosAsync(query, ct);
         return View(new ScenarioSearchPage(f, query.Page, result));
@@ -66,13 +73,19 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
         return this.Flash(result, _ => "已确认按变更后的条款参与。", RedirectToAction(nameof(Details), new { id }));
     }
 
-    /// <summary>Anyone may object while the proposed winners are publicised (公示).</summary>
-    [HttpPost("{id:guid}/objections"), ValidateAntiForgeryToken, Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(SecuritySetup.LoginPolicy)]
-    public async Task<IActionResult> Object(Guid id, string? name, string? contact, string? content,
-        [FromServices] Marketplace.Scenarios.Awards.AwardProcess awards, CancellationToken ct)
+    /// <summary>Object while the proposed winners are publicised (公示): signed in, or with an email address to confirm.</summary>
+    [HttpPost("{id:guid}/objections"), ValidateAntiForgeryToken, Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(SecuritySetup.ObjectionsPolicy)]
+    public async Task<IActionResult> Object(Guid id, string? name, string? email, string? content, [FromServices] ObjectionFiling filing, CancellationToken ct)
     {
-        var r = await awards.FileObjectionAsync(new Marketplace.Scenarios.Awards.ObjectionCommand(id, name, contact, content), ct);
-        TempData[r.IsSuccess ? "Flash" : "Error"] = r.IsSuccess ? "异议已提交，经办部门将答复。" : string.Join("；", r.Errors.Select(e => e.Message));
+        var outcome = await filing.FileAsync(User, id, name, email, content, ct);
+        if (outcome.Result is not { } r)
+        {
+            TempData["Error"] = ObjectionThrottle.Message(outcome.RetryAfter!.Value);
+            return RedirectToAction(nameof(Details), new { id });
+        }
+        TempData[r.IsSuccess ? "Flash" : "Error"] = !r.IsSuccess ? string.Join("；", r.Errors.Select(e => e.Message))
+            : r.Value.Confirmed ? "异议已提交并生效，经办部门将答复。"
+            : $"异议已收到，尚未生效：确认邮件已发送到您填写的邮箱，请在 {Labels.Time(r.Value.ConfirmBy!.Value)} 前点击邮件中的链接确认。";
         return RedirectToAction(nameof(Details), new { id });
     }
 
