@@ -45,6 +45,7 @@ public static class CrossValidation
         new("Retrieval:CasesWeight", [0, 0.5, 1, 1.5, 2], o => o.Retrieval.CasesWeight, (o, v) => o.Retrieval.CasesWeight = v),
         new("Retrieval:CaseMinimumMatch", [2, 3, 4, 5], o => o.Retrieval.CaseMinimumMatch, (o, v) => o.Retrieval.CaseMinimumMatch = (int)v),
         new("Weights:Fit", [0, 0.25, 0.5, 0.75], o => o.Weights.Fit, (o, v) => o.Weights.Fit = v),
+        new("Weights:Role", [0, 0.25, 0.5, 0.75], o => o.Weights.Role, (o, v) => o.Weights.Role = v),
         new("Weights:Technology", [0, 0.03, 0.1], o => o.Weights.Technology, (o, v) => o.Weights.Technology = v),
         new("Weights:Domain", [0, 0.02, 0.05], o => o.Weights.Domain, (o, v) => o.Weights.Domain = v),
         new("Weights:Evidence", [0, 0.1, 0.2], o => o.Weights.Evidence, (o, v) => o.Weights.Evidence = v),
