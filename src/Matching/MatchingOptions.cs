@@ -46,11 +46,16 @@ public sealed class FeatureWeights
     [Range(0, 10)] public double Evidence { get; set; } = 0;
     /// <summary>
     /// Delivery fit, as a share of the text score: a firm whose stated way of delivering contradicts the scenario's
-    /// demands (public-cloud SaaS where data must stay in the government network, commercial use where it is forbidden,
-    /// core equipment bought from partners, advice or plans where something must be built) loses this share per
-    /// conflict (down to a tenth of its score); one stating the required way gains half of it.
+    /// demands (public-cloud SaaS where data must stay in the government network, commercial use where it is forbidden)
+    /// loses this share per conflict (down to a tenth of its score); one stating the required way gains half of it.
     /// </summary>
     [Range(0, 10)] public double Fit { get; set; } = 0.5;
+    /// <summary>
+    /// Role, as a share of the text score: a firm whose description names a role the scenario did not ask for
+    /// (testing or certification, training, simulation, consulting or planning, reselling, manual service, operating
+    /// such systems itself; lexicon <c>Text/roles.txt</c>) loses this share.
+    /// </summary>
+    [Range(0, 10)] public double Role { get; set; } = 0.5;
 }
 
 /// <summary>How the engine turns a scenario into a query (section <c>Matching:Retrieval</c>).</summary>

@@ -56,6 +56,42 @@ public sealed class MatchingQualityTests
         Assert.True(score.Ndcg10 > baseline.Ndcg10, $"matcher {score.Summary} vs baseline {baseline.Summary}");
     }
 
+    /// <summary>
+    /// Leave-one-scenario-out on a few scenarios of both sets (the whole run is `eval --cv`, minutes long): every
+    /// scenario is scored once, with a setting chosen on the others, and the in-sample figure is the plain evaluation's.
+    /// </summary>
+    [SharedDataFact(Set = "dev-hard")]
+    public async Task CrossValidation_ScoresEachScenarioOnceWithASettingChosenWithoutIt()
+    {
+        static EvaluationSet Part(EvaluationSet set, int scenarios)
+        {
+            var kept = set.Scenarios.Take(scenarios).ToList();
+            return new EvaluationSet
+            {
+                Scenarios = kept, Enterprises = set.Enterprises,
+                Judgements = set.Judgements.Where(j => kept.Any(s => s.Id == j.Key)).ToDictionary(j => j.Key, j => j.Value),
+            };
+        }
+        var sets = new Dictionary<string, EvaluationSet>
+        {
+            ["dev"] = Part(EvaluationSet.Load(SetFolder("dev")!), 3),
+            ["dev-hard"] = Part(EvaluationSet.Load(SetFolder("dev-hard")!), 3),
+        };
+        var knob = CrossValidation.Find("Weights:Role")!;
+
+        var report = await CrossValidation.RunAsync(sets, new MatchingOptions(), [knob], default);
+
+        foreach (var (name, set) in sets)
+        {
+            var (plain, _) = await Evaluator.RunAsync(set, new MatchingOptions(), baseline: false, depth: 100, default);
+            Assert.Equal(plain.Summary, report.InSample[name].Summary);
+            Assert.Equal(set.Judgements.Keys.Order(), report.CrossValidated[name].Rows.Select(r => r.ScenarioId).Order());
+            Assert.Equal(0, report.CrossValidated[name].Ineligible20);
+        }
+        Assert.Equal(6, report.Choices[knob.Name].Values.Sum());
+        Assert.Equal(knob.Values.Count, report.ConfigurationsEvaluated);
+    }
+
     [SharedDataFact(Set = "dev")]
     public Task Metrics_AgreeWithTheReferenceScorer_OnDev() => MetricsAgreeAsync("dev");
 

@@ -49,14 +49,6 @@ public sealed class DeliveryFitTests : IDisposable
         Assert.Empty(DeliveryFit.Assess(Scenario("希望建设视力管理平台。"), firm));
     }
 
-    [Theory]
-    [InlineData("智慧交通系统集成商，设备主要采购自合作厂商，并负责运维。", true)]
-    [InlineData("园区能源服务商，主要依托合作伙伴的设备和平台。", true)]
-    [InlineData("称重传感器制造商，自主研发石英传感器，持有制造计量器具许可证。", false)]
-    [InlineData("一卡通和通道闸系统集成商，服务机关和医院。", false)]
-    public void PartnerSuppliedCore_IsAConflictWhateverTheScenario(string description, bool conflict) =>
-        Assert.Equal(conflict, DeliveryFit.Assess(Scenario("希望建设不停车检测点。"), Firm(description)).Any(f => f.Value < 0));
-
     private readonly LuceneSearchEngine _engine = new(null, Thesaurus.Load(), TimeProvider.System);
 
     [Fact]
@@ -101,30 +93,6 @@ public sealed class DeliveryFitTests : IDisposable
     }
 
     public void Dispose() => _engine.Dispose();
-}
-
-public sealed class AdvisoryRoleTests
-{
-    private static ScenarioDocument Scenario(string title, string summary) => new(
-        Guid.NewGuid(), "SC-8", title, summary, "希望在园区部署控制终端。", "smart-city", "能源", "园区",
-        [], "published", DateTimeOffset.UtcNow.AddDays(10), [], 0, []);
-
-    private static readonly EnterpriseDocument Consultant =
-        LuceneSearchEngineTests.Firm("乙咨询", "能源咨询机构，为开发区编制虚拟电厂建设规划，评估负荷的可调潜力。", []);
-
-    [Fact]
-    public void AFirmThatPlans_ConflictsWithAScenarioThatWantsSomethingBuilt() =>
-        Assert.Contains(DeliveryFit.Assess(Scenario("冷库可调负荷需求响应", "聚合冷库负荷参与需求响应。"), Consultant),
-            f => f.Value < 0 && f.Reason.Contains("咨询"));
-
-    [Fact]
-    public void AFirmThatBuildsAndAlsoTrains_IsNotAnAdviser() =>
-        Assert.Empty(DeliveryFit.Assess(Scenario("冷库可调负荷需求响应", "聚合冷库负荷参与需求响应。"),
-            LuceneSearchEngineTests.Firm("丁能源", "负荷控制终端厂商，提供系统部署、运维和培训服务。", [])));
-
-    [Fact]
-    public void AFirmThatPlans_FitsAScenarioThatAsksForAPlan() =>
-        Assert.Empty(DeliveryFit.Assess(Scenario("虚拟电厂建设规划编制", "编制全区虚拟电厂专项规划。"), Consultant));
 }
 
 public sealed class CaseReasonTests : IDisposable

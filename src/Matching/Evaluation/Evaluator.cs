@@ -17,8 +17,22 @@ public static class Evaluator
         var tuning = baseline
             ? new RetrievalTuning { SynonymWeight = 0, TechnologyTagWeight = 0, ScenarioSpecificity = 0, CasesWeight = 0, Bm25B = 0.75 }
             : options.Retrieval;
-        using var engine = new LuceneSearchEngine(null, thesaurus, TimeProvider.System, tuning);
+        using var engine = await IndexAsync(set, thesaurus, tuning, ct);
+        return await RunAsync(set, engine, thesaurus, options, baseline, depth, ct);
+    }
+
+    /// <summary>An in-memory index of the set's scenarios and firms, built with the given retrieval settings.</summary>
+    public static async Task<LuceneSearchEngine> IndexAsync(EvaluationSet set, Thesaurus thesaurus, RetrievalTuning tuning, CancellationToken ct)
+    {
+        var engine = new LuceneSearchEngine(null, thesaurus, TimeProvider.System, tuning);
         await engine.ReplaceAllAsync(set.Scenarios.Select(EvaluationSet.ToDocument).ToList(), set.Enterprises.Select(EvaluationSet.ToDocument).ToList(), ct);
+        return engine;
+    }
+
+    /// <summary>Runs the set against an index built already (by <see cref="IndexAsync"/> with <paramref name="options"/>' retrieval settings).</summary>
+    public static async Task<(EvaluationScore Score, Dictionary<string, IReadOnlyList<string>> Run)> RunAsync(
+        EvaluationSet set, LuceneSearchEngine engine, Thesaurus thesaurus, MatchingOptions options, bool baseline, int depth, CancellationToken ct)
+    {
         var idsBack = set.Enterprises.ToDictionary(e => EvaluationSet.IdFor(e.Id), e => e.Id);
         var recommender = new Recommender(engine, thesaurus, Options.Create(options));
 

@@ -10,8 +10,9 @@ public sealed record FitSignal(double Value, string Reason);
 /// Delivery fit beyond shared vocabulary. Government scenarios state how a solution must be delivered (data kept in the
 /// government or sector network, no commercial use of personal data), and the 揭榜挂帅 process looks for firms that
 /// solve the problem themselves. Firms say how they deliver (public-cloud SaaS billed per year or per call, private
-/// deployment, equipment bought from partners). A firm whose way of delivering contradicts the scenario shares its
-/// words but cannot take it on as described; one that states the required way fits better than its words alone show.
+/// deployment). A firm whose way of delivering contradicts the scenario shares its words but cannot take it on as
+/// described; one that states the required way fits better than its words alone show. Who a firm is (a tester, a
+/// consultant, a reseller…) is the <see cref="RoleModel"/>'s part.
 /// </summary>
 public static partial class DeliveryFit
 {
@@ -32,30 +33,17 @@ public static partial class DeliveryFit
     [GeneratedRegex("商城|广告|营销推广|导购")]
     private static partial Regex CommercialDataUse();
 
-    /// <summary>The firm delivers mainly with others' core products (buys the equipment, relies on partners' platforms).</summary>
-    [GeneratedRegex("(设备|产品|核心设备|平台)[^。；]{0,4}(主要|均|全部)?(采购|外购)自|依托合作伙伴|依靠合作伙伴|为客户采购|代理销售|代售")]
-    private static partial Regex ThirdPartyDelivery();
 
-    /// <summary>The firm advises, plans or trains rather than builds (its own description says so).</summary>
-    [GeneratedRegex("咨询机构|咨询单位|咨询设计单位|规划咨询|规划设计咨询|规划编制|编制[^。；]{0,24}规划|资源普查|仿真培训|培训机构")]
-    private static partial Regex AdvisoryRole();
 
-    /// <summary>The scenario wants something built, installed or deployed.</summary>
-    [GeneratedRegex("建设|安装|部署|配置|布设|改造|上线|研发")]
-    private static partial Regex ImplementationDemand();
 
-    /// <summary>The scenario itself asks for plans, studies or advice.</summary>
-    [GeneratedRegex("规划|咨询|可研|可行性研究|研究报告|评估报告|培训")]
-    private static partial Regex AdvisoryDemand();
 
     /// <summary>What a scenario demands of delivery, read once per scenario rather than once per candidate.</summary>
-    public sealed record Demands(bool OnPremise, bool NoCommercialUse, bool BuildNotAdvice);
+    public sealed record Demands(bool OnPremise, bool NoCommercialUse);
 
     public static Demands DemandsOf(ScenarioDocument s)
     {
         var demand = string.Join('\n', s.Summary, s.Description);
-        return new(OnPremiseDemand().IsMatch(demand), NoCommercialUseDemand().IsMatch(demand),
-            ImplementationDemand().IsMatch(demand) && !AdvisoryDemand().IsMatch(string.Join('\n', s.Title, s.Summary)));
+        return new(OnPremiseDemand().IsMatch(demand), NoCommercialUseDemand().IsMatch(demand));
     }
 
     /// <summary>Signals for one firm and scenario: negative for a conflict, positive for a stated fit; empty when neither.</summary>
@@ -73,8 +61,6 @@ public static partial class DeliveryFit
             else if (PublicCloudOffer().IsMatch(offer)) Add(-1, ReasonTemplates.PublicCloud);
         }
         if (d.NoCommercialUse && CommercialDataUse().IsMatch(offer)) Add(-1, ReasonTemplates.CommercialUse);
-        if (d.BuildNotAdvice && AdvisoryRole().IsMatch(e.Description)) Add(-1, ReasonTemplates.Advisory);
-        if (ThirdPartyDelivery().IsMatch(offer)) Add(-1, ReasonTemplates.PartnerSupplied);
         return signals ?? (IReadOnlyList<FitSignal>)[];
     }
 }

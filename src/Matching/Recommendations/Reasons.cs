@@ -27,8 +27,7 @@ public static class ReasonTemplates
     public const string PrivateDeployment = "部署方式：可私有化或专网部署，符合场景的数据存储要求";
     public const string PublicCloud = "部署方式：以公有云服务提供，场景要求数据在本地或专网存储";
     public const string CommercialUse = "数据使用：业务含商业营销，场景禁止数据用于商业用途";
-    public const string Advisory = "交付能力：以咨询、规划或培训为主，场景要求建设实施";
-    public const string PartnerSupplied = "交付能力：核心设备或平台主要依托合作方";
+    public const string Role = "企业角色：{0}，场景要求建设或供货";
 
     public static IReadOnlyList<string> All { get; } = typeof(ReasonTemplates)
         .GetFields(BindingFlags.Public | BindingFlags.Static)

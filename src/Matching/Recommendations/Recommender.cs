@@ -14,8 +14,10 @@ public sealed record ScenarioRecommendation(ScenarioDocument Scenario, double Sc
 /// Recommends firms for a scenario: hard eligibility filter, retrieval through the search engine, re-ranking on
 /// explicit features with configured weights, exposure control, and reasons a person can check.
 /// </summary>
-public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOptions<MatchingOptions> options)
+public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOptions<MatchingOptions> options, RoleModel? roleModel = null)
 {
+    private readonly RoleModel _roles = roleModel ?? RoleModel.Default;
+
     private static readonly string[] CapabilityQualifications = ["高新技术企业", "专精特新", "专精特新小巨人"];
 
     /// <param name="excludedFirms">Firms that marked this scenario "not relevant".</param>
@@ -38,8 +40,9 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         var maxText = candidates.Max(c => c.TextScore);
         var evidence = o.Weights.Evidence > 0 ? CaseEvidence(s, candidates) : null;
         var demands = DeliveryFit.DemandsOf(s);
+        var wanted = _roles.WantedBy(s);
         var scored = candidates
-            .Select(c => Score(s, demands, c, maxText, o.Weights, evidence?.GetValueOrDefault(c.Enterprise.Id)))
+            .Select(c => Score(s, demands, c, maxText, o.Weights, evidence?.GetValueOrDefault(c.Enterprise.Id), wanted))
             .OrderByDescending(r => r.Score)
             .ThenBy(r => r.Enterprise.Id)
             .ToList();
@@ -86,7 +89,8 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         if (candidates.Count == 0) return [];
         var maxText = candidates.Max(c => c.TextScore);
         return candidates
-            .Select(c => (c.Scenario, Recommendation: Score(c.Scenario, DeliveryFit.DemandsOf(c.Scenario), new EnterpriseCandidate(firm, c.TextScore), maxText, options.Value.Weights)))
+            .Select(c => (c.Scenario, Recommendation: Score(c.Scenario, DeliveryFit.DemandsOf(c.Scenario), new EnterpriseCandidate(firm, c.TextScore), maxText, options.Value.Weights,
+                wanted: _roles.WantedBy(c.Scenario))))
             .OrderByDescending(x => x.Recommendation.Score).ThenBy(x => x.Scenario.ClosesAt)
             .Take(k)
             .Select(x =>
@@ -137,7 +141,7 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
     }
 
     internal Recommendation Score(ScenarioDocument s, DeliveryFit.Demands demands, EnterpriseCandidate c, float maxText, FeatureWeights w,
-        (double Score, string? Case)? evidence = null)
+        (double Score, string? Case)? evidence = null, IReadOnlySet<string>? wanted = null)
     {
         var e = c.Enterprise;
         var reasons = new List<Reason>();
@@ -172,9 +176,17 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         var fit = DeliveryFit.Assess(demands, e, firmText);
         reasons.AddRange(fit.Select(f => new Reason(f.Value < 0 ? "conflict" : "fit", f.Reason, [])));
 
+        // One role the scenario did not ask for is enough to say the firm is not the one to build it; more say no more.
+        var roleMismatch = 0.0;
+        if (w.Role > 0 && _roles.Mismatches(wanted ?? _roles.WantedBy(s), e) is { Count: > 0 } mismatches)
+        {
+            roleMismatch = 1;
+            reasons.Add(new("conflict", ReasonTemplates.Role, [string.Join("、", mismatches.Select(m => m.Label))]));
+        }
+
         // Relative to the text match: a stated fit does not lift a firm the scenario's words do not reach.
         // Several conflicts cannot turn the score negative: the firm stays a (distant) candidate an officer can still see.
-        var score = w.Text * textScore * Math.Max(0.1, 1 + w.Fit * fit.Sum(f => f.Value)) + w.Technology * techScore + w.Domain * domainScore
+        var score = w.Text * textScore * Math.Max(0.1, 1 + w.Fit * fit.Sum(f => f.Value) - w.Role * roleMismatch) + w.Technology * techScore + w.Domain * domainScore
                     + w.Qualification * qualScore + w.Region * regionScore - w.Load * loadScore + w.Evidence * evidenceScore;
         return new Recommendation(e, Math.Round(score, 6), reasons);
     }
