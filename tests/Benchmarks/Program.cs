@@ -12,11 +12,14 @@ switch (which)
     case "import":
         await ImportBenchmark.RunAsync(size);
         return 0;
+    case "search":
+        await SearchBenchmark.RunAsync(args.Length > 1 ? size : 302);
+        return 0;
     case "email":
         await EmailBenchmark.RunAsync(args.Length > 1 ? size : 10_000);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Benchmarks matching|import|email [count]");
+        Console.Error.WriteLine("usage: Benchmarks matching|import|email|search [count]");
         return 2;
 }
 
