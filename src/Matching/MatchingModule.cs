@@ -17,7 +17,8 @@ public static class MatchingModule
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<MatchingOptions>>().Value;
-            return new LuceneSearchEngine(NullIfEmpty(o.IndexPath), sp.GetRequiredService<Thesaurus>(), sp.GetRequiredService<TimeProvider>(), o.Retrieval);
+            return new LuceneSearchEngine(NullIfEmpty(o.IndexPath), sp.GetRequiredService<Thesaurus>(), sp.GetRequiredService<TimeProvider>(), o.Retrieval,
+                o.SearchCacheEntries);
         });
         services.AddSingleton(sp => new MeilisearchClient(CreateMeilisearchHttp(sp.GetRequiredService<IOptions<MeilisearchOptions>>().Value)));
         services.AddSingleton<MeilisearchSearchEngine>();

@@ -19,6 +19,9 @@ public sealed class MatchingOptions
 
     [Range(10, 5000)] public int CandidatePool { get; set; } = 100;
 
+    /// <summary>Visitor search answers (hall, capability list, home page) kept per index generation (Lucene); 0 turns it off.</summary>
+    [Range(0, 100_000)] public int SearchCacheEntries { get; set; } = 1024;
+
     public FeatureWeights Weights { get; set; } = new();
 
     public RetrievalTuning Retrieval { get; set; } = new();

@@ -92,7 +92,7 @@ internal static class EmailBenchmark
         await using (var c = new NpgsqlConnection(admin)) { await c.OpenAsync(); await new NpgsqlCommand($"drop database {database} with (force)", c).ExecuteNonQueryAsync(); }
     }
 
-    private static SmtpServer.ComponentModel.ServiceProvider Services(ConcurrentDictionary<string, int> received)
+    internal static SmtpServer.ComponentModel.ServiceProvider Services(ConcurrentDictionary<string, int> received)
     {
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new CountingStore(received));
@@ -100,7 +100,7 @@ internal static class EmailBenchmark
         return services;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

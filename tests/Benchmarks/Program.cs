@@ -12,11 +12,16 @@ switch (which)
     case "import":
         await ImportBenchmark.RunAsync(size);
         return 0;
+    case "http":
+        return await HttpBenchmark.RunAsync();
+    case "search":
+        await SearchBenchmark.RunAsync(args.Length > 1 ? size : 302);
+        return 0;
     case "email":
         await EmailBenchmark.RunAsync(args.Length > 1 ? size : 10_000);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Benchmarks matching|import|email [count]");
+        Console.Error.WriteLine("usage: Benchmarks matching|import|email|search|http [count]");
         return 2;
 }
 

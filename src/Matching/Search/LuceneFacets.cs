@@ -7,7 +7,8 @@ namespace Marketplace.Matching.Search;
 
 /// <summary>
 /// Facet counts from sorted-set doc values (Lucene.Net.Facet is not available to us): a collector that counts the
-/// values of some fields over every matching document, segment by segment.
+/// values of some fields over every matching document, segment by segment. It runs in the same pass as the collector
+/// of the top hits (<see cref="MultiCollector"/>), so a search costs one walk of the postings, not one per purpose.
 /// </summary>
 internal static class LuceneFacets
 {
@@ -18,21 +19,10 @@ internal static class LuceneFacets
         if (!string.IsNullOrEmpty(value)) doc.Add(new SortedSetDocValuesField(Prefix + facet, new BytesRef(value)));
     }
 
-    public static Dictionary<string, IReadOnlyList<FacetCount>> Count(IndexSearcher searcher, Query query, IReadOnlyList<string> facets, int top = 30)
+    internal sealed class Counter(IReadOnlyList<string> facets) : ICollector
     {
-        var collector = new Collector(facets);
-        searcher.Search(query, collector);
-        collector.Flush();
-        return collector.Totals.ToDictionary(
-            kv => kv.Key,
-            kv => (IReadOnlyList<FacetCount>)kv.Value.OrderByDescending(x => x.Value).ThenBy(x => x.Key, StringComparer.Ordinal)
-                .Take(top).Select(x => new FacetCount(x.Key, x.Value)).ToList());
-    }
-
-    private sealed class Collector(IReadOnlyList<string> facets) : ICollector
-    {
-        public Dictionary<string, Dictionary<string, int>> Totals { get; } = facets.ToDictionary(f => f, _ => new Dictionary<string, int>());
-        private readonly Dictionary<string, (SortedSetDocValues Values, int[] Counts)> _segment = new();
+        private readonly Dictionary<string, Dictionary<string, int>> _totals = facets.ToDictionary(f => f, _ => new Dictionary<string, int>());
+        private readonly List<(string Facet, SortedSetDocValues Values, int[] Counts)> _segment = [];
 
         public bool AcceptsDocsOutOfOrder => true;
         public void SetScorer(Scorer scorer) { }
@@ -43,13 +33,13 @@ internal static class LuceneFacets
             foreach (var facet in facets)
             {
                 var values = context.AtomicReader.GetSortedSetDocValues(Prefix + facet);
-                if (values is not null) _segment[facet] = (values, new int[values.ValueCount]);
+                if (values is not null) _segment.Add((facet, values, new int[values.ValueCount]));
             }
         }
 
         public void Collect(int doc)
         {
-            foreach (var (values, counts) in _segment.Values)
+            foreach (var (_, values, counts) in _segment)
             {
                 values.SetDocument(doc);
                 long ord;
@@ -57,13 +47,23 @@ internal static class LuceneFacets
             }
         }
 
+        /// <summary>The counts per facet, most frequent first (ties by value), at most <paramref name="top"/> each.</summary>
+        public Dictionary<string, IReadOnlyList<FacetCount>> Result(int top = 30)
+        {
+            Flush();
+            return _totals.ToDictionary(
+                kv => kv.Key,
+                kv => (IReadOnlyList<FacetCount>)kv.Value.OrderByDescending(x => x.Value).ThenBy(x => x.Key, StringComparer.Ordinal)
+                    .Take(top).Select(x => new FacetCount(x.Key, x.Value)).ToList());
+        }
+
         /// <summary>Ordinals are per segment: turn the finished segment's counts into values.</summary>
-        public void Flush()
+        private void Flush()
         {
             var scratch = new BytesRef();
-            foreach (var (facet, (values, counts)) in _segment)
+            foreach (var (facet, values, counts) in _segment)
             {
-                var totals = Totals[facet];
+                var totals = _totals[facet];
                 for (var ord = 0; ord < counts.Length; ord++)
                 {
                     if (counts[ord] == 0) continue;

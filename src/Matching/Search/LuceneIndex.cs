@@ -27,7 +27,7 @@ internal sealed class LuceneIndex : IDisposable
 
     private sealed class Bm25SearcherFactory(Similarity similarity) : SearcherFactory
     {
-        public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = similarity };
+        public override IndexSearcher NewSearcher(IndexReader reader) => new TermCachingSearcher(reader, similarity);
     }
 
     private readonly Similarity _similarity;

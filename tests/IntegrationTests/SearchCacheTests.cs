@@ -1,0 +1,66 @@
+using Marketplace.IntegrationTests.Support;
+using Marketplace.Scenarios.Listings;
+
+namespace Marketplace.IntegrationTests;
+
+/// <summary>
+/// The hall, the search API and the home page answer from a cache of search answers (per index generation and
+/// audience): over HTTP, a warm cache must never show a partner-only scenario to the wrong viewer, and a newly
+/// published scenario must be there on the next request.
+/// </summary>
+public sealed class SearchCacheTests(MarketplaceApp app) : IClassFixture<MarketplaceApp>
+{
+    private static string Q(string text) => Uri.EscapeDataString(text);
+
+    [PostgresFact]
+    public async Task PartnerOnlyScenario_AfterStaffWarmedTheCache_NeverReachesVisitorsOrOtherRegions()
+    {
+        var title = "缓存与可见性：跨界水域联合巡护";
+        var id = (await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand(title) with
+        {
+            Visibility = ScenarioVisibility.Partners, PartnerRegions = ["北三县·三河市"],
+        })).Id.ToString(); // pages highlight the query words in titles: look for the scenario's id (its link)
+        var officer = await app.SignedInClientAsync((await TestData.OfficerAsync(app)).Email, TestData.Password);
+        var sanhe = await app.SignedInClientAsync((await TestData.MemberAsync(app, await TestData.FirmAsync(app, region: "北三县·三河市"))).Email, TestData.Password);
+        var shanghai = await app.SignedInClientAsync((await TestData.MemberAsync(app, await TestData.FirmAsync(app, region: "外省市·上海市浦东新区"))).Email, TestData.Password);
+        var anonymous = app.CreateClient();
+        string[] urls = ["/scenarios?q=" + Q("联合巡护"), "/api/v1/scenarios?q=" + Q("联合巡护"), "/scenarios", "/api/v1/scenarios", "/"];
+
+        foreach (var url in urls)
+        {
+            Assert.Contains(id, await officer.GetStringAsync(url)); // staff warm every answer first
+            Assert.Contains(id, await sanhe.GetStringAsync(url));
+            Assert.DoesNotContain(id, await anonymous.GetStringAsync(url));
+            Assert.DoesNotContain(id, await shanghai.GetStringAsync(url));
+            Assert.Contains(id, await officer.GetStringAsync(url)); // and a visitor's answer is not what staff get
+        }
+    }
+
+    [PostgresFact]
+    public async Task NewlyPublishedScenario_AppearsInTheHallApiAndHomePage_AtOnce()
+    {
+        await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("缓存预热：智慧灯杆运维"));
+        var anonymous = app.CreateClient();
+        string[] urls = ["/scenarios?q=" + Q("灯杆"), "/api/v1/scenarios?q=" + Q("灯杆"), "/scenarios", "/"];
+        foreach (var url in urls) await anonymous.GetStringAsync(url);
+        var before = await anonymous.GetStringAsync("/api/v1/scenarios?q=" + Q("灯杆"));
+
+        var id = (await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("新近发布：多功能灯杆边缘计算"))).Id.ToString();
+
+        foreach (var url in urls) Assert.Contains(id, await anonymous.GetStringAsync(url));
+        Assert.DoesNotContain(id, before);
+    }
+
+    [PostgresFact]
+    public async Task HomePage_OnceADeadlinePasses_NoLongerListsTheScenario()
+    {
+        var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("截止即下架：社区微更新征集",
+            closesAt: app.Clock.GetUtcNow().AddHours(2)));
+        var anonymous = app.CreateClient();
+        Assert.Contains(scenario.Id.ToString(), await anonymous.GetStringAsync("/"));
+
+        await TestData.PassAsync(app, scenario.ClosesAt.AddSeconds(1));
+
+        Assert.DoesNotContain(scenario.Id.ToString(), await anonymous.GetStringAsync("/"));
+    }
+}
