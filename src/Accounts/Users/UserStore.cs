@@ -163,7 +163,7 @@ public sealed class UserStore(NpgsqlDataSource db, TimeProvider clock)
         var user = new UserAccount
         {
             Id = Guid.CreateVersion7(), Email = email.Trim(), DisplayName = displayName, Role = role, EnterpriseId = enterpriseId,
-            Department = department, FirmRole = role == Roles.Enterprise ? "owner" : null, EmailVerifiedAt = now,
+            Department = department, FirmRole = role == Roles.Enterprise && enterpriseId is not null ? "owner" : null, EmailVerifiedAt = now,
         };
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);

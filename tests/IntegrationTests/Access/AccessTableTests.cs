@@ -104,6 +104,19 @@ public sealed partial class AccessTableTests(AccessTableApp app, ITestOutputHelp
         new("POST /account/follows", "- + + + + + + +", Body: "kind=domain&value=数字化社区", Kind: BodyKind.Form),
         new("POST /account/follows/remove", "- + + + + + + +", Body: "kind=domain&value=数字化社区", Kind: BodyKind.Form),
         new("POST /account/follows/frequency", "- + + + + + + +", Body: "frequency=daily", Kind: BodyKind.Form),
+        new("GET /account", "- + + + + + + +"),
+        new("POST /account/tokens", "- + + + + + + +", Body: "Name=访问表脚本&ExpiresInDays=30", Kind: BodyKind.Form),
+        new("POST /account/tokens/{id:guid}/revoke", "- + - - - - - -", "id=token", Kind: BodyKind.Form),
+        new("GET /account/claim", "- + + + + + + +"),
+        new("POST /account/claim", "- + + + + + + +", Body: "FirmName=&CreditCode=", Kind: BodyKind.Form),
+        new("GET /api/v1/me/firm-claims", "- + + + + + + +"),
+        new("POST /api/v1/me/firm-claims", "- + + - - - - -", Body: """{"firmName":"","creditCode":""}""", Kind: BodyKind.Json),
+        new("GET /officer/firm-claims", "- - - + - - - +"),
+        new("POST /officer/firm-claims/{id:guid}/decision", "- - - + - - - +", "id=claim", "decision=reject&reason=无法核实营业执照", BodyKind.Form),
+        new("GET /api/v1/firm-claims", "- - - + - - - +"),
+        new("POST /api/v1/firm-claims/{id:guid}/decision", "- - - + - - - +", "id=claim", """{"approve":false,"reason":"无法核实营业执照"}""", BodyKind.Json),
+        new("GET /objections/confirm", "404 404 404 404 404 404 404 404", Query: "token=not-a-token"),
+        new("POST /objections/confirm", "404 404 404 404 404 404 404 404", Body: "token=not-a-token", Kind: BodyKind.Form),
         new("GET /unsubscribe/{token}", "+ + + + + + + +", "token=unsubscribe"),
         new("POST /unsubscribe/{token}", "+ + + + + + + +", "token=unsubscribe"),
 
@@ -183,6 +196,11 @@ public sealed partial class AccessTableTests(AccessTableApp app, ITestOutputHelp
         new("GET /firm/milestones", "- + + - - - - -"),
         new("POST /firm/milestones/{milestoneId:guid}/evidence", "- + - - - - - -", "milestoneId=delivery.milestoneA", "evidence=已完成设计评审。", BodyKind.Form),
         new("POST /firm/milestones/{milestoneId:guid}/files", "- + - - - - - -", "milestoneId=delivery.milestoneA", Kind: BodyKind.Multipart),
+        new("GET /firm/consortium", "- + + - - - - -"),
+        new("POST /firm/consortium/{applicationId:guid}/{answer:regex(^(confirm|decline)$)}", "- + - - - - - -", "applicationId=consortium; answer=confirm", Kind: BodyKind.Form),
+        new("GET /api/v1/me/consortium-requests", "- + + - - - - -"),
+        new("POST /api/v1/consortium-requests/{applicationId:guid}/confirm", "- + - - - - - -", "applicationId=consortium", Kind: BodyKind.Json),
+        new("POST /api/v1/consortium-requests/{applicationId:guid}/decline", "- + - - - - - -", "applicationId=consortium", Kind: BodyKind.Json),
         new("GET /firm/members", "- + + - - - - -"),
         new("POST /firm/members", "- + + - - - - -", Body: "Email=", Kind: BodyKind.Form),
 
@@ -340,7 +358,7 @@ public sealed partial class AccessTableTests(AccessTableApp app, ITestOutputHelp
         return text;
     }
 
-    [GeneratedRegex(@"\{(?<name>[A-Za-z]+)(:[a-z]+)?\??\}")]
+    [GeneratedRegex(@"\{(?<name>[A-Za-z]+)(:[a-z]+(\([^}]*\))?)?\??\}")]
     private static partial Regex RouteParameter();
 
     [GeneratedRegex(@"\{(?<key>[A-Za-z]+(\.[A-Za-z]+)?)\}")]
@@ -372,7 +390,7 @@ public sealed partial class AccessTableTests(AccessTableApp app, ITestOutputHelp
         {
             var name = m.Groups["name"].Value;
             if (!bindings.TryGetValue(name, out var obj)) throw new InvalidOperationException($"{row}: no object for route parameter '{name}'.");
-            var value = name is "status" or "documentName" ? obj : obj.Length == 0 ? "" : await world.ResolveAsync(obj);
+            var value = name is "status" or "documentName" or "answer" ? obj : obj.Length == 0 ? "" : await world.ResolveAsync(obj);
             path = path.Replace(m.Value, Uri.EscapeDataString(value));
         }
         path = path.TrimEnd('/');

@@ -98,6 +98,26 @@ public sealed class AccessWorld(MarketplaceApp app, AccessCast cast)
             case "review": await ReviewAsync("review"); break;
             case "publicity": await PublicityAsync(); break;
             case "delivery": await DeliveryAsync(); break;
+            case "consortium":
+                // Firm B leads and names firm A as a member: only A may answer.
+                var shared = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("访问表联合体场景"));
+                _values["consortium"] = (await Created(await cast.Clients["B"].PostAsJsonAsync($"/api/v1/scenarios/{shared.Id}/applications",
+                    TestData.Proposal("访问表乙牵头的联合体方案：设备与平台分工实施。", 150) with { ConsortiumMembers = [cast.FirmA.CreditCode] }))).ToString();
+                break;
+            case "token":
+                _values["token"] = (await app.Get<Marketplace.Accounts.Api.ApiTokens>().CreateAsync(User("A").Id, "访问表脚本", 30, default)).Value.Id.ToString();
+                break;
+            case "claim":
+                // Someone signed up claiming a code: pending until an officer decides.
+                var claimant = await app.Get<UserStore>().EnsureAsync($"claimant-{Guid.NewGuid():N}@firm.test", "认领人", TestData.Password,
+                    Marketplace.Accounts.Roles.Enterprise, null, null, default);
+                var code = Marketplace.Enterprises.Profiles.CreditCode.Complete("91110112MA" + Random.Shared.Next(100000, 999999));
+                var claimed = await app.Get<Marketplace.Flows.Accounts.FirmClaims>().ClaimAsync(claimant.Id,
+                    new Marketplace.Flows.Accounts.FirmClaimCommand("访问表认领企业有限公司", code, "数字经济", "通州区·宋庄镇", "营业执照编号 123"), default);
+                if (!claimed.IsSuccess) throw new InvalidOperationException("Claim refused: " + claimed.FirstError.Code);
+                _values["claim"] = (await app.Get<Marketplace.Flows.Accounts.FirmClaims>().ListPendingAsync(default))
+                    .Single(c => c.Claim.UserId == claimant.Id).Claim.Id.ToString();
+                break;
             case "firmA": _values["firmA"] = cast.FirmA.Id.ToString(); break;
             case "firmB": _values["firmB"] = cast.FirmB.Id.ToString(); break;
             case "user": _values["user.Rn"] = User("Rn").Id.ToString(); _values["user.Ra"] = User("Ra").Id.ToString(); break;

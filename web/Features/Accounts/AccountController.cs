@@ -87,9 +87,7 @@ public sealed class AccountController(UserStore users, AccountFlows flows, ApiTo
     public async Task<IActionResult> RevokeToken(Guid id, CancellationToken ct)
     {
         var result = await tokens.RevokeAsync(User.UserId(), id, ct);
-        if (result.IsSuccess) TempData["Flash"] = "令牌已撤销，使用它的脚本将无法再调用 API。";
-        else TempData["Error"] = result.FirstError.Message;
-        return Redirect("/account");
+        return this.Flash(result, _ => "令牌已撤销，使用它的脚本将无法再调用 API。", Redirect("/account"));
     }
 
     private async Task<AccountPage> PageAsync(IssuedApiToken? issued, ApiTokenForm form, CancellationToken ct)

@@ -148,10 +148,8 @@ public sealed class FirmController(Recommendations recommendations, EnterpriseSt
         CancellationToken ct)
     {
         var result = await consents.AnswerAsync(applicationId, FirmId, User.UserId(), answer == "confirm", ct);
-        TempData[result.IsSuccess ? "Flash" : "Error"] = result.IsSuccess
-            ? answer == "confirm" ? "已确认参与该联合体申报。" : "已拒绝参与，牵头单位将收到通知。"
-            : result.FirstError.Message;
-        return RedirectToAction(nameof(Consortium));
+        // To the list (the GET): redirecting by action name would land on this POST's own address.
+        return this.Flash(result, _ => answer == "confirm" ? "已确认参与该联合体申报。" : "已拒绝参与，牵头单位将收到通知。", Redirect("/firm/consortium"));
     }
 
     [HttpGet("members")]
