@@ -45,7 +45,7 @@ app.UseStaticFiles();
 app.UseRequestLocalization();
 app.UseRouting();
 app.UseRateLimiter();
-app.UseAuthentication();
+app.UseMarketplaceAuthentication();
 app.UseAuthorization();
 app.UseApiAntiforgery();
 app.UseAntiforgery();
