@@ -47,7 +47,7 @@ app.UseRequestLocalization();
 app.UseRouting();
 app.UseRequestLimits();
 app.UseRateLimiter();
-app.UseAuthentication();
+app.UseMarketplaceAuthentication();
 app.UseAuthorization();
 app.UseApiAntiforgery();
 app.UseIdempotentApiPosts();

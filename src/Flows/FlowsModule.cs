@@ -24,6 +24,8 @@ public static class FlowsModule
         services.AddSingleton<Reviews.AssignReviewer>();
         services.AddSingleton<Audit.AuditTrail>();
         services.AddSingleton<Indexing.SearchIndexer>();
+        services.AddSingleton<Indexing.SearchIndexGuard>();
+        services.AddHostedService(sp => sp.GetRequiredService<Indexing.SearchIndexGuard>());
         services.AddSingleton<IOutboxHandler, Indexing.IndexChangedProfile>();
         services.AddSingleton<IOutboxHandler, Indexing.IndexAwardedEnterprise>();
         services.AddSingleton<IOutboxHandler, Indexing.ReindexAfterImport>();

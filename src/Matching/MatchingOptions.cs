@@ -14,6 +14,9 @@ public sealed class MatchingOptions
     /// <summary>Index root folder; empty means in memory (rebuilt from the database on every start).</summary>
     public string? IndexPath { get; set; }
 
+    /// <summary>How often the embedded index's files are checked for loss or damage (then it is rebuilt from the database).</summary>
+    public TimeSpan IndexCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>An extra thesaurus file in the format of the built-in one, read in addition to it.</summary>
     public string? ThesaurusPath { get; set; }
 

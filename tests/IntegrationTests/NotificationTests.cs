@@ -202,7 +202,7 @@ public sealed class OutboxFaultTests(ManualOutboxMarketplaceApp app) : IClassFix
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Worker().ProcessBatchAsync(kill.Token));
         app.Smtp.Received = null;
         var beforeRestart = Received(run).Count;
-        Assert.InRange(beforeRestart, 15, 39); // killed in the middle: some sent, the batch never committed
+        Assert.InRange(beforeRestart, 15, 39); // stopped in the middle: the finished messages are recorded, the rest handed back
 
         var restarted = Worker();
         while (await restarted.ProcessBatchAsync(default) > 0) { }

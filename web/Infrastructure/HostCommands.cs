@@ -13,7 +13,7 @@ public static class HostCommands
         ["migrate"] = "apply database migrations",
         ["seed-demo"] = "load the demo scenarios, firms and accounts into an empty database",
         ["reindex"] = "rebuild the search index from the database",
-        ["verify-audit"] = "check the audit log's hash chain and report the first broken entry",
+        ["verify-audit"] = "verify-audit [--head N:HASH]: check the audit log's hash chain (and that a head recorded earlier is still there); exit 1 naming the first broken entry",
         ["import"] = "import --file F [--dry-run] [--kind enterprises|scenarios]: JSON, .xlsx or .csv enterprise lists; JSON scenario lists",
     };
 
@@ -44,19 +44,40 @@ public static class HostCommands
             case "import":
                 return await ImportCommand.RunAsync(services, args, ct);
             case "verify-audit":
-                services.GetRequiredService<Migrator>().Run();
-                var (entries, broken) = await services.GetRequiredService<Marketplace.BuildingBlocks.Audit.AuditQueries>().VerifyAsync(ct);
-                if (broken is null)
-                {
-                    Console.WriteLine($"verify-audit: {entries} entries, chain intact");
-                    return 0;
-                }
-                Console.WriteLine($"verify-audit: {entries} entries; first broken entry #{broken.Seq}: {broken.Problem}");
-                return 1;
+                return await VerifyAuditAsync(services, args, ct);
             default:
                 Console.WriteLine("Commands:");
                 foreach (var (name, text) in Help) Console.WriteLine($"  {name,-10} {text}");
                 return 0;
         }
+    }
+
+    /// <summary>Exit 0 when the chain holds (and the recorded head, if given, is in it); 1 naming the first broken entry; 2 on bad arguments.</summary>
+    private static async Task<int> VerifyAuditAsync(IServiceProvider services, string[] args, CancellationToken ct)
+    {
+        Marketplace.BuildingBlocks.Audit.AuditHead? recorded = null;
+        var at = Array.IndexOf(args, "--head");
+        if (at >= 0)
+        {
+            var parts = at + 1 < args.Length ? args[at + 1].Split(':', 2) : [];
+            if (parts.Length != 2 || !long.TryParse(parts[0], out var seq) || parts[1].Length == 0)
+            {
+                Console.Error.WriteLine("verify-audit: --head takes N:HASH as printed by an earlier run");
+                return 2;
+            }
+            recorded = new(seq, parts[1]);
+        }
+        services.GetRequiredService<Migrator>().Run();
+        var audit = services.GetRequiredService<Marketplace.BuildingBlocks.Audit.AuditQueries>();
+        var (entries, broken) = await audit.VerifyAsync(ct);
+        if (broken is null && recorded is not null) broken = await audit.CheckHeadAsync(recorded, ct);
+        if (broken is not null)
+        {
+            Console.WriteLine($"verify-audit: {entries} entries; first broken entry #{broken.Seq}: {broken.Problem}");
+            return 1;
+        }
+        var head = await audit.HeadAsync(ct);
+        Console.WriteLine($"verify-audit: {entries} entries, chain intact; head {(head is null ? "none" : $"{head.Seq}:{head.Hash}")}");
+        return 0;
     }
 }

@@ -13,6 +13,6 @@ public sealed class StartupTasks(Migrator migrator, DemoSeeder demo, SearchIndex
     {
         migrator.Run();
         if (demoOptions.Value.Seed) await demo.SeedIfEmptyAsync(ct);
-        await indexer.EnsureCurrentAsync(ct);
+        await indexer.EnsureCurrentOrDeferAsync(ct);
     }
 }

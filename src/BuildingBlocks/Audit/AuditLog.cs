@@ -16,7 +16,11 @@ public sealed record AuditEntry
     public string? After { get; init; }
 }
 
-public sealed record AuditBreak(long Seq, string Problem);
+/// <summary>Where the chain breaks: the entry number, a stable kind (changed, missing, out_of_order, link, head) and a description.</summary>
+public sealed record AuditBreak(long Seq, string Kind, string Problem);
+
+/// <summary>The newest entry: recorded elsewhere (a backup manifest, an operator's log), it later shows whether entries were removed from the end.</summary>
+public sealed record AuditHead(long Seq, string Hash);
 
 /// <summary>
 /// The append-only audit log. Entries are written inside the caller's transaction, so an entry exists exactly when
@@ -59,13 +63,26 @@ public static class AuditLog
         }, tx, cancellationToken: ct));
     }
 
-    /// <summary>The first entry whose hash, link to the previous entry or sequence number is wrong; null when the chain holds.</summary>
+    /// <summary>
+    /// The first entry whose hash, link to the previous entry or sequence number is wrong; null when the chain holds.
+    /// A removed entry leaves a gap (reported at the missing number); an entry moved to another place links to an entry
+    /// that is not its predecessor (reported with the one it was written after); changed content no longer hashes to its hash.
+    /// </summary>
     public static async Task<(long Entries, AuditBreak? FirstBreak)> VerifyAsync(NpgsqlDataSource db, CancellationToken ct)
     {
         var sql = $"""
-            select seq, case
-                       when seq <> prev_seq + 1 then 'entries missing before this one'
-                       when prev_hash <> expected_prev then 'link to the previous entry does not match'
+            select case when t.seq <> t.prev_seq + 1 then t.prev_seq + 1 else t.seq end as seq,
+                   case
+                       when t.seq <> t.prev_seq + 1 then 'missing'
+                       when t.prev_hash <> t.expected_prev and p.seq is not null then 'out_of_order'
+                       when t.prev_hash <> t.expected_prev then 'link'
+                       else 'changed' end as kind,
+                   case
+                       when t.seq = t.prev_seq + 2 then format('entry #%s is missing (removed)', t.prev_seq + 1)
+                       when t.seq <> t.prev_seq + 1 then format('entries #%s to #%s are missing (removed)', t.prev_seq + 1, t.seq - 1)
+                       when t.prev_hash <> t.expected_prev and p.seq is not null
+                           then format('entry out of order: it was written right after entry #%s', p.seq)
+                       when t.prev_hash <> t.expected_prev then 'link to the previous entry does not match'
                        else 'content changed after it was written' end as problem
             from (
                 select seq, hash, prev_hash, {string.Format(HashOf, "")} as expected_hash,
@@ -73,14 +90,40 @@ public static class AuditLog
                        coalesce(lag(seq) over (order by seq), 0) as prev_seq
                 from audit.entries
             ) t
-            where hash <> expected_hash or prev_hash <> expected_prev or seq <> prev_seq + 1
-            order by seq
+            left join audit.entries p on p.hash = t.prev_hash
+            where t.hash <> t.expected_hash or t.prev_hash <> t.expected_prev or t.seq <> t.prev_seq + 1
+            order by t.seq
             limit 1
             """;
         await using var conn = await db.OpenConnectionAsync(ct);
         var count = await conn.ExecuteScalarAsync<long>(new CommandDefinition("select count(*) from audit.entries", cancellationToken: ct));
-        var broken = await conn.QuerySingleOrDefaultAsync<AuditBreak>(new CommandDefinition(sql, commandTimeout: 600, cancellationToken: ct));
+        var broken = await conn.QueryFirstOrDefaultAsync<AuditBreak>(new CommandDefinition(sql, commandTimeout: 600, cancellationToken: ct));
         return (count, broken);
+    }
+
+    /// <summary>The newest entry, or null when the log is empty.</summary>
+    public static async Task<AuditHead?> HeadAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<AuditHead>(new CommandDefinition(
+            "select seq, hash from audit.entries order by seq desc limit 1", cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Whether a head recorded earlier is still in the chain. The chain alone cannot show that its newest entries were
+    /// removed (what remains is a valid chain); a head kept elsewhere can.
+    /// </summary>
+    public static async Task<AuditBreak?> CheckHeadAsync(NpgsqlDataSource db, AuditHead recorded, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var hash = await conn.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "select hash from audit.entries where seq = @seq", new { seq = recorded.Seq }, cancellationToken: ct));
+        return hash switch
+        {
+            null => new AuditBreak(recorded.Seq, "missing", $"entry #{recorded.Seq}, the recorded head, is missing: the newest entries were removed"),
+            _ when hash != recorded.Hash => new AuditBreak(recorded.Seq, "changed", $"entry #{recorded.Seq} is not the recorded head"),
+            _ => null,
+        };
     }
 
     public static async Task<IReadOnlyList<AuditEntry>> ListAsync(NpgsqlDataSource db, string? entityType, string? entityId, int limit, CancellationToken ct)

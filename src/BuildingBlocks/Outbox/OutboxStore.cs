@@ -22,21 +22,47 @@ public sealed record OutboxRow
 /// </summary>
 public sealed class OutboxStore(NpgsqlDataSource db)
 {
-    /// <summary>Due messages, locked with <c>FOR UPDATE SKIP LOCKED</c> so several nodes never take the same row.</summary>
-    public static async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset now, int limit,
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due messages for one worker in a statement of its own (committed at once):
+    /// rows locked with <c>FOR UPDATE SKIP LOCKED</c> (so several nodes never take the same row) are leased — their
+    /// <c>next_attempt_at</c> moves to <paramref name="leaseUntil"/>, which also names the claim — and their attempt is
+    /// counted. A worker that dies leaves its rows to be claimed again when the lease ends. <see cref="OutboxMessage.Attempts"/>
+    /// is the number of earlier attempts.
+    /// </summary>
+    public static async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(NpgsqlConnection conn, DateTimeOffset now, DateTimeOffset leaseUntil, int limit,
         CancellationToken ct) =>
         (await conn.QueryAsync<OutboxMessage>(new CommandDefinition("""
-            select id, type, dedupe_key, payload::text as payload, attempts
-            from outbox.messages
-            where status = 'pending' and next_attempt_at <= @now
-            order by next_attempt_at, id
-            limit @limit
-            for update skip locked
-            """, new { now, limit }, tx, cancellationToken: ct))).ToList();
+            update outbox.messages m
+            set next_attempt_at = @leaseUntil, attempts = m.attempts + 1
+            from (select id from outbox.messages
+                  where status = 'pending' and next_attempt_at <= @now
+                  order by next_attempt_at, id
+                  limit @limit
+                  for update skip locked) due
+            where m.id = due.id
+            returning m.id, m.type, m.dedupe_key, m.payload::text as payload, m.attempts - 1 as attempts
+            """, new { now, leaseUntil, limit }, cancellationToken: ct))).OrderBy(m => m.Id).ToList();
+
+    /// <summary>
+    /// Locks one claimed message for handling in the caller's transaction; false when the lease was lost (it ran out and
+    /// another worker claimed the row) or the row is no longer pending. The row lock keeps other workers off it while it
+    /// is handled, however long that takes.
+    /// </summary>
+    public static async Task<bool> HoldAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, DateTimeOffset leaseUntil, CancellationToken ct) =>
+        await conn.ExecuteScalarAsync<int?>(new CommandDefinition("""
+            select 1 from outbox.messages where id = @id and status = 'pending' and next_attempt_at = @leaseUntil for update skip locked
+            """, new { id, leaseUntil }, tx, cancellationToken: ct)) is not null;
+
+    /// <summary>Gives claimed messages that were not handled back at once (a worker stopping), instead of at the lease's end.</summary>
+    public static Task ReleaseAsync(NpgsqlConnection conn, IReadOnlyCollection<Guid> ids, DateTimeOffset leaseUntil, DateTimeOffset now, CancellationToken ct) =>
+        conn.ExecuteAsync(new CommandDefinition("""
+            update outbox.messages set next_attempt_at = @now, attempts = greatest(attempts - 1, 0)
+            where id = any(@ids) and status = 'pending' and next_attempt_at = @leaseUntil
+            """, new { ids = ids.ToArray(), leaseUntil, now }, cancellationToken: ct));
 
     public static Task CompleteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, DateTimeOffset now, CancellationToken ct) =>
         conn.ExecuteAsync(new CommandDefinition(
-            "update outbox.messages set status = 'done', attempts = attempts + 1, processed_at = @now, last_error = null where id = @id",
+            "update outbox.messages set status = 'done', processed_at = @now, last_error = null where id = @id",
             new { id, now }, tx, cancellationToken: ct));
 
     /// <summary>Records a failed attempt: another try at <paramref name="nextAttemptAt"/>, or dead-lettered.</summary>

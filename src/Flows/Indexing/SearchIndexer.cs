@@ -70,6 +70,26 @@ public sealed class SearchIndexer(
             publicScenarios.Count, firms.Count, started.ElapsedMilliseconds);
     }
 
+    /// <summary>True when the check at start could not reach the engine; <see cref="SearchIndexGuard"/> repeats it.</summary>
+    public bool StartupCheckPending { get; private set; }
+
+    /// <summary>
+    /// The check at start, which must not keep the site from starting when the engine is away (Meilisearch down):
+    /// everything but search works, search says it is unavailable, and the check is repeated until it succeeds.
+    /// </summary>
+    public async Task EnsureCurrentOrDeferAsync(CancellationToken ct)
+    {
+        try
+        {
+            await EnsureCurrentAsync(ct);
+        }
+        catch (SearchUnavailableException e)
+        {
+            StartupCheckPending = true;
+            logger.LogWarning(e, "Search engine unavailable at start; the site runs without search until it answers");
+        }
+    }
+
     /// <summary>Rebuilds when the index was reset or disagrees with the database about how much it holds.</summary>
     public async Task EnsureCurrentAsync(CancellationToken ct)
     {
@@ -79,6 +99,7 @@ public sealed class SearchIndexer(
         var expectedEnterprises = await enterprises.CountAsync(ct);
         if (reset || indexedScenarios != expectedScenarios || indexedEnterprises != expectedEnterprises)
             await RebuildAsync(ct);
+        StartupCheckPending = false;
     }
 
     public async Task IndexScenarioAsync(Guid id, CancellationToken ct)

@@ -13,8 +13,14 @@ namespace Marketplace.Matching.Search;
 /// <summary>The embedded engine: two Lucene indexes (scenarios, enterprises) under one folder, BM25, words + bigrams.</summary>
 public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
 {
-    private readonly LuceneIndex _scenarios;
-    private readonly LuceneIndex _enterprises;
+    private volatile LuceneIndex _scenarios;
+    private volatile LuceneIndex _enterprises;
+    private readonly string? _folder;
+    private readonly Lucene.Net.Analysis.Analyzer _analyzer;
+    private readonly Similarity _similarity;
+    private readonly object _resetLock = new();
+    private volatile string? _damage;
+    private volatile bool _awaitingRebuild;
     private readonly Thesaurus _thesaurus;
     private readonly TimeProvider _clock;
 
@@ -29,51 +35,104 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         _thesaurus = thesaurus;
         _clock = clock;
         _tuning = tuning ?? new RetrievalTuning();
-        var analyzer = ChineseAnalysis.CreateIndexAnalyzer();
-        var similarity = new BM25Similarity((float)_tuning.Bm25K1, (float)_tuning.Bm25B);
-        _scenarios = new LuceneIndex(folder is null ? null : Path.Combine(folder, "scenarios"), analyzer, similarity);
-        _enterprises = new LuceneIndex(folder is null ? null : Path.Combine(folder, "enterprises"), analyzer, similarity);
+        _folder = folder;
+        _analyzer = ChineseAnalysis.CreateIndexAnalyzer();
+        _similarity = new BM25Similarity((float)_tuning.Bm25K1, (float)_tuning.Bm25B);
+        _scenarios = OpenIndex("scenarios", wipe: false);
+        _enterprises = OpenIndex("enterprises", wipe: false);
     }
 
-    /// <summary>True when an index folder was unreadable and has been recreated empty.</summary>
+    private LuceneIndex OpenIndex(string name, bool wipe) =>
+        new(_folder is null ? null : Path.Combine(_folder, name), _analyzer, _similarity, ReportDamage, wipe);
+
+    /// <summary>True when an index folder was unreadable at start and has been recreated empty.</summary>
     public bool WasReset => _scenarios.WasReset || _enterprises.WasReset;
+
+    // ---- damage while running ------------------------------------------------------------------------------
+
+    /// <summary>What was found wrong with the index files (gone, changed, unreadable) since the last reset; null when sound.</summary>
+    public string? Damage => _damage;
+
+    private void ReportDamage(string reason) => _damage ??= reason;
+
+    /// <summary>Checks the files of both indexes (metadata only); records and returns the first damage found.</summary>
+    public string? CheckFiles()
+    {
+        if (_damage is null && (_scenarios.FindDamage() ?? _enterprises.FindDamage()) is { } found) ReportDamage(found);
+        return _damage;
+    }
+
+    /// <summary>
+    /// Replaces both indexes with empty ones in fresh folders. Searches answer <see cref="SearchUnavailableException"/>
+    /// until <see cref="RebuildCompleted"/>; writes go to the new indexes, so the rebuild from the database can fill them.
+    /// </summary>
+    public void Reset()
+    {
+        lock (_resetLock)
+        {
+            _awaitingRebuild = true;
+            var (oldScenarios, oldEnterprises) = (_scenarios, _enterprises);
+            oldScenarios.Retire();
+            oldEnterprises.Retire();
+            _scenarios = OpenIndex("scenarios", wipe: true);
+            _enterprises = OpenIndex("enterprises", wipe: true);
+            _damage = null;
+        }
+    }
+
+    /// <summary>Between <see cref="Reset"/> and <see cref="RebuildCompleted"/>.</summary>
+    public bool AwaitingRebuild => _awaitingRebuild;
+
+    /// <summary>The rebuild after <see cref="Reset"/> is done: searches answer again.</summary>
+    public void RebuildCompleted() => _awaitingRebuild = false;
+
+    /// <summary>The index to read, unless it is empty awaiting its rebuild (then results would be wrong, not just late).</summary>
+    private LuceneIndex Readable(LuceneIndex index) =>
+        _awaitingRebuild ? throw new SearchUnavailableException("The search index is being rebuilt from the database.") : index;
 
     // ---- writing -------------------------------------------------------------------------------------------
 
     public Task UpsertScenariosAsync(IReadOnlyCollection<ScenarioDocument> scenarios, CancellationToken ct)
     {
-        foreach (var s in scenarios) _scenarios.Writer.UpdateDocument(new Term("id", s.Id.ToString()), ToLucene(s));
-        _scenarios.Commit();
+        _scenarios.Write(w =>
+        {
+            foreach (var s in scenarios) w.UpdateDocument(new Term("id", s.Id.ToString()), ToLucene(s));
+        });
         return Task.CompletedTask;
     }
 
     public Task RemoveScenarioAsync(Guid id, CancellationToken ct)
     {
-        _scenarios.Writer.DeleteDocuments(new Term("id", id.ToString()));
-        _scenarios.Commit();
+        _scenarios.Write(w => w.DeleteDocuments(new Term("id", id.ToString())));
         return Task.CompletedTask;
     }
 
     public Task UpsertEnterprisesAsync(IReadOnlyCollection<EnterpriseDocument> enterprises, CancellationToken ct)
     {
-        foreach (var e in enterprises) _enterprises.Writer.UpdateDocument(new Term("id", e.Id.ToString()), ToLucene(e));
-        _enterprises.Commit();
+        _enterprises.Write(w =>
+        {
+            foreach (var e in enterprises) w.UpdateDocument(new Term("id", e.Id.ToString()), ToLucene(e));
+        });
         return Task.CompletedTask;
     }
 
     public Task ReplaceAllAsync(IReadOnlyCollection<ScenarioDocument> scenarios, IReadOnlyCollection<EnterpriseDocument> enterprises, CancellationToken ct)
     {
-        _scenarios.Writer.DeleteAll();
-        foreach (var s in scenarios) _scenarios.Writer.AddDocument(ToLucene(s));
-        _scenarios.Commit();
-        _enterprises.Writer.DeleteAll();
-        foreach (var e in enterprises) _enterprises.Writer.AddDocument(ToLucene(e));
-        _enterprises.Commit();
+        _scenarios.Write(w =>
+        {
+            w.DeleteAll();
+            foreach (var s in scenarios) w.AddDocument(ToLucene(s));
+        });
+        _enterprises.Write(w =>
+        {
+            w.DeleteAll();
+            foreach (var e in enterprises) w.AddDocument(ToLucene(e));
+        });
         return Task.CompletedTask;
     }
 
     public Task<(int Scenarios, int Enterprises)> CountAsync(CancellationToken ct) =>
-        Task.FromResult((_scenarios.Search(s => s.IndexReader.NumDocs), _enterprises.Search(s => s.IndexReader.NumDocs)));
+        Task.FromResult((Readable(_scenarios).Search(s => s.IndexReader.NumDocs), Readable(_enterprises).Search(s => s.IndexReader.NumDocs)));
 
     private static Document ToLucene(ScenarioDocument s)
     {
@@ -192,7 +251,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         var key = string.Join('\u001f', q.Text?.Trim() ?? "", q.Category, q.OpenOnly ? "open" : "any", Math.Max(1, q.Page),
             Math.Clamp(q.PageSize, 1, 100), q.Domain, q.Technology, q.Location, q.Status,
             audience is null ? "*" : string.Join('\u001e', audience.Order(StringComparer.Ordinal)));
-        return Task.FromResult(_scenarios.Search(searcher => _scenarioResults.GetOrAdd(searcher.IndexReader, key, now,
+        return Task.FromResult(Readable(_scenarios).Search(searcher => _scenarioResults.GetOrAdd(searcher.IndexReader, key, now,
             // Only "open" answers depend on the clock: they hold until the next deadline in the index passes.
             () => (SearchScenarios(searcher, q, now), q.OpenOnly ? NextDeadlineAfter(searcher.IndexReader, now) : long.MaxValue))));
     }
@@ -353,7 +412,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     {
         var key = string.Join('\u001f', q.Text?.Trim() ?? "", q.Region, q.Industry, q.Technology, q.Qualification,
             Math.Max(1, q.Page), Math.Clamp(q.PageSize, 1, 100));
-        return Task.FromResult(_enterprises.Search(searcher => _enterpriseResults.GetOrAdd(searcher.IndexReader, key, 0,
+        return Task.FromResult(Readable(_enterprises).Search(searcher => _enterpriseResults.GetOrAdd(searcher.IndexReader, key, 0,
             () => (SearchEnterprises(searcher, q), long.MaxValue))));
     }
 
@@ -446,7 +505,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     // ---- enterprise retrieval ------------------------------------------------------------------------------
 
     public Task<EnterpriseDocument?> GetEnterpriseAsync(Guid id, CancellationToken ct) =>
-        Task.FromResult(_enterprises.Search(searcher =>
+        Task.FromResult(Readable(_enterprises).Search(searcher =>
         {
             var top = searcher.Search(new TermQuery(new Term("id", id.ToString())), 1);
             return top.TotalHits == 0 ? null : FromLucene(searcher.Doc(top.ScoreDocs[0].Doc));
@@ -455,7 +514,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     public Task<IReadOnlyList<EnterpriseCandidate>> RetrieveEnterprisesAsync(EnterpriseRetrievalQuery q, CancellationToken ct)
     {
         var filter = EligibilityFilter(q.Rules);
-        IReadOnlyList<EnterpriseCandidate> result = _enterprises.Search(searcher =>
+        IReadOnlyList<EnterpriseCandidate> result = Readable(_enterprises).Search(searcher =>
         {
             var query = BuildEnterpriseQuery(q, searcher.IndexReader);
             var top = searcher.Search(filter is null ? query : new FilteredQuery(query, filter), q.Limit);
@@ -480,7 +539,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         if (q.AudienceFilter is { } audience) open.Add(AudienceFilter(audience), Occur.MUST);
         IReadOnlyList<ScenarioCandidate> result = query.Clauses.Count == 0
             ? []
-            : _scenarios.Search(searcher =>
+            : Readable(_scenarios).Search(searcher =>
                 searcher.Search(new FilteredQuery(query, new QueryWrapperFilter(open)), Math.Max(1, q.Limit)).ScoreDocs
                     .Select(sd => new ScenarioCandidate(ScenarioFromLucene(searcher.Doc(sd.Doc)), sd.Score)).ToList());
         return Task.FromResult(result);
@@ -591,11 +650,11 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     {
         var strength = _tuning.ScenarioSpecificity;
         if (strength <= 0) return null;
-        var n = _scenarios.Search(s => s.IndexReader.NumDocs);
+        var n = Readable(_scenarios).Search(s => s.IndexReader.NumDocs);
         if (n < 5) return null; // too few scenarios to tell setting from problem
         return term =>
         {
-            var df = _scenarios.Search(s => s.IndexReader.DocFreq(term));
+            var df = Readable(_scenarios).Search(s => s.IndexReader.DocFreq(term));
             var idf = Math.Log((n + 1.0) / (df + 0.5)) / Math.Log((n + 1.0) / 0.5);
             return (float)Math.Pow(Math.Clamp(idf, 0.0, 1.0), strength);
         };

@@ -12,4 +12,6 @@ public sealed class OutboxOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(30);
+    /// <summary>How long claimed rows stay with a worker before another may take them (a worker that died leaves them).</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(1);
 }

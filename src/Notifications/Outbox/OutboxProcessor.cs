@@ -9,8 +9,10 @@ using Npgsql;
 namespace Marketplace.Notifications.Outbox;
 
 /// <summary>
-/// Claims due messages with <c>FOR UPDATE SKIP LOCKED</c> (so several nodes never take the same row), hands each to
-/// its handler under a savepoint, and records success, a retry with exponential backoff and jitter, or dead-letter.
+/// Claims due messages with <c>FOR UPDATE SKIP LOCKED</c> under a lease (so several nodes never take the same row), then
+/// handles each in a transaction of its own — its handler's writes, and its outcome: success, a retry with exponential
+/// backoff and jitter, or dead-letter. A worker killed mid-batch therefore leaves every message it finished recorded as
+/// done; only the one in flight at that instant is ambiguous and sent again when its lease ends (with the same Message-ID).
 /// </summary>
 public sealed class OutboxProcessor(
     NpgsqlDataSource db,
@@ -26,39 +28,80 @@ public sealed class OutboxProcessor(
     {
         var o = options.Value;
         var now = clock.GetUtcNow();
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var batch = await OutboxStore.ClaimAsync(conn, tx, now, o.BatchSize, ct);
-        foreach (var message in batch)
+        // The lease's end names this claim, so it must survive PostgreSQL's microsecond precision unchanged.
+        var leaseUntil = now + o.Lease;
+        leaseUntil = new DateTimeOffset(leaseUntil.UtcTicks - leaseUntil.UtcTicks % 10, TimeSpan.Zero);
+        IReadOnlyList<OutboxMessage> batch;
+        await using (var conn = await db.OpenConnectionAsync(ct))
+            batch = await OutboxStore.ClaimAsync(conn, now, leaseUntil, o.BatchSize, ct);
+        var handled = 0;
+        try
         {
-            // One span per message: its handler's SQL and the emails it writes show up under it in a trace.
-            using var activity = Telemetry.Source.StartActivity("outbox " + message.Type, ActivityKind.Consumer);
-            activity?.SetTag("messaging.system", "outbox");
-            activity?.SetTag("messaging.message.id", message.Id.ToString());
-            activity?.SetTag("marketplace.outbox.attempt", message.Attempts + 1);
-            await tx.SaveAsync("message", ct);
-            try
+            foreach (var message in batch)
             {
-                if (!_handlers.TryGetValue(message.Type, out var handler))
-                    throw new InvalidOperationException($"No handler for outbox message type '{message.Type}'.");
-                await handler.HandleAsync(message, conn, tx, ct);
-                await OutboxStore.CompleteAsync(conn, tx, message.Id, clock.GetUtcNow(), ct);
-                await tx.ReleaseAsync("message", ct);
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested)
-            {
-                await tx.RollbackAsync("message", ct);
-                activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
-                var attempts = message.Attempts + 1;
-                var dead = attempts >= o.MaxAttempts;
-                logger.LogWarning(e, "Outbox message {Type} {Id} failed (attempt {Attempts}{Dead})",
-                    message.Type, message.Id, attempts, dead ? ", dead-lettered" : "");
-                await OutboxStore.FailAsync(conn, tx, message.Id, attempts, dead, Truncate(e.GetType().Name + ": " + e.Message, 2000),
-                    clock.GetUtcNow() + RetryDelay(attempts, o), ct);
+                await HandleAsync(message, leaseUntil, o, ct);
+                handled++;
             }
         }
-        await tx.CommitAsync(ct);
+        finally
+        {
+            if (handled < batch.Count) await ReleaseAsync(batch.Skip(handled).Select(m => m.Id).ToList(), leaseUntil);
+        }
         return batch.Count;
+    }
+
+    private async Task HandleAsync(OutboxMessage message, DateTimeOffset leaseUntil, OutboxOptions o, CancellationToken ct)
+    {
+        // One span per message: its handler's SQL and the emails it writes show up under it in a trace.
+        using var activity = Telemetry.Source.StartActivity("outbox " + message.Type, ActivityKind.Consumer);
+        activity?.SetTag("messaging.system", "outbox");
+        activity?.SetTag("messaging.message.id", message.Id.ToString());
+        activity?.SetTag("marketplace.outbox.attempt", message.Attempts + 1);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        if (!await OutboxStore.HoldAsync(conn, tx, message.Id, leaseUntil, ct)) return; // the lease ran out: another worker has it
+        var attempts = message.Attempts + 1;
+        if (attempts > o.MaxAttempts)
+        {
+            // Only workers that died while handling it (each claim counts) bring a row here: a message that kills its
+            // worker must not kill every worker after it.
+            await OutboxStore.FailAsync(conn, tx, message.Id, attempts, dead: true, "Abandoned: the worker stopped while handling it.", clock.GetUtcNow(), ct);
+            await tx.CommitAsync(ct);
+            return;
+        }
+        await tx.SaveAsync("message", ct);
+        try
+        {
+            if (!_handlers.TryGetValue(message.Type, out var handler))
+                throw new InvalidOperationException($"No handler for outbox message type '{message.Type}'.");
+            await handler.HandleAsync(message, conn, tx, ct);
+            await OutboxStore.CompleteAsync(conn, tx, message.Id, clock.GetUtcNow(), ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && !Marketplace.BuildingBlocks.Data.DatabaseAvailability.IsUnavailable(e))
+        {
+            await tx.RollbackAsync("message", ct);
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+            var dead = attempts >= o.MaxAttempts;
+            logger.LogWarning(e, "Outbox message {Type} {Id} failed (attempt {Attempts}{Dead})",
+                message.Type, message.Id, attempts, dead ? ", dead-lettered" : "");
+            await OutboxStore.FailAsync(conn, tx, message.Id, attempts, dead, Truncate(e.GetType().Name + ": " + e.Message, 2000),
+                clock.GetUtcNow() + RetryDelay(attempts, o), ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Best effort: hands unhandled claimed rows back now; if the database is away they come back at the lease's end.</summary>
+    private async Task ReleaseAsync(IReadOnlyCollection<Guid> ids, DateTimeOffset leaseUntil)
+    {
+        try
+        {
+            await using var conn = await db.OpenConnectionAsync(CancellationToken.None);
+            await OutboxStore.ReleaseAsync(conn, ids, leaseUntil, clock.GetUtcNow(), CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning(e, "Could not release {Count} claimed outbox messages; they return when their lease ends", ids.Count);
+        }
     }
 
     /// <summary>Exponential backoff from the first delay, capped, with ±20 % jitter so failed rows do not retry in lockstep.</summary>

@@ -56,7 +56,9 @@ public sealed class CreateScenario(NpgsqlDataSource db, TimeProvider clock)
             c.BudgetMinWan, c.BudgetMaxWan, c.Mode ?? ScenarioMode.Single, c.AwardSlots, (c.OpensAt ?? now).ToUniversalTime(), c.ClosesAt!.Value.ToUniversalTime(),
             Clean(c.RequiredQualifications), c.MinRegisteredCapitalWan, Clean(c.AllowedRegions),
             proposerEnterpriseId is null ? ScenarioStatus.Draft : ScenarioStatus.Submitted, null).WithTerms(c);
-        await ScenarioStore.InsertAsync(conn, tx, scenario, now, ct, proposerEnterpriseId);
+        // The code was allocated under a lock, so the insert cannot meet a conflict; if it ever did, saying "saved" would be a lie.
+        if (await ScenarioStore.InsertAsync(conn, tx, scenario, now, ct, proposerEnterpriseId) != 1)
+            throw new InvalidOperationException($"Scenario code {code} was taken although it was allocated under a lock.");
         await AuditLog.AppendAsync(conn, tx, actorId, proposerEnterpriseId is null ? "scenario.created" : "scenario.proposed", "scenario",
             scenario.Id.ToString(), null, new { scenario, proposerEnterpriseId }, now, ct);
         await tx.CommitAsync(ct);

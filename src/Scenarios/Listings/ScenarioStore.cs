@@ -171,12 +171,18 @@ public sealed class ScenarioStore(NpgsqlDataSource db)
     }
 
     /// <summary>The next free code of the form SC-YYYY-NNN, for scenarios entered by hand.</summary>
-    internal static Task<string> NextCodeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int year, CancellationToken ct)
+    /// <summary>
+    /// The next free code of the year. A transaction-scoped advisory lock holds other creators until this transaction
+    /// ends: without it two officers drafting at once computed the same code, and the second draft was silently dropped
+    /// by the insert's <c>on conflict do nothing</c> while its creator was told it had been saved.
+    /// </summary>
+    internal static async Task<string> NextCodeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int year, CancellationToken ct)
     {
+        await conn.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(hashtext('scenarios.code'), @year)", new { year }, tx, cancellationToken: ct));
         const string sql = """
             select 'SC-' || @year || '-' || lpad((coalesce(max(substring(code from '\d+$')::int), 0) + 1)::text, 3, '0')
             from scenarios.scenarios where code like 'SC-' || @year || '-%'
             """;
-        return conn.ExecuteScalarAsync<string>(new CommandDefinition(sql, new { year = year.ToString() }, tx, cancellationToken: ct))!;
+        return (await conn.ExecuteScalarAsync<string>(new CommandDefinition(sql, new { year = year.ToString() }, tx, cancellationToken: ct)))!;
     }
 }

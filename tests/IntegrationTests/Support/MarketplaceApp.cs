@@ -36,10 +36,21 @@ public class MarketplaceApp : WebApplicationFactory<Program>, IAsyncLifetime
     protected virtual int ObjectionPermitsPerAddress => 100_000;
     protected virtual int ObjectionPermitsPerIdentity => 100_000;
 
+    /// <summary>The server the app's database is created on: the test command's, unless a fixture brings its own.</summary>
+    protected virtual Task<string> AdminConnectionStringAsync() => Task.FromResult(TestServers.RequireAdminConnectionString());
+
+    /// <summary>Runs after the app and its database are gone (a fixture stops what it started).</summary>
+    protected virtual Task AfterDisposeAsync() => Task.CompletedTask;
+
+    /// <summary>Extra settings of a fixture, applied after the defaults.</summary>
+    protected virtual void Configure(IWebHostBuilder builder) { }
+
+    private string _admin = "";
+
     public async Task InitializeAsync()
     {
         if (TestServers.AdminConnectionString is null && !TestServers.IsCi) return; // every test here is skipped
-        var admin = TestServers.RequireAdminConnectionString();
+        var admin = _admin = await AdminConnectionStringAsync();
         await using (var conn = new NpgsqlConnection(admin))
         {
             await conn.OpenAsync();
@@ -78,6 +89,7 @@ public class MarketplaceApp : WebApplicationFactory<Program>, IAsyncLifetime
         // Automatic invitations at publication would mail the firms other tests create; the class that tests them turns them on.
         builder.UseSetting("Invitations:AutoInviteTopK", AutoInviteTopK.ToString());
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        Configure(builder);
     }
 
     /// <summary>The real address when the app listens on a port (browser tests).</summary>
@@ -145,10 +157,13 @@ public class MarketplaceApp : WebApplicationFactory<Program>, IAsyncLifetime
         await DisposeAsync();
         await Smtp.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
-        await using var conn = new NpgsqlConnection(TestServers.RequireAdminConnectionString());
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand($"drop database if exists {DatabaseName} with (force)", conn);
-        await cmd.ExecuteNonQueryAsync();
+        await using (var conn = new NpgsqlConnection(_admin))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"drop database if exists {DatabaseName} with (force)", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await AfterDisposeAsync();
     }
 }
 

@@ -13,6 +13,24 @@ public static class AuthSetup
     /// <summary>When the session began (Unix seconds): sliding renewals never take it past the absolute lifetime.</summary>
     public const string AuthTimeClaim = "auth_time";
 
+    private const string SessionCheckFailure = "marketplace.session-check-failure";
+
+    /// <summary>
+    /// Authentication, then: when the session could not be checked because the database is away, the request fails
+    /// like any other that needs the database (503 with Retry-After) — except while the error page itself renders.
+    /// </summary>
+    public static IApplicationBuilder UseMarketplaceAuthentication(this IApplicationBuilder app)
+    {
+        app.UseAuthentication();
+        return app.Use(async (context, next) =>
+        {
+            if (context.Items[SessionCheckFailure] is Exception e
+                && context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>() is null)
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e).Throw();
+            await next(context);
+        });
+    }
+
     public static IServiceCollection AddMarketplaceAuth(this IServiceCollection services, IHostEnvironment environment, IConfiguration configuration)
     {
         var absolute = configuration.GetValue<TimeSpan?>("Security:AbsoluteSessionLifetime") ?? TimeSpan.FromHours(12);
@@ -55,8 +73,20 @@ public static class AuthSetup
                 {
                     var services = ctx.HttpContext.RequestServices;
                     var principal = ctx.Principal!;
-                    var users = services.GetRequiredService<UserStore>();
-                    var current = await users.SessionStateAsync(principal.UserId(), ctx.HttpContext.RequestAborted);
+                    SessionState? current;
+                    try
+                    {
+                        current = await services.GetRequiredService<UserStore>().SessionStateAsync(principal.UserId(), ctx.HttpContext.RequestAborted);
+                    }
+                    catch (Exception e) when (Marketplace.BuildingBlocks.Data.DatabaseAvailability.IsUnavailable(e))
+                    {
+                        // The database is away. Throwing here would be cached as this request's authentication result and
+                        // thrown again while the error page renders (a bare 500): instead the session counts for nothing in
+                        // this request, and UseMarketplaceAuthentication throws just after, so the page answers 503.
+                        ctx.HttpContext.Items[SessionCheckFailure] = e;
+                        ctx.RejectPrincipal();
+                        return;
+                    }
                     var began = long.TryParse(principal.FindFirstValue(AuthTimeClaim), out var t) ? DateTimeOffset.FromUnixTimeSeconds(t) : DateTimeOffset.MinValue;
                     var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
                     if (current is null || principal.FindFirstValue(StampClaim) != current.SecurityStamp.ToString() || now - began > absolute)
@@ -66,7 +96,7 @@ public static class AuthSetup
                         return;
                     }
                     // An officer approved the account's claim since the session began: the session acts for the firm from now on.
-                    if (principal.EnterpriseId() != current.EnterpriseId && await users.GetAsync(principal.UserId(), ctx.HttpContext.RequestAborted) is { } user)
+                    if (principal.EnterpriseId() != current.EnterpriseId && await services.GetRequiredService<UserStore>().GetAsync(principal.UserId(), ctx.HttpContext.RequestAborted) is { } user)
                     {
                         var refreshed = ToPrincipal(user);
                         ((ClaimsIdentity)refreshed.Identity!).AddClaims(principal.Claims.Where(c => c.Type is StampClaim or AuthTimeClaim).Select(c => new Claim(c.Type, c.Value)));

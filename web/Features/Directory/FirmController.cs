@@ -28,8 +28,17 @@ public sealed class FirmController(Recommendations recommendations, EnterpriseSt
     {
         var firm = await enterprises.GetAsync(FirmId, ct);
         if (firm is null) return NotFound();
-        var recommended = await recommendations.ForEnterpriseAsync(FirmId, 10, ct);
-        return View(new FirmDashboard(firm, recommended.IsSuccess ? recommended.Value : []));
+        try
+        {
+            var recommended = await recommendations.ForEnterpriseAsync(FirmId, 10, ct);
+            return View(new FirmDashboard(firm, recommended.IsSuccess ? recommended.Value : []));
+        }
+        catch (Marketplace.Matching.Search.SearchUnavailableException)
+        {
+            // The workbench (profile, qualifications, members) works without search; only the recommendations wait.
+            ViewBag.SearchDown = true;
+            return View(new FirmDashboard(firm, []));
+        }
     }
 
     [HttpPost("recommendations/{scenarioId:guid}/dismiss"), ValidateAntiForgeryToken, ScenarioVisible]

@@ -10,9 +10,17 @@ public sealed class HomeController(ISearchEngine search, Viewers viewers) : Cont
     public async Task<IActionResult> Index(CancellationToken ct)
     {
         // What this visitor may see, as on the detail page: partner-only scenarios stay off a stranger's home page.
-        var latest = await search.SearchScenariosAsync(new ScenarioSearchQuery(null, OpenOnly: true, PageSize: 6,
-            Audience: await viewers.AudienceAsync(User, ct)), ct);
-        return View(latest);
+        var query = new ScenarioSearchQuery(null, OpenOnly: true, PageSize: 6, Audience: await viewers.AudienceAsync(User, ct));
+        try
+        {
+            return View(await search.SearchScenariosAsync(query, ct));
+        }
+        catch (SearchUnavailableException)
+        {
+            // The home page is more than its list: it stays up and says why the list is missing.
+            ViewBag.SearchDown = true;
+            return View(new ScenarioSearchResult([], 0, new Dictionary<string, int>(), new Dictionary<string, IReadOnlyList<FacetCount>>()));
+        }
     }
 
     /// <summary>Switches the interface language (zh-CN or en) and returns to the page the user was on.</summary>

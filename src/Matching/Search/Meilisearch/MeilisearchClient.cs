@@ -34,7 +34,7 @@ public sealed class MeilisearchClient(HttpClient http)
             using var response = await SendAsync(HttpMethod.Get, "health", null, ct);
             return true;
         }
-        catch (Exception e) when (e is HttpRequestException or MeilisearchApiException)
+        catch (Exception e) when (e is SearchUnavailableException or MeilisearchApiException)
         {
             return false;
         }
@@ -96,8 +96,22 @@ public sealed class MeilisearchClient(HttpClient http)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: Json);
-        var response = await http.SendAsync(request, ct);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, ct);
+        }
+        catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            // Refused, unreachable or timed out: the server is away, which search pages report as such (503), not a bug.
+            throw new SearchUnavailableException($"Meilisearch at {http.BaseAddress} is unreachable: {e.Message}", e);
+        }
         if (response.IsSuccessStatusCode) return response;
+        if (response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout)
+        {
+            response.Dispose();
+            throw new SearchUnavailableException($"Meilisearch at {http.BaseAddress} answered {(int)response.StatusCode}.");
+        }
         TaskError? error = null;
         try { error = await response.Content.ReadFromJsonAsync<TaskError>(Json, ct); }
         catch (JsonException) { /* not a Meilisearch error body */ }
