@@ -103,8 +103,7 @@ public sealed class OpenDataQueries(NpgsqlDataSource db, ScenarioLabels labels, 
 
     internal static string CsvField(string value)
     {
-        // Cells starting with =, +, - or @ would run as formulas in a spreadsheet: prefix them (CSV injection).
-        if (value.Length > 0 && "=+-@".Contains(value[0])) value = "'" + value;
+        value = Marketplace.BuildingBlocks.Data.SpreadsheetText.Neutralize(value);
         return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
     }
 

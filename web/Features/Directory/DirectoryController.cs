@@ -57,6 +57,10 @@ public sealed class DirectoryController(EnterpriseStore enterprises) : Controlle
         var stream = new MemoryStream();
         if (format == "csv")
         {
+            // Names, descriptions and contacts are typed by firms: no cell may open as a formula on an officer's machine.
+            foreach (var row in rows)
+                foreach (var key in row.Keys.ToList())
+                    if (row[key] is string text) row[key] = Marketplace.BuildingBlocks.Data.SpreadsheetText.Neutralize(text);
             // Excel opens UTF-8 CSV correctly only with a byte-order mark.
             stream.Write(Encoding.UTF8.GetPreamble());
             await stream.SaveAsAsync(rows, excelType: ExcelType.CSV, cancellationToken: ct);

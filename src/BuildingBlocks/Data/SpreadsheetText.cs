@@ -1,0 +1,12 @@
+namespace Marketplace.BuildingBlocks.Data;
+
+/// <summary>
+/// Text that people typed, made safe for a spreadsheet opened from a CSV file: a cell starting with =, +, -, @, a tab or
+/// a carriage return would run as a formula (CSV injection, OWASP), so it gets a leading apostrophe. One definition for
+/// every CSV the site writes (open data, the officers' directory export).
+/// </summary>
+public static class SpreadsheetText
+{
+    public static string Neutralize(string value) =>
+        value.Length > 0 && "=+-@\t\r".Contains(value[0]) ? "'" + value : value;
+}
