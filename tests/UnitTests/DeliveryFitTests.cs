@@ -49,6 +49,46 @@ public sealed class DeliveryFitTests : IDisposable
         Assert.Empty(DeliveryFit.Assess(Scenario("希望建设视力管理平台。"), firm));
     }
 
+    [Fact]
+    public void ANamedLicence_FitsTheFirmHoldingItAndConflictsWithOneStillApplying()
+    {
+        var s = Scenario("希望配置便携式验光设备。设备须取得第二类医疗器械注册证。");
+
+        var held = DeliveryFit.Assess(s, Firm("眼科设备制造商，手持验光仪已取得二类医疗器械注册证。"));
+        var pending = DeliveryFit.Assess(s, Firm("眼科设备初创企业，手持验光仪的医疗器械注册证正在办理中。"));
+        var silent = DeliveryFit.Assess(s, Firm("眼科设备制造商，产品出口四十多个国家。"));
+        var otherLicence = DeliveryFit.Assess(s, Firm("软件企业，已取得软件著作权和ISO9001认证，部分产品认证中。"));
+
+        Assert.Equal(DeliveryFit.FitValue, Assert.Single(held).Value);
+        Assert.Equal(["医疗器械注册证"], held[0].Args!);
+        Assert.Equal(DeliveryFit.ConflictValue, Assert.Single(pending).Value);
+        Assert.Empty(silent);
+        Assert.Empty(otherLicence);
+    }
+
+    [Fact]
+    public void AStandaloneProduct_ConflictsWithRequiredIntegration_AndSayingItIntegratesProvesNothing()
+    {
+        var s = Scenario("希望建设访客管理系统，与楼宇门禁和车辆道闸联动。");
+        Assert.Equal(DeliveryFit.ConflictValue, Assert.Single(DeliveryFit.Assess(s, Firm("生产访客登记一体机，提供单机版登记软件。"))).Value);
+        Assert.Empty(DeliveryFit.Assess(s, Firm("访客管理软件，支持与门禁和道闸对接。")));
+        Assert.Empty(DeliveryFit.Assess(Scenario("希望建设访客管理系统。"), Firm("生产访客登记一体机，提供单机版登记软件。")));
+    }
+
+    [Fact]
+    public void DeployingSomethingWithLocalCharacter_IsNotADataResidencyDemand() =>
+        Assert.DoesNotContain(DeliveryFit.DemandsOf(Scenario("希望部署具有本地文化特色形象的AI数字人。")).Items, d => d.Constraint.Name == "on-premise");
+
+    [Fact]
+    public void TheLexicon_NamesOnlyKnownConstraints_AndEveryReasonHasItsTemplate()
+    {
+        Assert.Equal(["on-premise", "no-commercial-use", "integration", "licence"], DeliveryFit.Constraints.Select(c => c.Name));
+        Assert.Throws<FormatException>(() => DeliveryFit.Parse(["unknown | a | — | b"]));
+        Assert.Throws<FormatException>(() => DeliveryFit.Parse(["on-premise | a | b"]));
+        foreach (var c in DeliveryFit.Constraints)
+            Assert.All(new[] { c.FitReason, c.ConflictReason }.Where(r => r.Length > 0), r => Assert.Contains(r, ReasonTemplates.All));
+    }
+
     private readonly LuceneSearchEngine _engine = new(null, Thesaurus.Load(), TimeProvider.System);
 
     [Fact]

@@ -1,49 +1,101 @@
+using System.Reflection;
 using System.Text.RegularExpressions;
 using Marketplace.Matching.Documents;
 
 namespace Marketplace.Matching.Recommendations;
 
 /// <summary>A conflict or a match between what a scenario demands of delivery and what a firm says of itself.</summary>
-public sealed record FitSignal(double Value, string Reason);
+public sealed record FitSignal(double Value, string Reason, IReadOnlyList<string>? Args = null);
+
+/// <summary>One delivery constraint of the lexicon <c>Text/constraints.txt</c>.</summary>
+/// <param name="Demand">Where a scenario's summary or description states the constraint; a group named <c>item</c> names what is required.</param>
+/// <param name="Meets">Where a firm says it meets it (unused when the demand names an item: then the item itself is looked for).</param>
+/// <param name="Opposes">Where a firm says the opposite; with an item, only near a mention of that item.</param>
+public sealed record DeliveryConstraint(string Name, Regex Demand, Regex? Meets, Regex? Opposes, string FitReason, string ConflictReason);
 
 /// <summary>
-/// Delivery fit beyond shared vocabulary. Government scenarios state how a solution must be delivered (data kept in the
-/// government or sector network, no commercial use of personal data), and the 揭榜挂帅 process looks for firms that
-/// solve the problem themselves. Firms say how they deliver (public-cloud SaaS billed per year or per call, private
-/// deployment). A firm whose way of delivering contradicts the scenario shares its words but cannot take it on as
-/// described; one that states the required way fits better than its words alone show. Who a firm is (a tester, a
-/// consultant, a reseller…) is the <see cref="RoleModel"/>'s part.
+/// Delivery fit beyond shared vocabulary. Government scenarios state how a solution must be delivered: data kept in the
+/// government or sector network, no commercial use of what is collected, integration with the systems already running,
+/// a licence the product must hold. Firms say how they deliver (public-cloud SaaS billed per year, private deployment,
+/// a standalone device, a certificate held or still being applied for). A firm whose way of delivering contradicts the
+/// scenario shares its words but cannot take it on as described; one that states the required way fits better than its
+/// words alone show. The cues are data (<c>Text/constraints.txt</c>) in general procurement language, so they apply to
+/// scenarios and firms never seen. Who a firm is (a tester, a consultant, a reseller…) is the <see cref="RoleModel"/>'s part.
 /// </summary>
-public static partial class DeliveryFit
+public static class DeliveryFit
 {
-    /// <summary>The scenario keeps data inside its own network or premises.</summary>
-    [GeneratedRegex("(政务网|政务外网|政务内网|政务云|专网|内网|本地|私有云|机房)[^。；]{0,8}(存储|部署|运行)|(存储|部署|运行)在?[^。；]{0,6}(政务网|政务外网|政务内网|政务云|专网|内网|本地|私有云|机房)|私有化部署|本地化部署|数据不出")]
-    private static partial Regex OnPremiseDemand();
+    public const double FitValue = 0.5;
+    public const double ConflictValue = -1;
 
-    /// <summary>The scenario forbids commercial use of the data it collects.</summary>
-    [GeneratedRegex("不得用于商业|不得用于营销|禁止商业|不得商用")]
-    private static partial Regex NoCommercialUseDemand();
+    /// <summary>Reasons per constraint name: the lexicon's lines must name one of these.</summary>
+    private static readonly Dictionary<string, (string Fit, string Conflict)> ReasonsByName = new(StringComparer.Ordinal)
+    {
+        ["on-premise"] = (ReasonTemplates.PrivateDeployment, ReasonTemplates.PublicCloud),
+        ["no-commercial-use"] = ("", ReasonTemplates.CommercialUse),
+        ["integration"] = ("", ReasonTemplates.Standalone),
+        ["licence"] = (ReasonTemplates.LicenceHeld, ReasonTemplates.LicencePending),
+    };
 
-    [GeneratedRegex("公有云|SaaS|按年订阅|按月订阅|按调用量|(?<!政务|私有|专属|信创)云服务商|按次计费")]
-    private static partial Regex PublicCloudOffer();
+    public static IReadOnlyList<DeliveryConstraint> Constraints { get; } = Load();
 
-    [GeneratedRegex("私有化部署|本地化部署|本地部署|专网[^。；]{0,6}部署|部署[^。；]{0,6}专网|离线部署")]
-    private static partial Regex PrivateDeploymentOffer();
+    private static IReadOnlyList<DeliveryConstraint> Load()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Marketplace.Matching.constraints.txt")!;
+        using var reader = new StreamReader(stream);
+        return Parse(reader.ReadToEnd().Split('\n'));
+    }
 
-    [GeneratedRegex("商城|广告|营销推广|导购")]
-    private static partial Regex CommercialDataUse();
+    internal static IReadOnlyList<DeliveryConstraint> Parse(IEnumerable<string> lines)
+    {
+        static Regex? Pattern(string p) => p is "" or "—" ? null : new Regex(p, RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromSeconds(2));
+        var result = new List<DeliveryConstraint>();
+        foreach (var line in lines.Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
+        {
+            var parts = line.Split(" | ", StringSplitOptions.TrimEntries);
+            if (parts.Length != 4) throw new FormatException($"constraints.txt: expected 4 fields separated by ' | ': {line}");
+            if (!ReasonsByName.TryGetValue(parts[0], out var reasons)) throw new FormatException($"constraints.txt: unknown constraint '{parts[0]}'");
+            result.Add(new(parts[0], Pattern(parts[1])!, Pattern(parts[2]), Pattern(parts[3]), reasons.Fit, reasons.Conflict));
+        }
+        return result;
+    }
 
-
-
-
+    /// <summary>A constraint a scenario states, with the item it requires when it names one.</summary>
+    public sealed record Demand(DeliveryConstraint Constraint, string? Item);
 
     /// <summary>What a scenario demands of delivery, read once per scenario rather than once per candidate.</summary>
-    public sealed record Demands(bool OnPremise, bool NoCommercialUse);
+    public sealed record Demands(IReadOnlyList<Demand> Items)
+    {
+        public static Demands None { get; } = new([]);
+    }
 
     public static Demands DemandsOf(ScenarioDocument s)
     {
-        var demand = string.Join('\n', s.Summary, s.Description);
-        return new(OnPremiseDemand().IsMatch(demand), NoCommercialUseDemand().IsMatch(demand));
+        var text = string.Join('\n', s.Summary, s.Description);
+        List<Demand>? found = null;
+        foreach (var c in Constraints)
+        {
+            var m = Safe(() => c.Demand.Match(text), Match.Empty);
+            if (!m.Success) continue;
+            var item = m.Groups["item"] is { Success: true } g ? Core(g.Value) : null;
+            (found ??= []).Add(new(c, item));
+        }
+        return found is null ? Demands.None : new(found);
+    }
+
+    private static bool Matches(Regex? pattern, string text) => pattern is not null && Safe(() => pattern.IsMatch(text), false);
+
+    /// <summary>The cues are bounded patterns, but they are data: one that runs away reads as "not stated", never as a failed recommendation.</summary>
+    private static T Safe<T>(Func<T> match, T fallback)
+    {
+        try { return match(); }
+        catch (RegexMatchTimeoutException) { return fallback; }
+    }
+
+    /// <summary>The name of a required item without its qualifiers (相应的、有效的、第二类…), as a firm would write it.</summary>
+    private static string Core(string item)
+    {
+        var trimmed = item.TrimStart('相', '应', '的', '有', '效', '国', '家');
+        return trimmed.Length > 7 ? trimmed[^7..] : trimmed;
     }
 
     /// <summary>Signals for one firm and scenario: negative for a conflict, positive for a stated fit; empty when neither.</summary>
@@ -52,15 +104,25 @@ public static partial class DeliveryFit
     /// <param name="offer">The firm's <see cref="EnterpriseDocument.DescriptionAndCases"/>, when the caller has it already.</param>
     public static IReadOnlyList<FitSignal> Assess(Demands d, EnterpriseDocument e, string? offer = null)
     {
+        if (d.Items.Count == 0) return [];
         offer ??= e.DescriptionAndCases();
         List<FitSignal>? signals = null;
-        void Add(double value, string reason) => (signals ??= []).Add(new(value, reason));
-        if (d.OnPremise)
+        void Add(double value, string reason, string? arg) => (signals ??= []).Add(new(value, reason, arg is null ? null : [arg]));
+        foreach (var (c, item) in d.Items)
         {
-            if (PrivateDeploymentOffer().IsMatch(offer)) Add(0.5, ReasonTemplates.PrivateDeployment);
-            else if (PublicCloudOffer().IsMatch(offer)) Add(-1, ReasonTemplates.PublicCloud);
+            if (item is not null)
+            {
+                // A named licence: only a firm naming it says anything, and a pending one is a conflict.
+                var at = offer.IndexOf(item, StringComparison.Ordinal);
+                if (at < 0) continue;
+                var near = offer.Substring(Math.Max(0, at - 12), Math.Min(offer.Length - Math.Max(0, at - 12), item.Length + 24));
+                if (Matches(c.Opposes, near)) Add(ConflictValue, c.ConflictReason, item);
+                else Add(FitValue, c.FitReason, item);
+                continue;
+            }
+            if (Matches(c.Meets, offer)) Add(FitValue, c.FitReason, null);
+            else if (Matches(c.Opposes, offer)) Add(ConflictValue, c.ConflictReason, null);
         }
-        if (d.NoCommercialUse && CommercialDataUse().IsMatch(offer)) Add(-1, ReasonTemplates.CommercialUse);
         return signals ?? (IReadOnlyList<FitSignal>)[];
     }
 }

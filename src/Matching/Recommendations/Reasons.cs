@@ -28,6 +28,9 @@ public static class ReasonTemplates
     public const string PublicCloud = "部署方式：以公有云服务提供，场景要求数据在本地或专网存储";
     public const string CommercialUse = "数据使用：业务含商业营销，场景禁止数据用于商业用途";
     public const string Role = "企业角色：{0}，场景要求建设或供货";
+    public const string Standalone = "系统对接：产品为单机或封闭系统，场景要求与现有系统对接";
+    public const string LicenceHeld = "许可资质：具备场景要求的{0}";
+    public const string LicencePending = "许可资质：{0}尚在办理，场景要求已经具备";
 
     public static IReadOnlyList<string> All { get; } = typeof(ReasonTemplates)
         .GetFields(BindingFlags.Public | BindingFlags.Static)

@@ -174,7 +174,7 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         var evidenceScore = evidence?.Score ?? 0;
 
         var fit = DeliveryFit.Assess(demands, e, firmText);
-        reasons.AddRange(fit.Select(f => new Reason(f.Value < 0 ? "conflict" : "fit", f.Reason, [])));
+        reasons.AddRange(fit.Select(f => new Reason(f.Value < 0 ? "conflict" : "fit", f.Reason, f.Args ?? [])));
 
         // One role the scenario did not ask for is enough to say the firm is not the one to build it; more say no more.
         var roleMismatch = 0.0;
