@@ -35,6 +35,11 @@ public sealed class RoleModelTests
     [InlineData("古树养护工程企业，承接园林整治，客户包括检测机构。", null)]
     [InlineData("劳务派遣公司，为园区提供值守人员。", "manual")]
     [InlineData("城镇污水处理厂委托运营企业，提供运营托管。", "operator")]
+    [InlineData("会展策划公司，自建线上展厅小程序。", "consulting")]
+    [InlineData("全国连锁第三方医学检验机构，开展临床检验。", "testing")]
+    [InlineData("物业管理公司，为住宅小区提供物业服务。", "operator")]
+    [InlineData("智能视觉终端厂商，产品通过渠道商进入园区和学校。", null)]
+    [InlineData("演出票务服务商，提供实名核验闸机和退票转售平台。", null)]
     public void AFirmNamingAnotherRoleInItsProfile_IsAMismatchForAScenarioThatWantsSomethingBuilt(string description, string? role)
     {
         var found = Mismatches(WantsItBuilt, description);
