@@ -20,13 +20,15 @@ public sealed class IndexChangedProfile(SearchIndexer indexer) : IOutboxHandler
 }
 
 /// <summary>A firm won an award: its entry carries its last award, which rules excluding recent winners filter on.</summary>
-public sealed class IndexAwardedEnterprise(SearchIndexer indexer) : IOutboxHandler
+public sealed class IndexAwardedEnterprise(SearchIndexer indexer, Marketplace.Matching.Feedback.FeedbackPriors priors) : IOutboxHandler
 {
     public string Type => ScenarioEvents.EnterpriseAwardedV1;
 
     public Task HandleAsync(OutboxMessage message, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
         var e = JsonSerializer.Deserialize<EnterpriseAwarded>(message.Payload, OutboxWriter.Json)!;
+        // The award also counts in the firm's record for ranking (learning from use).
+        priors.Invalidate();
         return indexer.IndexEnterpriseAsync(e.EnterpriseId, ct);
     }
 }

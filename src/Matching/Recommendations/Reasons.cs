@@ -28,6 +28,7 @@ public static class ReasonTemplates
     public const string PublicCloud = "部署方式：以公有云服务提供，场景要求数据在本地或专网存储";
     public const string CommercialUse = "数据使用：业务含商业营销，场景禁止数据用于商业用途";
     public const string Role = "企业角色：{0}，场景要求建设或供货";
+    public const string Feedback = "平台记录：积极结果 {0}/{1}（受邀后揭榜、挂帅），本领域 {2}/{3}";
 
     public static IReadOnlyList<string> All { get; } = typeof(ReasonTemplates)
         .GetFields(BindingFlags.Public | BindingFlags.Static)
