@@ -139,8 +139,11 @@ public sealed class InvitationConversionTests(MarketplaceApp app) : IClassFixtur
         var flow = app.Get<Recommendations>();
         async Task Invite(Scenario s, int firm, bool atPublication) =>
             Assert.True((await flow.InviteEligibleAsync(s, firms[firm].Firm, ["理由"], atPublication ? AutoInvitations.System : officer.Id, default)).IsSuccess);
-        async Task Apply(Scenario s, int firm) =>
-            Assert.True((await firms[firm].Client.PostAsJsonAsync($"/api/v1/scenarios/{s.Id}/applications", TestData.Proposal("分期实施的完整方案。", 100))).IsSuccessStatusCode);
+        async Task Apply(Scenario s, int firm)
+        {
+            var response = await firms[firm].Client.PostAsJsonAsync($"/api/v1/scenarios/{s.Id}/applications", TestData.Proposal("智能投放设备、督导平台和收运联动，分期实施的完整方案。", 100));
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
 
         var community = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("社区垃圾分类监测", app.Clock.GetUtcNow().AddHours(1)));
         var traffic = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("路口智能信号配时", app.Clock.GetUtcNow().AddHours(1)) with { Domain = "智慧交通" });
