@@ -73,7 +73,7 @@ public sealed class LearningFromUseTests(MarketplaceApp app) : IClassFixture<Mar
                 insert into scenarios.awards (id, scenario_id, application_id, enterprise_id, awarded_at)
                 values (@id, @scenario, @application, @firm, now())
                 """, new { id = Guid.CreateVersion7(), scenario = won.Id, application, firm = awarded.Firm.Id });
-        app.Get<FeedbackPriors>().Invalidate(); // what the enterprise_awarded event's handler does
+        await app.Get<FeedbackPriors>().RefreshAsync(default); // what the enterprise_awarded event's handler does
 
         var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("老旧小区智能垃圾分类投放改造", minCapital: 500));
         Assert.True((await invitations.DismissAsync(dismisser.Firm.Id, scenario.Id, dismisser.MemberId, default)).IsSuccess);

@@ -30,6 +30,6 @@ public sealed class EligibilityAtClose(CheckEligibilityAtClose check, ApplicantF
         foreach (var enterpriseId in applicants.Select(a => a.EnterpriseId).Distinct())
             await indexer.IndexEnterpriseAsync(enterpriseId, ct);
         // …and whether invited firms applied now counts in ranking (learning from use).
-        priors.Invalidate();
+        await priors.RefreshAsync(ct);
     }
 }

@@ -24,12 +24,12 @@ public sealed class IndexAwardedEnterprise(SearchIndexer indexer, Marketplace.Ma
 {
     public string Type => ScenarioEvents.EnterpriseAwardedV1;
 
-    public Task HandleAsync(OutboxMessage message, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    public async Task HandleAsync(OutboxMessage message, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
         var e = JsonSerializer.Deserialize<EnterpriseAwarded>(message.Payload, OutboxWriter.Json)!;
+        await indexer.IndexEnterpriseAsync(e.EnterpriseId, ct);
         // The award also counts in the firm's record for ranking (learning from use).
-        priors.Invalidate();
-        return indexer.IndexEnterpriseAsync(e.EnterpriseId, ct);
+        await priors.RefreshAsync(ct);
     }
 }
 

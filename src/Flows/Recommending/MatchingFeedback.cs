@@ -15,7 +15,7 @@ public sealed class MatchingFeedback(NpgsqlDataSource db, MatchingFeedbackStore 
     public async Task DismissAsync(Guid enterpriseId, Guid scenarioId, Guid userId, CancellationToken ct)
     {
         await store.DismissAsync(enterpriseId, scenarioId, userId, clock.GetUtcNow(), ct);
-        priors.Invalidate();
+        await priors.RefreshAsync(ct);
     }
 
     public Task<IReadOnlySet<Guid>> DismissedScenariosAsync(Guid enterpriseId, CancellationToken ct) => store.DismissedScenariosAsync(enterpriseId, ct);
@@ -48,7 +48,7 @@ public sealed class MatchingFeedback(NpgsqlDataSource db, MatchingFeedbackStore 
                 sent++;
         }
         await tx.CommitAsync(ct);
-        priors.Invalidate();
+        await priors.RefreshAsync(ct);
         return sent;
     }
 }

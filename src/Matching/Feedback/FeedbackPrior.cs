@@ -21,7 +21,7 @@ public sealed class FeedbackOptions
     [Range(0.5, 100)] public double PriorStrength { get; set; } = 5;
 
     /// <summary>How long the table is used before it is read again (events in this process refresh it at once).</summary>
-    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")] public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -6,37 +7,39 @@ namespace Marketplace.Matching.Feedback;
 
 /// <summary>
 /// The <see cref="FeedbackPrior"/> table, read with one query and kept in memory: recommendations are latency-critical,
-/// so a request reads the table, never the database per candidate. It is read again after
-/// <see cref="FeedbackOptions.RefreshInterval"/> (other nodes' events) or on the next request after an event in this
-/// process called <see cref="Invalidate"/> (a dismissal, an invitation, a closing, an award) — at most one query for
-/// that request, and a request that finds a refresh under way uses the table it has.
+/// so a request reads the table, never the database per candidate. Only the first request of a process waits for the
+/// read. Events in this process that change what the table counts (a dismissal, an invitation, a closing, an award) call
+/// <see cref="RefreshAsync"/>, so their own request or outbox handler pays for the read and the next recommendation
+/// sees the change; other nodes' events arrive after <see cref="FeedbackOptions.RefreshInterval"/>, read in the
+/// background while requests keep ranking with the table they have.
 /// </summary>
-public sealed class FeedbackPriors(NpgsqlDataSource db, IOptions<FeedbackOptions> options, TimeProvider clock)
+public sealed class FeedbackPriors(NpgsqlDataSource db, IOptions<FeedbackOptions> options, TimeProvider clock, ILogger<FeedbackPriors> logger)
 {
     private sealed record Loaded(FeedbackPrior Prior, DateTimeOffset At);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile Loaded? _loaded;
-    private int _stale;
-
-    /// <summary>Something the table counts changed: the next request reads it again.</summary>
-    public void Invalidate() => Interlocked.Exchange(ref _stale, 1);
+    private int _refreshing;
 
     public async ValueTask<FeedbackPrior> CurrentAsync(CancellationToken ct)
     {
+        if (options.Value.Weight <= 0) return FeedbackPrior.None;
+        var loaded = _loaded;
+        if (loaded is null) return await RefreshAsync(ct);
+        if (clock.GetUtcNow() - loaded.At >= options.Value.RefreshInterval && Interlocked.CompareExchange(ref _refreshing, 1, 0) == 0)
+            _ = Task.Run(RefreshInBackgroundAsync, CancellationToken.None);
+        return loaded.Prior;
+    }
+
+    /// <summary>Reads the table now (after anything this process did that it counts) and returns it.</summary>
+    public async Task<FeedbackPrior> RefreshAsync(CancellationToken ct)
+    {
         var o = options.Value;
         if (o.Weight <= 0) return FeedbackPrior.None;
-        var loaded = _loaded;
-        if (loaded is not null && Volatile.Read(ref _stale) == 0 && clock.GetUtcNow() - loaded.At < o.RefreshInterval) return loaded.Prior;
-        // One reader refreshes; the others keep ranking with the table they have rather than queue behind it.
-        if (loaded is not null && !await _gate.WaitAsync(0, ct)) return loaded.Prior;
-        if (loaded is null) await _gate.WaitAsync(ct);
+        // One read at a time; a caller that waited reads again, so its own change is in the table it leaves.
+        await _gate.WaitAsync(ct);
         try
         {
-            loaded = _loaded;
-            if (loaded is not null && Volatile.Read(ref _stale) == 0 && clock.GetUtcNow() - loaded.At < o.RefreshInterval) return loaded.Prior;
-            // Cleared before reading, so an event during the read marks the new table stale again.
-            Interlocked.Exchange(ref _stale, 0);
             var at = clock.GetUtcNow();
             var prior = FeedbackPrior.From(await OutcomesAsync(ct), o.Weight, o.PriorStrength);
             _loaded = new Loaded(prior, at);
@@ -48,10 +51,27 @@ public sealed class FeedbackPriors(NpgsqlDataSource db, IOptions<FeedbackOptions
         }
     }
 
+    private async Task RefreshInBackgroundAsync()
+    {
+        try
+        {
+            await RefreshAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            // The table in use stays; the next request after the interval tries again.
+            logger.LogWarning(e, "Could not refresh the matching feedback table; the previous one stays in use");
+        }
+        finally
+        {
+            Volatile.Write(ref _refreshing, 0);
+        }
+    }
+
     /// <summary>
     /// Every firm's outcomes per domain. An invitation counts once its scenario's applications are no longer sealed (so
-    /// ranking never tells who applied before the deadline): good if the firm applied, not if it did not. An award is a
-    /// good outcome; a "not relevant" dismissal a bad one.
+    /// ranking never tells who applied before the deadline): good if the firm applied, not if it did not. An award (active,
+    /// accepted, or stopped at a later gate: it was won) is a good outcome; a "not relevant" dismissal a bad one.
     /// </summary>
     public async Task<IReadOnlyList<FeedbackOutcome>> OutcomesAsync(CancellationToken ct)
     {
