@@ -28,6 +28,7 @@ public static class MatchingModule
                 : sp.GetRequiredService<LuceneSearchEngine>());
         services.AddSingleton<Recommender>();
         services.AddSingleton<Feedback.MatchingFeedbackStore>();
+        services.AddSingleton<Feedback.FeedbackPriors>();
         return services;
     }
 

@@ -66,6 +66,8 @@ public static class WebSetup
     public static IServiceCollection AddMatching(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MatchingOptions>().Bind(configuration.GetSection(MatchingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Marketplace.Matching.Feedback.FeedbackOptions>().Bind(configuration.GetSection(Marketplace.Matching.Feedback.FeedbackOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.Configure<Marketplace.Matching.Search.Meilisearch.MeilisearchOptions>(
             configuration.GetSection(Marketplace.Matching.Search.Meilisearch.MeilisearchOptions.Section));
         services.AddMatchingModule();

@@ -14,7 +14,7 @@ namespace Marketplace.Flows.Closing;
 /// that its applicants now have it as experience.
 /// </summary>
 public sealed class EligibilityAtClose(CheckEligibilityAtClose check, ApplicantFactsSource facts, ApplicationQueries applications,
-    SearchIndexer indexer) : IOutboxHandler
+    SearchIndexer indexer, Marketplace.Matching.Feedback.FeedbackPriors priors) : IOutboxHandler
 {
     public string Type => ScenarioEvents.ScenarioClosedV1;
 
@@ -29,5 +29,7 @@ public sealed class EligibilityAtClose(CheckEligibilityAtClose check, ApplicantF
         var applicants = await applications.ListSubmittersAsync(e.ScenarioId, ["eligible", "ineligible"], ct);
         foreach (var enterpriseId in applicants.Select(a => a.EnterpriseId).Distinct())
             await indexer.IndexEnterpriseAsync(enterpriseId, ct);
+        // …and whether invited firms applied now counts in ranking (learning from use).
+        await priors.RefreshAsync(ct);
     }
 }

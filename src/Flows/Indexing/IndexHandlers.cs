@@ -20,14 +20,16 @@ public sealed class IndexChangedProfile(SearchIndexer indexer) : IOutboxHandler
 }
 
 /// <summary>A firm won an award: its entry carries its last award, which rules excluding recent winners filter on.</summary>
-public sealed class IndexAwardedEnterprise(SearchIndexer indexer) : IOutboxHandler
+public sealed class IndexAwardedEnterprise(SearchIndexer indexer, Marketplace.Matching.Feedback.FeedbackPriors priors) : IOutboxHandler
 {
     public string Type => ScenarioEvents.EnterpriseAwardedV1;
 
-    public Task HandleAsync(OutboxMessage message, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    public async Task HandleAsync(OutboxMessage message, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
         var e = JsonSerializer.Deserialize<EnterpriseAwarded>(message.Payload, OutboxWriter.Json)!;
-        return indexer.IndexEnterpriseAsync(e.EnterpriseId, ct);
+        await indexer.IndexEnterpriseAsync(e.EnterpriseId, ct);
+        // The award also counts in the firm's record for ranking (learning from use).
+        await priors.RefreshAsync(ct);
     }
 }
 

@@ -21,7 +21,7 @@ public sealed class InvitationOptions
 /// an invitation is recorded once per (scenario, firm), so a retried event invites nobody twice.
 /// </summary>
 public sealed class AutoInvitations(Recommender recommender, MatchingFeedback feedback, Recommendations invitations, ScenarioStore scenarios,
-    Marketplace.Enterprises.Profiles.EnterpriseStore enterprises, IOptions<InvitationOptions> options)
+    Marketplace.Enterprises.Profiles.EnterpriseStore enterprises, IOptions<InvitationOptions> options, Marketplace.Matching.Feedback.FeedbackPriors priors)
 {
     /// <summary>The account that stands for the platform itself in invitation records.</summary>
     public static readonly Guid System = Guid.Empty;
@@ -33,7 +33,7 @@ public sealed class AutoInvitations(Recommender recommender, MatchingFeedback fe
         var scenario = await scenarios.GetAsync(scenarioId, ct);
         if (scenario is not { Status: ScenarioStatus.Published }) return 0;
         var recommendations = await recommender.ForScenarioAsync(SearchIndexer.ToDocument(scenario), o.AutoInviteTopK, ct,
-            await feedback.FirmsThatDismissedAsync(scenarioId, ct));
+            await feedback.FirmsThatDismissedAsync(scenarioId, ct), await priors.CurrentAsync(ct));
         if (recommendations.Count == 0) return 0;
         var best = recommendations[0].Score;
         var invited = 0;

@@ -9,10 +9,14 @@ using Marketplace.Flows.Notices;
 namespace Marketplace.Flows.Recommending;
 
 /// <summary>What people tell the matcher: firms dismiss scenarios, officers invite firms.</summary>
-public sealed class MatchingFeedback(NpgsqlDataSource db, MatchingFeedbackStore store, Marketplace.Accounts.Users.UserStore users, Mailer mailer, SiteLinks links, TimeProvider clock)
+public sealed class MatchingFeedback(NpgsqlDataSource db, MatchingFeedbackStore store, Marketplace.Accounts.Users.UserStore users, Mailer mailer, SiteLinks links, TimeProvider clock,
+    FeedbackPriors priors)
 {
-    public Task DismissAsync(Guid enterpriseId, Guid scenarioId, Guid userId, CancellationToken ct) =>
-        store.DismissAsync(enterpriseId, scenarioId, userId, clock.GetUtcNow(), ct);
+    public async Task DismissAsync(Guid enterpriseId, Guid scenarioId, Guid userId, CancellationToken ct)
+    {
+        await store.DismissAsync(enterpriseId, scenarioId, userId, clock.GetUtcNow(), ct);
+        await priors.RefreshAsync(ct);
+    }
 
     public Task<IReadOnlySet<Guid>> DismissedScenariosAsync(Guid enterpriseId, CancellationToken ct) => store.DismissedScenariosAsync(enterpriseId, ct);
 
@@ -44,6 +48,7 @@ public sealed class MatchingFeedback(NpgsqlDataSource db, MatchingFeedbackStore 
                 sent++;
         }
         await tx.CommitAsync(ct);
+        await priors.RefreshAsync(ct);
         return sent;
     }
 }

@@ -1,5 +1,6 @@
 using Marketplace.BuildingBlocks.Results;
 using Marketplace.Enterprises.Profiles;
+using Marketplace.Matching.Feedback;
 using Marketplace.Matching.Recommendations;
 using Marketplace.Scenarios.Listings;
 using Marketplace.Flows.Eligibility;
@@ -11,7 +12,7 @@ namespace Marketplace.Flows.Recommending;
 /// <summary>The host's side of matching: recommendations both ways with feedback applied, and invitations.</summary>
 public sealed class Recommendations(
     Recommender recommender, SearchIndexer indexer, MatchingFeedback feedback, ScenarioStore scenarios, EnterpriseStore enterprises,
-    ApplicantFactsSource facts, OutboxSignal outbox)
+    ApplicantFactsSource facts, OutboxSignal outbox, FeedbackPriors priors)
 {
     public sealed record ForScenario(Scenario Scenario, IReadOnlyList<Recommendation> Items, IReadOnlySet<Guid> Invited);
 
@@ -20,7 +21,7 @@ public sealed class Recommendations(
         var scenario = await scenarios.GetAsync(scenarioId, ct);
         if (scenario is null) return Error.NotFound("scenario_not_found", "场景不存在");
         var excluded = await feedback.FirmsThatDismissedAsync(scenarioId, ct);
-        var items = await recommender.ForScenarioAsync(SearchIndexer.ToDocument(scenario), k, ct, excluded);
+        var items = await recommender.ForScenarioAsync(SearchIndexer.ToDocument(scenario), k, ct, excluded, await priors.CurrentAsync(ct));
         return new ForScenario(scenario, items, await feedback.InvitedFirmsAsync(scenarioId, ct));
     }
 
@@ -29,7 +30,7 @@ public sealed class Recommendations(
         var firm = await indexer.DocumentForEnterpriseAsync(enterpriseId, ct);
         if (firm is null) return Error.NotFound("enterprise_not_found", "企业不存在");
         var dismissed = await feedback.DismissedScenariosAsync(enterpriseId, ct);
-        return Result<IReadOnlyList<ScenarioRecommendation>>.Ok(await recommender.ForEnterpriseAsync(firm, k, dismissed, ct));
+        return Result<IReadOnlyList<ScenarioRecommendation>>.Ok(await recommender.ForEnterpriseAsync(firm, k, dismissed, ct, await priors.CurrentAsync(ct)));
     }
 
     public async Task<Result<bool>> DismissAsync(Guid enterpriseId, Guid scenarioId, Guid userId, CancellationToken ct)
@@ -46,7 +47,7 @@ public sealed class Recommendations(
         if (scenario is null) return Error.NotFound("scenario_not_found", "场景不存在");
         var firm = await enterprises.GetAsync(enterpriseId, ct);
         if (firm is null) return Error.NotFound("enterprise_not_found", "企业不存在");
-        var recommendation = (await recommender.ForScenarioAsync(SearchIndexer.ToDocument(scenario), 200, ct)).FirstOrDefault(r => r.Enterprise.Id == enterpriseId);
+        var recommendation = (await recommender.ForScenarioAsync(SearchIndexer.ToDocument(scenario), 200, ct, feedback: await priors.CurrentAsync(ct))).FirstOrDefault(r => r.Enterprise.Id == enterpriseId);
         var reasons = recommendation?.Reasons.Select(r => r.Text).ToList() ?? ["经办人邀请"];
         return await InviteEligibleAsync(scenario, firm, reasons, officerId, ct);
     }

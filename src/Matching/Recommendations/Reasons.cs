@@ -31,6 +31,7 @@ public static class ReasonTemplates
     public const string Standalone = "系统对接：产品为单机或封闭系统，场景要求与现有系统对接";
     public const string LicenceHeld = "许可资质：具备场景要求的{0}";
     public const string LicencePending = "许可资质：{0}尚在办理，场景要求已经具备";
+    public const string Feedback = "平台记录：积极结果 {0}/{1}（受邀后揭榜、挂帅），本领域 {2}/{3}";
 
     public static IReadOnlyList<string> All { get; } = typeof(ReasonTemplates)
         .GetFields(BindingFlags.Public | BindingFlags.Static)

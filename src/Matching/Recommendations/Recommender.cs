@@ -21,8 +21,9 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
     private static readonly string[] CapabilityQualifications = ["高新技术企业", "专精特新", "专精特新小巨人"];
 
     /// <param name="excludedFirms">Firms that marked this scenario "not relevant".</param>
+    /// <param name="feedback">Learning from use (<see cref="Feedback.FeedbackPrior"/>): a bounded factor from each firm's record.</param>
     public async Task<IReadOnlyList<Recommendation>> ForScenarioAsync(ScenarioDocument s, int k, CancellationToken ct,
-        IReadOnlySet<Guid>? excludedFirms = null)
+        IReadOnlySet<Guid>? excludedFirms = null, Feedback.FeedbackPrior? feedback = null)
     {
         var o = options.Value;
         var rules = EligibilityRules.For(s);
@@ -43,6 +44,8 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         var wanted = _roles.WantedBy(s);
         var scored = candidates
             .Select(c => Score(s, demands, c, maxText, o.Weights, evidence?.GetValueOrDefault(c.Enterprise.Id), wanted))
+            // Learning from use: after the hard rules and the feature score, so it only reorders admitted firms.
+            .Select(r => feedback?.Apply(r, s.Domain) ?? r)
             .OrderByDescending(r => r.Score)
             .ThenBy(r => r.Enterprise.Id)
             .ToList();
@@ -79,7 +82,8 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
     /// Open scenarios for a firm: those it may apply to (their hard rules admit it), minus those it marked not relevant,
     /// ranked with the same features and reasons as the other direction.
     /// </summary>
-    public async Task<IReadOnlyList<ScenarioRecommendation>> ForEnterpriseAsync(EnterpriseDocument firm, int k, IReadOnlySet<Guid> dismissed, CancellationToken ct)
+    public async Task<IReadOnlyList<ScenarioRecommendation>> ForEnterpriseAsync(EnterpriseDocument firm, int k, IReadOnlySet<Guid> dismissed, CancellationToken ct,
+        Feedback.FeedbackPrior? feedback = null)
     {
         var text = string.Join('\n', firm.Description, string.Join('\n', firm.Cases), string.Join(' ', firm.Technologies));
         var candidates = (await engine.RetrieveScenariosAsync(new ScenarioRetrievalQuery(text, firm.Technologies, Math.Max(options.Value.CandidatePool, k), ScenarioAudience.ForViewer(firm.Region)), ct))
@@ -91,6 +95,8 @@ public sealed class Recommender(ISearchEngine engine, Thesaurus thesaurus, IOpti
         return candidates
             .Select(c => (c.Scenario, Recommendation: Score(c.Scenario, DeliveryFit.DemandsOf(c.Scenario), new EnterpriseCandidate(firm, c.TextScore), maxText, options.Value.Weights,
                 wanted: _roles.WantedBy(c.Scenario))))
+            // Learning from use: the firm's record per domain reorders the scenarios it may apply to.
+            .Select(x => feedback is null ? x : (x.Scenario, Recommendation: x.Recommendation with { Score = feedback.Scale(x.Recommendation.Score, firm.Id, x.Scenario.Domain) }))
             .OrderByDescending(x => x.Recommendation.Score).ThenBy(x => x.Scenario.ClosesAt)
             .Take(k)
             .Select(x =>

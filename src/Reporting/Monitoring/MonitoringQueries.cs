@@ -37,7 +37,8 @@ public sealed record DashboardFigures(
     IReadOnlyDictionary<string, IReadOnlyList<Count>> Breakdowns,
     IReadOnlyList<MonthPoint> Months,
     IReadOnlyList<OverdueMilestone> Overdue,
-    int Invitations, int InvitedFirmsThatApplied, int InvitationsDecided);
+    int Invitations, int InvitedFirmsThatApplied, int InvitationsDecided,
+    InvitationConversion Conversion);
 
 /// <summary>One row of the ledger (台账): a scenario with its owner, stage, dates, applicants, winners and milestones.</summary>
 public sealed record LedgerRow
@@ -194,7 +195,8 @@ public sealed class MonitoringQueries(NpgsqlDataSource db, TimeProvider clock)
 
         return new DashboardFigures(progress,
             [new("提出", funnel.Proposed), new("发布", funnel.Published), new("揭榜", funnel.Applied), new("挂帅", funnel.Awarded), new("落地", funnel.Landed)],
-            breakdowns, months, overdue, invited.Count, invited.Applied, invited.Decided);
+            breakdowns, months, overdue, invited.Count, invited.Applied, invited.Decided,
+            await InvitationConversion.LoadAsync(conn, now, ct));
     }
 
     /// <summary>The live ledger: every scenario past the draft stage.</summary>

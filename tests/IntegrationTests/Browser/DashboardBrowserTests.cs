@@ -18,7 +18,7 @@ public sealed class DashboardBrowserTests(DemoMarketplaceApp app) : IClassFixtur
         await page.GetByRole(AriaRole.Link, new() { Name = "监测调度" }).ClickAsync();
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "监测调度", Level = 1 })).ToBeVisibleAsync();
-        await page.WaitForFunctionAsync("() => window.dashboardCharts === 4");
+        await page.WaitForFunctionAsync("() => window.dashboardCharts === 5");
         // Each canvas holds a drawn chart: Chart.js knows it, and the canvas has painted pixels.
         var drawn = await page.EvaluateAsync<int>("""
             () => [...document.querySelectorAll('canvas[data-chart]')].filter(c => {
@@ -28,7 +28,7 @@ public sealed class DashboardBrowserTests(DemoMarketplaceApp app) : IClassFixtur
                 return false;
             }).length
             """);
-        Assert.Equal(4, drawn);
+        Assert.Equal(5, drawn);
         Assert.Empty(errors);
         await Assertions.Expect(page.Locator("#funnel")).ToContainTextAsync("发布");
         await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath("dashboard-zh.png"), FullPage = true });
