@@ -119,6 +119,26 @@ public sealed class HostileInputTests(MarketplaceApp app, ITestOutputHelper outp
     }
 
     [PostgresFact]
+    public async Task TextTheDatabaseCannotStore_IsRefusedWithTheFieldNamed_BeforeAnyActionRuns()
+    {
+        var reviewer = await app.Get<UserStore>().EnsureAsync($"nul-{Guid.NewGuid():N}@expert.test", "专家", TestData.Password, Roles.Reviewer, null, null, default);
+        var expert = await app.SignedInClientAsync(reviewer.Email, TestData.Password);
+        var open = await TestData.PublishedScenarioAsync(app);
+        foreach (var (client, path, body, field) in new[]
+                 {
+                     (expert, $"/api/v1/reviews/{Guid.NewGuid()}/conflict", "{\"reason\":\"a\\u0000b\"}", "Reason"),
+                     (expert, $"/api/v1/reviews/{Guid.NewGuid()}/conflict", "{\"reason\":\"x\\ud800\"}", "Reason"),
+                     (app.FormClient(), $"/api/v1/scenarios/{open.Id}/objections", "{\"name\":\"张三\",\"contact\":\"a@b.test\",\"content\":\"\\u0000\"}", "Content"),
+                 })
+        {
+            using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{path} {body} → {(int)response.StatusCode} {text}");
+            Assert.Contains(field, text, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [PostgresFact]
     public async Task SearchQueryStrings_UnderHostileValues_AnswerWithoutAServerError_AndEchoMarkupEscaped()
     {
         await TestData.PublishedScenarioAsync(app);

@@ -33,6 +33,7 @@ public static class WebSetup
                 m.SetUnknownValueIsInvalidAccessor(field => $"{field}的值无效");
                 m.SetNonPropertyValueMustBeANumberAccessor(() => "必须是数字");
                 o.Filters.Add<UnreadableFormFilter>();
+                o.Filters.Add<UnstorableTextFilter>();
             })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization();
