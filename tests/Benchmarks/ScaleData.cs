@@ -54,7 +54,8 @@ internal static class ScaleData
     {
         var total = Stopwatch.StartNew();
         var random = new Random(2027);
-        await using var db = NpgsqlDataSource.Create(connectionString);
+        // No command timeout: on a busy machine a COPY of a million rows outlasts Npgsql's default 30 s.
+        await using var db = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString);
         Console.WriteLine($"scale data: {size.Firms:N0} firms, {size.Scenarios:N0} scenarios, {size.Applications:N0} applications (seed 2027)");
 
         // 1. Firms: the same generator as the matching and import benchmarks, through the real import (COPY + upsert).

@@ -14,23 +14,11 @@ public static class Database
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new InvalidOperationException(
                 "ConnectionStrings:Marketplace is not set. Start the app with ./infra/run, or set ConnectionStrings__Marketplace.");
-        services.AddNpgsqlDataSource(WithoutJit(connectionString));
+        services.AddNpgsqlDataSource(SiteConnection.WithoutJit(connectionString));
         services.AddSingleton(new MigrationCatalog(AllMigrations));
         services.AddSingleton<Migrator>();
         services.AddSingleton<Marketplace.BuildingBlocks.Audit.AuditQueries>();
         return services;
-    }
-
-    /// <summary>
-    /// PostgreSQL's JIT compiles a query whose estimated cost passes a threshold; the site's reports (ledger, dashboard)
-    /// pass it at national scale and paid 0.5–1 s of compilation for queries that run in less. Off for the site's
-    /// connections unless the connection string sets its own server options.
-    /// </summary>
-    internal static string WithoutJit(string connectionString)
-    {
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        if (string.IsNullOrEmpty(builder.Options)) builder.Options = "-c jit=off";
-        return builder.ConnectionString;
     }
 
     /// <summary>Every migration script of the product, in the order they run.</summary>
