@@ -21,9 +21,10 @@ internal static class HttpBenchmark
 {
     private sealed record Row(string Name, string Path, string? Cookie = null, double? TargetShare = null, double? TargetP99Ms = null);
 
-    private sealed record Figures(double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Non2xx);
+    private sealed record Figures(double RequestsPerSecond, double P50Ms, double P95Ms, double P99Ms, long Requests, long Non2xx);
 
-    public static async Task<int> RunAsync()
+    /// <param name="scale">Load national-scale data (<see cref="ScaleData"/>) on top of the demo and index it before the site starts.</param>
+    public static async Task<int> RunAsync(bool scale = false)
     {
         var admin = Environment.GetEnvironmentVariable("BENCH_PG");
         if (string.IsNullOrEmpty(admin)) { Console.Error.WriteLine("http benchmark: set BENCH_PG (./infra/bench does)"); return 2; }
@@ -46,10 +47,22 @@ internal static class HttpBenchmark
 
         var port = EmailBenchmark.FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
-        var app = StartApp(root, work, baseUrl, new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString, smtpPort);
+        var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
+        var size = ScaleData.Size.FromEnvironment();
+        if (scale)
+        {
+            // The demo first (its accounts sign the benchmark in), then the scale data, then one full reindex, all before
+            // the site starts, so the figures are of a steady site and not of its first index build.
+            var prepare = Stopwatch.StartNew();
+            await RunHostCommandAsync(root, work, connectionString, smtpPort, "seed-demo");
+            await ScaleData.LoadAsync(connectionString, size, DateTimeOffset.UtcNow);
+            await RunHostCommandAsync(root, work, connectionString, smtpPort, "reindex");
+            Console.WriteLine($"scale data loaded and indexed in {prepare.Elapsed.TotalSeconds:0} s");
+        }
+        var app = StartApp(root, work, baseUrl, connectionString, smtpPort);
         try
         {
-            using var http = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+            using var http = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(3) };
             var ready = Stopwatch.StartNew();
             while (true)
             {
@@ -58,7 +71,8 @@ internal static class HttpBenchmark
                 if (ready.Elapsed > TimeSpan.FromMinutes(5)) throw new TimeoutException($"the site did not become ready; see {work}/app.log");
                 await Task.Delay(500);
             }
-            Console.WriteLine($"site ready in {ready.Elapsed.TotalSeconds:0.0} s (Release build, demo data, {baseUrl})");
+            var data = scale ? $"scale: demo + {size.Firms:N0} firms, {size.Scenarios:N0} scenarios, {size.Applications:N0} applications" : "demo (seed-demo)";
+            Console.WriteLine($"site ready in {ready.Elapsed.TotalSeconds:0.0} s (Release build, {data}, {baseUrl})");
 
             var officer = await SignInAsync(http, "officer@demo.gov.cn");
             var member = await SignInAsync(http, "member@zhilian-iot.cn");
@@ -100,7 +114,7 @@ internal static class HttpBenchmark
             await File.WriteAllTextAsync(script, """
                 done = function(summary, latency, requests)
                   local non2xx = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-                  io.write(string.format("RESULT %d %d %d %d %d\n", summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), non2xx))
+                  io.write(string.format("RESULT %d %d %d %d %d %d\n", summary.requests, summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99), non2xx))
                 end
                 """);
             Figures Wrk(string path, string? cookie, int secs, int conns)
@@ -113,18 +127,23 @@ internal static class HttpBenchmark
                 using var p = Process.Start(psi)!;
                 var text = p.StandardOutput.ReadToEnd();
                 p.WaitForExit();
-                var m = Regex.Match(text, @"RESULT (\d+) (\d+) (\d+) (\d+) (\d+)");
+                var m = Regex.Match(text, @"RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)");
                 if (!m.Success) throw new InvalidOperationException("wrk said: " + text + p.StandardError.ReadToEnd());
                 long L(int g) => long.Parse(m.Groups[g].Value, CultureInfo.InvariantCulture);
-                return new Figures(L(1) / (L(2) / 1e6), L(3) / 1000.0, L(4) / 1000.0, L(1), L(5));
+                return new Figures(L(1) / (L(2) / 1e6), L(3) / 1000.0, L(4) / 1000.0, L(5) / 1000.0, L(1), L(6));
             }
 
-            Console.WriteLine($"warming up {rows.Count} pages …");
+            Console.WriteLine($"warming up {rows.Count} pages (first request, one at a time) …");
+            var firstRequest = new Dictionary<string, double>();
             foreach (var r in rows)
             {
                 var request = new HttpRequestMessage(HttpMethod.Get, r.Path);
                 if (r.Cookie is not null) request.Headers.Add("Cookie", r.Cookie);
+                var watch = Stopwatch.StartNew();
                 var warm = await http.SendAsync(request);
+                await warm.Content.LoadIntoBufferAsync();
+                firstRequest[r.Name] = watch.Elapsed.TotalMilliseconds;
+                Console.WriteLine($"  {r.Name}: {watch.Elapsed.TotalMilliseconds:N0} ms, {warm.Content.Headers.ContentLength ?? 0:N0} bytes");
                 if (warm.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"{r.Path} answered {(int)warm.StatusCode}");
                 Wrk(r.Path, r.Cookie, 2, 4);
             }
@@ -132,8 +151,8 @@ internal static class HttpBenchmark
 
             Console.WriteLine($"wrk -t2 -c{connections}, {seconds} s per page, each right after {seconds / 2} s of /health/live (the trivial endpoint)");
             Console.WriteLine();
-            Console.WriteLine($"| {"page",-38} | {"req/s",8} | {"trivial req/s",13} | {"share",6} | {"p50 ms",7} | {"p99 ms",7} | {"target",16} |");
-            Console.WriteLine($"|{new string('-', 40)}|{new string('-', 10)}|{new string('-', 15)}|{new string('-', 8)}|{new string('-', 9)}|{new string('-', 9)}|{new string('-', 18)}|");
+            Console.WriteLine($"| {"page",-38} | {"req/s",8} | {"trivial req/s",13} | {"share",6} | {"p50 ms",7} | {"p95 ms",7} | {"p99 ms",7} | {"target",16} |");
+            Console.WriteLine($"|{new string('-', 40)}|{new string('-', 10)}|{new string('-', 15)}|{new string('-', 8)}|{new string('-', 9)}|{new string('-', 9)}|{new string('-', 9)}|{new string('-', 18)}|");
             var results = new List<object>();
             async Task SettleAsync()
             {
@@ -154,16 +173,17 @@ internal static class HttpBenchmark
                 var trivial = Wrk("/health/live", null, Math.Max(2, seconds / 2), connections);
                 var f = Wrk(r.Path, r.Cookie, seconds, connections);
                 var share = f.RequestsPerSecond / trivial.RequestsPerSecond;
+                // Pages without a share target have the issue's general one: p95 ≤ 300 ms.
                 var target = r.TargetShare is { } ts
-                    ? $"≥{ts:0%}, p99≤{r.TargetP99Ms:0} {(share >= ts && f.P99Ms <= r.TargetP99Ms ? "met" : "MISSED")}"
-                    : "";
-                Console.WriteLine($"| {r.Name,-38} | {f.RequestsPerSecond,8:N0} | {trivial.RequestsPerSecond,13:N0} | {share,6:0.0%} | {f.P50Ms,7:0.0} | {f.P99Ms,7:0.0} | {target,16} |"
+                    ? $"≥{ts:0%}, p99≤{r.TargetP99Ms:0} {(f.Requests > 0 && share >= ts && f.P99Ms <= r.TargetP99Ms ? "met" : "MISSED")}"
+                    : $"p95≤300 {(f.Requests > 0 && f.P95Ms <= 300 ? "met" : "MISSED")}"; // no answer within the run is no figure
+                Console.WriteLine($"| {r.Name,-38} | {f.RequestsPerSecond,8:N0} | {trivial.RequestsPerSecond,13:N0} | {share,6:0.0%} | {f.P50Ms,7:0.0} | {f.P95Ms,7:0.0} | {f.P99Ms,7:0.0} | {target,16} |"
                                   + (f.Non2xx > 0 ? $" {f.Non2xx} non-2xx!" : ""));
                 results.Add(new
                 {
                     page = r.Name, path = r.Path, signedIn = r.Cookie is not null, requestsPerSecond = Math.Round(f.RequestsPerSecond, 1),
                     trivialRequestsPerSecond = Math.Round(trivial.RequestsPerSecond, 1), share = Math.Round(share, 4),
-                    p50Ms = f.P50Ms, p99Ms = f.P99Ms, requests = f.Requests, non2xx = f.Non2xx,
+                    firstRequestMs = Math.Round(firstRequest[r.Name], 1), p50Ms = f.P50Ms, p95Ms = f.P95Ms, p99Ms = f.P99Ms, requests = f.Requests, non2xx = f.Non2xx,
                     targetShare = r.TargetShare, targetP99Ms = r.TargetP99Ms,
                 });
             }
@@ -171,7 +191,7 @@ internal static class HttpBenchmark
             await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new
             {
                 measuredAt = DateTimeOffset.UtcNow, cores = Environment.ProcessorCount, connections, secondsPerPage = seconds,
-                data = "demo (seed-demo)", rows = results,
+                data, rows = results,
             }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
             Console.WriteLine();
             Console.WriteLine($"figures written to {output}");
@@ -190,15 +210,18 @@ internal static class HttpBenchmark
         }
     }
 
-    private static Process StartApp(string root, string work, string url, string connectionString, int smtpPort)
+    private static Process StartApp(string root, string work, string url, string connectionString, int smtpPort) =>
+        // The site's one log line per request goes to a file, as a service's would, not through this process.
+        Process.Start(HostStartInfo(root, work, connectionString, smtpPort, $"--urls '{url}' > '{work}/app.log' 2>&1"))!;
+
+    private static ProcessStartInfo HostStartInfo(string root, string work, string connectionString, int smtpPort, string arguments)
     {
         var web = Path.Combine(root, "web");
         var dll = Path.Combine(web, "bin", "Release", "net10.0", "Marketplace.Web.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("build the site first: dotnet build web -c Release", dll);
-        // The site's one log line per request goes to a file, as a service's would, not through this process.
         var psi = new ProcessStartInfo("bash") { WorkingDirectory = web };
         psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add($"exec dotnet '{dll}' --urls '{url}' > '{work}/app.log' 2>&1");
+        psi.ArgumentList.Add($"exec dotnet '{dll}' {arguments}");
         psi.Environment["ConnectionStrings__Marketplace"] = connectionString;
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         psi.Environment["Demo__Seed"] = "true";
@@ -206,7 +229,18 @@ internal static class HttpBenchmark
         psi.Environment["Smtp__Host"] = "127.0.0.1";
         psi.Environment["Smtp__Port"] = smtpPort.ToString(CultureInfo.InvariantCulture);
         psi.Environment["Smtp__Security"] = "None";
-        return Process.Start(psi)!;
+        return psi;
+    }
+
+    /// <summary>Runs one of the host's subcommands (seed-demo, reindex) against the benchmark's database and waits for it.</summary>
+    private static async Task RunHostCommandAsync(string root, string work, string connectionString, int smtpPort, string command)
+    {
+        var psi = HostStartInfo(root, work, connectionString, smtpPort, $"{command} > '{work}/{command}.log' 2>&1");
+        var started = Stopwatch.StartNew();
+        using var p = Process.Start(psi)!;
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{command} failed ({p.ExitCode}): {await File.ReadAllTextAsync(Path.Combine(work, command + ".log"))}");
+        Console.WriteLine($"  {command}: {started.Elapsed.TotalSeconds:0.0} s");
     }
 
     /// <summary>Signs a demo account in through the form and returns the cookies a browser would send.</summary>

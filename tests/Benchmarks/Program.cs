@@ -13,7 +13,11 @@ switch (which)
         await ImportBenchmark.RunAsync(size);
         return 0;
     case "http":
-        return await HttpBenchmark.RunAsync();
+        return await HttpBenchmark.RunAsync(scale: args.Contains("--scale"));
+    case "seed-scale":
+        // seed-scale "<connection string of a migrated database holding the demo>": the national-scale data, no benchmark.
+        if (args.Length < 2) { Console.Error.WriteLine("usage: Benchmarks seed-scale <connection string>"); return 2; }
+        return await ScaleData.LoadAsync(args[1], ScaleData.Size.FromEnvironment(), DateTimeOffset.UtcNow);
     case "search":
         await SearchBenchmark.RunAsync(args.Length > 1 ? size : 302);
         return 0;
@@ -21,7 +25,7 @@ switch (which)
         await EmailBenchmark.RunAsync(args.Length > 1 ? size : 10_000);
         return 0;
     default:
-        Console.Error.WriteLine("usage: Benchmarks matching|import|email|search|http [count]");
+        Console.Error.WriteLine("usage: Benchmarks matching|import|email|search|http [--scale]|seed-scale <connection string> [count]");
         return 2;
 }
 

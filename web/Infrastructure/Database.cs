@@ -14,7 +14,7 @@ public static class Database
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new InvalidOperationException(
                 "ConnectionStrings:Marketplace is not set. Start the app with ./infra/run, or set ConnectionStrings__Marketplace.");
-        services.AddNpgsqlDataSource(connectionString);
+        services.AddNpgsqlDataSource(SiteConnection.WithoutJit(connectionString));
         services.AddSingleton(new MigrationCatalog(AllMigrations));
         services.AddSingleton<Migrator>();
         services.AddSingleton<Marketplace.BuildingBlocks.Audit.AuditQueries>();

@@ -9,4 +9,11 @@ public static class SpreadsheetText
 {
     public static string Neutralize(string value) =>
         value.Length > 0 && "=+-@\t\r".Contains(value[0]) ? "'" + value : value;
+
+    /// <summary>A CSV field: neutralised, then quoted when it holds a separator, a quote or a line break (RFC 4180).</summary>
+    public static string CsvField(string value)
+    {
+        value = Neutralize(value);
+        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+    }
 }

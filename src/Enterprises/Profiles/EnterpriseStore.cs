@@ -70,23 +70,37 @@ public sealed class EnterpriseStore(NpgsqlDataSource db)
         return rows.Select(r => r.ToProfile()).ToList();
     }
 
-    /// <summary>Firms matching the directory filters, for the officers' list and exports.</summary>
+    private const string DirectoryWhere = """
+         where (@q::text is null or name ilike '%' || @q || '%' or credit_code = upper(@q) or description ilike '%' || @q || '%')
+           and (@region::text is null or region like @region || '%')
+           and (@industry::text is null or industry = @industry)
+           and (@qualification::text is null or @qualification = any(qualifications))
+         order by name
+         limit @limit
+        """;
+
+    private static object DirectoryParameters(DirectoryFilter f) => new
+    {
+        q = Blank(f.Query), region = Blank(f.Region), industry = Blank(f.Industry), qualification = Blank(f.Qualification), limit = f.Limit,
+    };
+
+    /// <summary>Firms matching the directory filters, for the officers' list.</summary>
     public async Task<IReadOnlyList<EnterpriseProfile>> ListAsync(DirectoryFilter f, CancellationToken ct)
     {
-        const string where = """
-             where (@q::text is null or name ilike '%' || @q || '%' or credit_code = upper(@q) or description ilike '%' || @q || '%')
-               and (@region::text is null or region like @region || '%')
-               and (@industry::text is null or industry = @industry)
-               and (@qualification::text is null or @qualification = any(qualifications))
-             order by name
-             limit @limit
-            """;
         await using var conn = await db.OpenConnectionAsync(ct);
-        var rows = await conn.QueryAsync<Row>(new CommandDefinition(SelectColumns + where, new
-        {
-            q = Blank(f.Query), region = Blank(f.Region), industry = Blank(f.Industry), qualification = Blank(f.Qualification), limit = f.Limit,
-        }, cancellationToken: ct));
+        var rows = await conn.QueryAsync<Row>(new CommandDefinition(SelectColumns + DirectoryWhere, DirectoryParameters(f), cancellationToken: ct));
         return rows.Select(r => r.ToProfile()).ToList();
+    }
+
+    /// <summary>
+    /// The same firms one at a time as PostgreSQL sends them, for exports: the whole directory (100,000 firms) is never
+    /// held in memory at once.
+    /// </summary>
+    public async IAsyncEnumerable<EnterpriseProfile> StreamAsync(DirectoryFilter f, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await foreach (var row in conn.QueryUnbufferedAsync<Row>(SelectColumns + DirectoryWhere, DirectoryParameters(f)).WithCancellation(ct))
+            yield return row.ToProfile();
     }
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();

@@ -17,7 +17,7 @@ public sealed class Feeds(OpenDataQueries openData, ScenarioLabels labels, IOpti
     public async Task<byte[]> AtomAsync(CancellationToken ct)
     {
         var o = options.Value;
-        var items = (await openData.ListPublicAsync(ct)).Where(s => s.PublishedAt is not null).OrderByDescending(s => s.PublishedAt).ThenBy(s => s.Code).Take(50).ToList();
+        var items = await openData.ListRecentlyPublishedAsync(50, ct);
         var buffer = new MemoryStream();
         using (var x = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true }))
         {
@@ -69,7 +69,7 @@ public sealed class Feeds(OpenDataQueries openData, ScenarioLabels labels, IOpti
     {
         var o = options.Value;
         var now = clock.GetUtcNow();
-        var open = (await openData.ListPublicAsync(ct)).Where(s => s.Status == "published" && s.ClosesAt > now).OrderBy(s => s.ClosesAt).ToList();
+        var open = await openData.ListOpenAsync(now, ct);
         var host = new Uri(o.Absolute("/")).Host;
         var calendar = new IcsCalendar { ProductId = "-//Tongzhou//Scenario Marketplace//ZH", Scale = "GREGORIAN", Method = "PUBLISH" };
         calendar.AddProperty("X-WR-CALNAME", "应用场景申报截止");

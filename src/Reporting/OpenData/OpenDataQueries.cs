@@ -63,6 +63,22 @@ public sealed class OpenDataQueries(NpgsqlDataSource db, ScenarioLabels labels, 
         return (await conn.QueryAsync<PublicScenario>(new CommandDefinition(SelectPublic + " order by code", cancellationToken: ct))).ToList();
     }
 
+    /// <summary>The <paramref name="limit"/> most recently published, newest first (the Atom feed).</summary>
+    internal async Task<IReadOnlyList<PublicScenario>> ListRecentlyPublishedAsync(int limit, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<PublicScenario>(new CommandDefinition(
+            SelectPublic + " where published_at is not null order by published_at desc, code limit @limit", new { limit }, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>Those open for applications at <paramref name="now"/>, by deadline (the iCalendar feed).</summary>
+    internal async Task<IReadOnlyList<PublicScenario>> ListOpenAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<PublicScenario>(new CommandDefinition(
+            SelectPublic + " where status = 'published' and closes_at > @now order by closes_at", new { now }, cancellationToken: ct))).ToList();
+    }
+
     /// <summary>The scenario, or null when it is not open data (not published, or shared with partners only).</summary>
     internal async Task<PublicScenario?> GetPublicAsync(string code, CancellationToken ct)
     {
@@ -72,40 +88,53 @@ public sealed class OpenDataQueries(NpgsqlDataSource db, ScenarioLabels labels, 
 
     public async Task<IReadOnlyList<OpenScenario>> ListAsync(CancellationToken ct)
     {
-        ILookup<Guid, string> winners;
-        await using (var conn = await db.OpenConnectionAsync(ct))
-            winners = (await conn.QueryAsync<(Guid ScenarioId, string Name)>(new CommandDefinition("""
-                select w.scenario_id, e.name from scenarios.awards_view w join enterprises.names_view e on e.id = w.enterprise_id order by e.name
-                """, cancellationToken: ct))).ToLookup(w => w.ScenarioId, w => w.Name);
+        var list = new List<OpenScenario>();
+        await foreach (var s in StreamAsync(ct)) list.Add(s);
+        return list;
+    }
+
+    /// <summary>
+    /// The rows one at a time as PostgreSQL sends them, for the downloads: at national scale the whole list is megabytes,
+    /// and holding it (then its CSV text, then its bytes) made three copies per request.
+    /// </summary>
+    public async IAsyncEnumerable<OpenScenario> StreamAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var winners = (await conn.QueryAsync<(Guid ScenarioId, string Name)>(new CommandDefinition("""
+            select w.scenario_id, e.name from scenarios.awards_view w join enterprises.names_view e on e.id = w.enterprise_id order by e.name
+            """, cancellationToken: ct))).ToLookup(w => w.ScenarioId, w => w.Name);
         var o = options.Value;
-        return (await ListPublicAsync(ct)).Select(s => new OpenScenario(
-            s.Code, s.Title, labels.Category(s.Category), s.Domain, s.Location, s.OwnerDepartment, s.Batch, labels.Status(s.Status),
-            labels.Mode(s.Mode), s.AwardSlots, s.BudgetMinWan, s.BudgetMaxWan, s.FundingMode, string.Join("、", s.Technologies),
-            s.PublishedAt is { } p ? Rfc3339Beijing(p) : "", Rfc3339Beijing(s.ClosesAt),
-            string.Join("、", winners[s.Id]), o.Absolute($"/scenarios/{s.Id}"), o.Absolute($"/open-data/ocds/{s.Code}.json"))).ToList();
+        await foreach (var s in conn.QueryUnbufferedAsync<PublicScenario>(SelectPublic + " order by code").WithCancellation(ct))
+            yield return new OpenScenario(
+                s.Code, s.Title, labels.Category(s.Category), s.Domain, s.Location, s.OwnerDepartment, s.Batch, labels.Status(s.Status),
+                labels.Mode(s.Mode), s.AwardSlots, s.BudgetMinWan, s.BudgetMaxWan, s.FundingMode, string.Join("、", s.Technologies),
+                s.PublishedAt is { } p ? Rfc3339Beijing(p) : "", Rfc3339Beijing(s.ClosesAt),
+                string.Join("、", winners[s.Id]), o.Absolute($"/scenarios/{s.Id}"), o.Absolute($"/open-data/ocds/{s.Code}.json"));
     }
 
     /// <summary>The rows as CSV, UTF-8 with a byte-order mark so Excel opens the Chinese text as UTF-8.</summary>
     public async Task<byte[]> CsvAsync(CancellationToken ct)
     {
-        var rows = await ListAsync(ct);
-        var csv = new StringBuilder();
+        using var buffer = new MemoryStream();
+        await WriteCsvAsync(buffer, ct);
+        return buffer.ToArray();
+    }
+
+    /// <summary>The CSV written to <paramref name="output"/> as the rows arrive (memory flat whatever the number of scenarios).</summary>
+    public async Task WriteCsvAsync(Stream output, CancellationToken ct)
+    {
+        await using var csv = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 64 * 1024, leaveOpen: true);
         string[] header = ["编号", "名称", "类别", "领域", "地点", "牵头部门", "批次", "阶段", "模式", "名额", "预算下限（万元）", "预算上限（万元）", "资金支持方式",
             "关键技术", "发布时间", "申报截止", "揭榜企业", "网址", "OCDS"];
-        csv.AppendLine(string.Join(',', header));
-        foreach (var r in rows)
-            csv.AppendLine(string.Join(',', new[] { r.Code, r.Title, r.Category, r.Domain, r.Location, r.OwnerDepartment, r.Batch, r.Status, r.Mode,
+        await csv.WriteLineAsync(string.Join(',', header));
+        await foreach (var r in StreamAsync(ct))
+            await csv.WriteLineAsync(string.Join(',', new[] { r.Code, r.Title, r.Category, r.Domain, r.Location, r.OwnerDepartment, r.Batch, r.Status, r.Mode,
                 r.AwardSlots.ToString(CultureInfo.InvariantCulture), r.BudgetMinWan.ToString("0.##", CultureInfo.InvariantCulture),
                 r.BudgetMaxWan.ToString("0.##", CultureInfo.InvariantCulture), r.FundingMode, r.Technologies, r.PublishedAt, r.ClosesAt, r.Winners, r.Url, r.OcdsUrl }
                 .Select(CsvField)));
-        return Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray();
     }
 
-    internal static string CsvField(string value)
-    {
-        value = Marketplace.BuildingBlocks.Data.SpreadsheetText.Neutralize(value);
-        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
-    }
+    internal static string CsvField(string value) => Marketplace.BuildingBlocks.Data.SpreadsheetText.CsvField(value);
 
     /// <summary>RFC 3339 with the Beijing offset, as open data and OCDS date-time fields show it.</summary>
     internal static string Rfc3339Beijing(DateTimeOffset t) =>

@@ -101,6 +101,25 @@ public sealed class ScenarioStore(NpgsqlDataSource db)
         return rows.Select(r => r.ToScenario()).ToList();
     }
 
+    /// <summary>
+    /// The officers' list: every scenario waiting for publication (drafts and proposals: the work queue, always in full),
+    /// then the others newest code first, <paramref name="pageSize"/> at a time after the code <paramref name="before"/>
+    /// (keyset paging: at 10,000 scenarios the list of all of them was a 5 MB page; issue 15).
+    /// </summary>
+    public async Task<(IReadOnlyList<Scenario> Rows, string? Next)> ListForOfficersAsync(string? before, int pageSize, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var queue = before is null
+            ? await conn.QueryAsync<Row>(new CommandDefinition(
+                SelectColumns + " where status in ('draft', 'submitted') order by code desc", cancellationToken: ct))
+            : [];
+        var page = (await conn.QueryAsync<Row>(new CommandDefinition(
+            SelectColumns + " where status not in ('draft', 'submitted') and (@before::text is null or code < @before) order by code desc limit @limit",
+            new { before, limit = pageSize + 1 }, cancellationToken: ct))).ToList();
+        var next = page.Count > pageSize ? page[pageSize - 1].Code : null;
+        return (queue.Concat(page.Take(pageSize)).Select(r => r.ToScenario()).ToList(), next);
+    }
+
     public async Task<long> CountAsync(CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);

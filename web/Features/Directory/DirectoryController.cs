@@ -45,34 +45,52 @@ public sealed class DirectoryController(EnterpriseStore enterprises) : Controlle
     public async Task<IActionResult> Export(string? q, string? region, string? industry, string? qualification, string format = "xlsx", CancellationToken ct = default)
     {
         if (format is not ("xlsx" or "csv")) return BadRequest("format 应为 xlsx 或 csv");
-        var firms = await enterprises.ListAsync(new DirectoryFilter(q, region, industry, qualification), ct);
-        var rows = firms.Select(f => new Dictionary<string, object?>
-        {
-            ["企业名称"] = f.Name, ["统一社会信用代码"] = f.CreditCode, ["行业"] = f.Industry, ["注册地"] = f.Region,
-            ["资质"] = string.Join("、", f.Qualifications), ["注册资本（万元）"] = f.RegisteredCapitalWan, ["员工人数"] = f.Employees,
-            ["关键技术"] = string.Join("、", f.Technologies), ["简介"] = f.Description,
-            ["案例"] = string.Join("；", f.Cases.Select(c => c.Title)), ["联系人"] = f.ContactName, ["联系邮箱"] = f.ContactEmail,
-            ["联系电话"] = f.ContactPhone, ["公开名片"] = f.PublicCard ? "是" : "否",
-        }).ToList();
-        var stream = new MemoryStream();
+        var firms = enterprises.StreamAsync(new DirectoryFilter(q, region, industry, qualification), ct);
+        var name = $"enterprises-{DateTime.UtcNow:yyyyMMdd}.{format}";
         if (format == "csv")
         {
-            // Names, descriptions and contacts are typed by firms: no cell may open as a formula on an officer's machine.
-            foreach (var row in rows)
-                foreach (var key in row.Keys.ToList())
-                    if (row[key] is string text) row[key] = Marketplace.BuildingBlocks.Data.SpreadsheetText.Neutralize(text);
+            // Streamed as the rows arrive: memory stays flat whatever the directory's size.
+            Response.ContentType = "text/csv; charset=utf-8";
+            var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment");
+            disposition.SetHttpFileName(name);
+            Response.Headers.ContentDisposition = disposition.ToString();
             // Excel opens UTF-8 CSV correctly only with a byte-order mark.
-            stream.Write(Encoding.UTF8.GetPreamble());
-            await stream.SaveAsAsync(rows, excelType: ExcelType.CSV, cancellationToken: ct);
+            await using var writer = new StreamWriter(Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 64 * 1024);
+            await writer.WriteLineAsync(string.Join(',', ExportRow(null).Keys.Select(CsvField)));
+            var n = 0;
+            await foreach (var f in firms)
+            {
+                // Names, descriptions and contacts are typed by firms: no cell may open as a formula on an officer's machine.
+                await writer.WriteLineAsync(string.Join(',', ExportRow(f).Values.Select(v => CsvField(v switch
+                {
+                    string text => text,
+                    decimal d => d.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    int i => i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    _ => "",
+                }))));
+                if (++n % 1000 == 0) await writer.FlushAsync(ct);
+            }
+            return new EmptyResult();
         }
-        else
-        {
-            await stream.SaveAsAsync(rows, sheetName: "企业名录", excelType: ExcelType.XLSX, cancellationToken: ct);
-        }
-        stream.Position = 0;
-        var name = $"enterprises-{DateTime.UtcNow:yyyyMMdd}.{format}";
-        return File(stream, format == "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
+        // .xlsx is a zip written by MiniExcel with synchronous writes: into a temporary file that is deleted once sent, so
+        // memory stays flat here too.
+        var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+        await file.SaveAsAsync(firms.Select(f => ExportRow(f)).ToBlockingEnumerable(ct), sheetName: "企业名录", excelType: ExcelType.XLSX, cancellationToken: ct);
+        file.Position = 0;
+        return File(file, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
     }
+
+    /// <summary>The columns of an export; <paramref name="f"/> null gives the header's keys.</summary>
+    private static Dictionary<string, object?> ExportRow(EnterpriseProfile? f) => new()
+    {
+        ["企业名称"] = f?.Name, ["统一社会信用代码"] = f?.CreditCode, ["行业"] = f?.Industry, ["注册地"] = f?.Region,
+        ["资质"] = f is null ? null : string.Join("、", f.Qualifications), ["注册资本（万元）"] = f?.RegisteredCapitalWan, ["员工人数"] = f?.Employees,
+        ["关键技术"] = f is null ? null : string.Join("、", f.Technologies), ["简介"] = f?.Description,
+        ["案例"] = f is null ? null : string.Join("；", f.Cases.Select(c => c.Title)), ["联系人"] = f?.ContactName, ["联系邮箱"] = f?.ContactEmail,
+        ["联系电话"] = f?.ContactPhone, ["公开名片"] = f is null ? null : f.PublicCard ? "是" : "否",
+    };
+
+    private static string CsvField(string value) => Marketplace.BuildingBlocks.Data.SpreadsheetText.CsvField(value);
 
     [HttpGet("import")]
     public IActionResult Import() => View(model: null);

@@ -17,11 +17,18 @@ public sealed class OpenDataController(OpenDataQueries openData, Feeds feeds, Oc
     public async Task<IActionResult> Index(CancellationToken ct) => View(await openData.ListAsync(ct));
 
     [HttpGet("open-data/scenarios.json")]
-    public async Task<IActionResult> Json(CancellationToken ct) => Ok(await openData.ListAsync(ct));
+    public IActionResult Json(CancellationToken ct) => Ok(openData.StreamAsync(ct));
 
     [HttpGet("open-data/scenarios.csv")]
-    public async Task<IActionResult> Csv(CancellationToken ct) =>
-        File(await openData.CsvAsync(ct), "text/csv; charset=utf-8", "scenarios.csv");
+    public async Task<IActionResult> Csv(CancellationToken ct)
+    {
+        Response.ContentType = "text/csv; charset=utf-8";
+        var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment");
+        disposition.SetHttpFileName("scenarios.csv");
+        Response.Headers.ContentDisposition = disposition.ToString();
+        await openData.WriteCsvAsync(Response.Body, ct);
+        return new EmptyResult();
+    }
 
     [HttpGet("open-data/ocds/{code}.json")]
     public async Task<IActionResult> OcdsPackage(string code, CancellationToken ct) =>

@@ -14,7 +14,12 @@ namespace Marketplace.Web.Features.Scenarios;
 public sealed class OfficerController(ScenarioStore scenarios, TimeProvider clock) : Controller
 {
     [HttpGet("")]
-    public async Task<IActionResult> Index(CancellationToken ct) => View(await scenarios.ListAllAsync(ct));
+    public async Task<IActionResult> Index(string? before, CancellationToken ct)
+    {
+        var (rows, next) = await scenarios.ListForOfficersAsync(string.IsNullOrWhiteSpace(before) ? null : before.Trim(), 100, ct);
+        ViewBag.Next = next;
+        return View(rows);
+    }
 
     [HttpGet("scenarios/new")]
     public IActionResult Create() => View(new ScenarioForm { ClosesAt = BeijingCalendar.Today(clock).ToDateTime(new TimeOnly(17, 0)).AddDays(30) });
