@@ -1,0 +1,72 @@
+// Progressive enhancement of forms: the pages work without it (rows are posted as plain inputs).
+(function () {
+    'use strict';
+
+    // The error summary takes the focus, so a screen reader reads it and a keyboard user starts there.
+    var summary = document.querySelector('[data-error-summary]');
+    if (summary) summary.focus();
+
+    // Editable rows (rubric, milestones): add, remove, renumber the field names, and keep a running total.
+    document.querySelectorAll('[data-rows]').forEach(function (table) {
+        var body = table.querySelector('tbody');
+        var prefix = table.getAttribute('data-rows');
+        var template = table.querySelector('template');
+
+        function renumber() {
+            Array.prototype.forEach.call(body.rows, function (row, i) {
+                row.querySelectorAll('input').forEach(function (input) {
+                    var field = input.getAttribute('data-field');
+                    input.name = prefix + '[' + i + '].' + field;
+                    input.id = prefix + '_' + i + '__' + field;
+                });
+                var number = row.querySelector('[data-row-number]');
+                if (number) number.textContent = String(i + 1);
+            });
+            total();
+        }
+
+        function total() {
+            var output = table.parentNode.querySelector('[data-total]');
+            if (!output) return;
+            var sum = 0;
+            body.querySelectorAll('input[data-field="Weight"]').forEach(function (input) {
+                var v = parseFloat(input.value);
+                if (!isNaN(v)) sum += v;
+            });
+            sum = Math.round(sum * 100) / 100;
+            output.textContent = String(sum);
+            var ok = sum === 100;
+            output.parentNode.classList.toggle('bad', !ok);
+            var hint = output.parentNode.querySelector('[data-total-hint]');
+            if (hint) hint.hidden = ok;
+        }
+
+        function wire(row) {
+            var remove = row.querySelector('[data-remove-row]');
+            if (remove) remove.addEventListener('click', function () {
+                row.parentNode.removeChild(row);
+                renumber();
+            });
+        }
+
+        Array.prototype.forEach.call(body.rows, wire);
+        // Blank rows the server adds for use without script are dropped; "添加一行" gives a new one when needed.
+        Array.prototype.slice.call(body.rows).forEach(function (row) {
+            if (row.hasAttribute('data-spare')) row.parentNode.removeChild(row);
+        });
+        var add = table.parentNode.querySelector('[data-add-row]');
+        if (add && template) {
+            add.hidden = false;
+            add.addEventListener('click', function () {
+                var row = template.content.firstElementChild.cloneNode(true);
+                body.appendChild(row);
+                wire(row);
+                renumber();
+                var first = row.querySelector('input');
+                if (first) first.focus();
+            });
+        }
+        body.addEventListener('input', total);
+        renumber();
+    });
+})();
