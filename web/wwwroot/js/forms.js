@@ -4,7 +4,19 @@
 
     // The error summary takes the focus, so a screen reader reads it and a keyboard user starts there.
     var summary = document.querySelector('[data-error-summary]');
-    if (summary) summary.focus();
+    if (summary) {
+        summary.focus();
+        // A link in the summary puts the cursor in its field, not only scrolls to it.
+        summary.addEventListener('click', function (e) {
+            var link = e.target.closest('a[href^="#"]');
+            if (!link) return;
+            var target = document.getElementById(decodeURIComponent(link.getAttribute('href').slice(1)));
+            if (!target) return;
+            e.preventDefault();
+            target.scrollIntoView({ block: 'center' });
+            target.focus();
+        });
+    }
 
     // Editable rows (rubric, milestones): add, remove, renumber the field names, and keep a running total.
     document.querySelectorAll('[data-rows]').forEach(function (table) {
@@ -18,6 +30,10 @@
                     var field = input.getAttribute('data-field');
                     input.name = prefix + '[' + i + '].' + field;
                     input.id = prefix + '_' + i + '__' + field;
+                });
+                // Accessible names carry the row number ("权重 2"), so each row's inputs and button can be told apart.
+                row.querySelectorAll('[data-label]').forEach(function (el) {
+                    el.setAttribute('aria-label', el.getAttribute('data-label') + ' ' + (i + 1));
                 });
                 var number = row.querySelector('[data-row-number]');
                 if (number) number.textContent = String(i + 1);
