@@ -38,7 +38,7 @@ public sealed class ApplicationReceipt(UserStore users, ScenarioStore scenarios,
 
     /// <summary>
     /// The receipt number a firm quotes when it calls the department: the scenario's code, the Beijing minute of this
-    /// submission and the application's last four hex digits (random in a version-7 id), e.g. <c>CS-2026-001-202612051530-8F3A</c>.
+    /// submission and the application's last four hex digits (random in a version-7 id), e.g. <c>SC-2026-001-202612051530-8F3A</c>.
     /// </summary>
     public static string Reference(Scenario scenario, Guid applicationId, DateTimeOffset submittedAt) =>
         $"{scenario.Code}-{Marketplace.BuildingBlocks.Time.BeijingCalendar.LocalTime(submittedAt):yyyyMMddHHmm}-{applicationId.ToString("N")[^4..].ToUpperInvariant()}";

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Marketplace.Flows.Indexing;
 using Marketplace.Flows.Recommending;
@@ -101,10 +100,10 @@ public sealed class WorkJourneyBrowserTests(ListeningMarketplaceApp app) : IClas
 
         // “我的申报”: the application with its state and a link; the hall card carries the badge.
         await page.GotoAsync("/firm");
-        await page.GetByRole(AriaRole.Link, new() { Name = "我的申报" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "我的申报", Exact = true }).ClickAsync();
         var card = page.GetByRole(AriaRole.Listitem).Filter(new() { HasText = title });
         await Assertions.Expect(card).ToContainTextAsync("已提交");
-        await Assertions.Expect(card.GetByRole(AriaRole.Link, new() { Name = title })).ToBeVisibleAsync();
+        await Assertions.Expect(card.GetByRole(AriaRole.Link, new() { Name = title, Exact = true })).ToBeVisibleAsync();
         await AssertFitsAsync(page, width);
         await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"my-applications-{size}.png"), FullPage = true });
         await page.GotoAsync("/scenarios?q=" + Uri.EscapeDataString("我的申报旅程"));
@@ -153,7 +152,9 @@ public sealed class WorkJourneyBrowserTests(ListeningMarketplaceApp app) : IClas
 
         var rubric = page.Locator("#Rubric");
         var total = rubric.Locator("output");
-        await Assertions.Expect(total).ToHaveTextAsync("100");
+        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"scenario-form-new-{size}.png"), FullPage = true });
+        var initial = await total.TextContentAsync();
+        Assert.True(initial == "100", $"running total {initial}; rows: {await rubric.InnerHTMLAsync()}");
         await rubric.GetByRole(AriaRole.Button, new() { Name = "删除 4" }).ClickAsync();        // 报价合理性 20
         await Assertions.Expect(total).ToHaveTextAsync("80");
         await rubric.GetByRole(AriaRole.Button, new() { Name = "添加一行" }).ClickAsync();
@@ -205,9 +206,9 @@ public sealed class WorkJourneyBrowserTests(ListeningMarketplaceApp app) : IClas
         Assert.DoesNotContain(app.Smtp.Messages, m => To(m, laterMember.Email) && Subject(m).Contains(title));
 
         // The chosen firm applies; then the officer changes the terms from the scenario page, and the applicant is told.
-        var firmClient = await app.SignedInClientAsync(chosenMember.Email, TestData.Password);
-        (await firmClient.PostAsJsonAsync($"/api/v1/scenarios/{scenarioId}/applications",
-            TestData.Proposal("智能投放点加装满溢检测与视频识别终端，接入督导平台并按月报送分出率。", 200))).EnsureSuccessStatusCode();
+        var applied = await app.Get<Marketplace.Flows.Applications.ApplyForScenario>().HandleAsync(new(scenarioId, chosen.Id, chosenMember.Id,
+            "智能投放点加装满溢检测与视频识别终端，接入督导平台并按月报送分出率。", 200, TestData.Team, TestData.Schedule, null, true, true, [], false), default);
+        Assert.True(applied.IsSuccess, string.Join("；", applied.Errors.Select(e => e.Message)));
         await page.GetByRole(AriaRole.Link, new() { Name = "变更条款" }).ClickAsync();
         await page.GetByLabel("预算上限（万元）").FillAsync("280");
         await page.GetByLabel("变更说明").FillAsync("预算上限调整为 280 万元，其余条款不变。");
@@ -233,10 +234,14 @@ public sealed class WorkJourneyBrowserTests(ListeningMarketplaceApp app) : IClas
         await app.Smtp.WaitForAsync(m => To(m, laterMember.Email) && Subject(m).Contains("揭榜邀请") && Subject(m).Contains(title));
 
         // The invited firm sees the invitation in the app, on “我的申报”.
-        var laterClient = await app.SignedInClientAsync(laterMember.Email, TestData.Password);
-        var mine = await laterClient.GetStringAsync("/firm/applications");
-        Assert.Contains(title, mine);
-        Assert.Contains("已邀请，尚未申报", mine);
+        var firmPage = Browsers.Watch(await (await browser.NewContextAsync(Context(width, height))).NewPageAsync(), problems);
+        await Browsers.SignInAsync(firmPage, laterMember.Email, TestData.Password);
+        await firmPage.GotoAsync("/firm/applications");
+        var invited = firmPage.GetByRole(AriaRole.Listitem).Filter(new() { HasText = title });
+        await Assertions.Expect(invited).ToContainTextAsync("已邀请，尚未申报");
+        await Assertions.Expect(invited.GetByRole(AriaRole.Link, new() { Name = "我要揭榜" })).ToBeVisibleAsync();
+        await AssertFitsAsync(firmPage, width);
+        await firmPage.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"my-invitations-{size}.png"), FullPage = true });
         Assert.Empty(problems);
     }
 

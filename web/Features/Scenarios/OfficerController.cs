@@ -114,11 +114,18 @@ public sealed class OfficerController(ScenarioStore scenarios, TimeProvider cloc
         var scenario = await scenarios.GetAsync(id, ct);
         if (scenario is null) return NotFound();
         ViewBag.Scenario = scenario;
-        var result = await change.HandleAsync(form.ToCommand(id), User.UserId(), ct);
-        if (!result.IsSuccess || !ModelState.IsValid)
+        var command = form.ToCommand(id);
+        if (!ModelState.IsValid)
         {
-            // Every problem at once: binding errors and the rules' messages for the fields that bound.
-            if (!result.IsSuccess) result.Errors.Where(e => e.Field is null || ModelState[e.Field]?.Errors.Count is null or 0).ToList().AddTo(ModelState);
+            // Every problem at once, and nothing changed: binding errors and the rules' messages for the fields that bound.
+            change.Check(command).Where(e => e.Field is null || ModelState[e.Field]?.Errors.Count is null or 0).ToList().AddTo(ModelState);
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return View(form);
+        }
+        var result = await change.HandleAsync(command, User.UserId(), ct);
+        if (!result.IsSuccess)
+        {
+            result.Errors.AddTo(ModelState);
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             return View(form);
         }

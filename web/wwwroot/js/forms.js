@@ -5,6 +5,21 @@
     // The error summary takes the focus, so a screen reader reads it and a keyboard user starts there.
     var summary = document.querySelector('[data-error-summary]');
     if (summary) {
+        // Problems in the order of the fields on the page (the server lists them by field name).
+        var list = summary.querySelector('ul');
+        if (list) {
+            var items = Array.prototype.slice.call(list.children);
+            var target = function (li) {
+                var a = li.querySelector('a[href^="#"]');
+                return a ? document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1))) : null;
+            };
+            items.sort(function (x, y) {
+                var tx = target(x), ty = target(y);
+                if (!tx || !ty) return (tx ? 1 : 0) - (ty ? 1 : 0);
+                return tx.compareDocumentPosition(ty) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+            });
+            items.forEach(function (li) { list.appendChild(li); });
+        }
         summary.focus();
         // A link in the summary puts the cursor in its field, not only scrolls to it.
         summary.addEventListener('click', function (e) {
@@ -68,7 +83,7 @@
         Array.prototype.forEach.call(body.rows, wire);
         // Blank rows the server adds for use without script are dropped; "添加一行" gives a new one when needed.
         Array.prototype.slice.call(body.rows).forEach(function (row) {
-            if (row.hasAttribute('data-spare')) row.parentNode.removeChild(row);
+            if (row.getAttribute('data-spare') === 'true' && body.rows.length > 1) row.parentNode.removeChild(row);
         });
         var add = table.parentNode.querySelector('[data-add-row]');
         if (add && template) {
