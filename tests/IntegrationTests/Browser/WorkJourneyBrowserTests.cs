@@ -149,6 +149,7 @@ public sealed class WorkJourneyBrowserTests(ListeningMarketplaceApp app) : IClas
         var deadline = Marketplace.BuildingBlocks.Time.BeijingCalendar.LocalTime(app.Clock.GetUtcNow().AddDays(30)).Date.AddHours(17);
         await page.GetByLabel("申报截止（北京时间）").FillAsync(deadline.ToString("yyyy-MM-ddTHH:mm"));
         await Assertions.Expect(page.GetByText("按北京时间（UTC+8）填写")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-echo-for=ClosesAt]")).ToHaveTextAsync($"所选时间：{deadline:yyyy-MM-dd HH:mm}（北京时间）");
 
         var rubric = page.Locator("#Rubric");
         var total = rubric.Locator("output");

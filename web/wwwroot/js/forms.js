@@ -100,4 +100,14 @@
         body.addEventListener('input', total);
         renumber();
     });
+
+    // A date-time input is shown in the browser's locale; the line under it repeats the choice as 2027-01-03 17:00.
+    document.querySelectorAll('[data-echo-for]').forEach(function (echo) {
+        var input = document.getElementById(echo.getAttribute('data-echo-for'));
+        if (!input) return;
+        input.addEventListener('input', function () {
+            var v = input.value;
+            echo.textContent = v ? echo.getAttribute('data-template').replace('{0}', v.replace('T', ' ').slice(0, 16)) : '';
+        });
+    });
 })();
