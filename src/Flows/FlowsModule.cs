@@ -16,11 +16,13 @@ public static class FlowsModule
         services.AddSingleton<Recommending.Recommendations>();
         services.AddOptions<Recommending.InvitationOptions>().Bind(configuration.GetSection(Recommending.InvitationOptions.Section));
         services.AddSingleton<Recommending.AutoInvitations>();
+        services.AddSingleton<Recommending.PublishWithInvitations>();
         services.AddSingleton<IOutboxHandler, Indexing.IndexPublishedScenario>();
         services.AddHostedService<Scheduling.QualificationExpiry>();
         services.AddOptions<Scheduling.SchedulerOptions>().Bind(configuration.GetSection(Scheduling.SchedulerOptions.Section));
         services.AddHostedService<Scheduling.Scheduler>();
         services.AddSingleton<Applications.ApplyForScenario>();
+        services.AddSingleton<Applications.FirmOverview>();
         services.AddSingleton<Reviews.AssignReviewer>();
         services.AddSingleton<Audit.AuditTrail>();
         services.AddSingleton<Indexing.SearchIndexer>();

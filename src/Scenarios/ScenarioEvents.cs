@@ -44,9 +44,11 @@ public sealed record ObjectionConfirmationRequested(Guid ObjectionId, Guid Scena
 
 public sealed record ObjectionAnswered(Guid ObjectionId, Guid ScenarioId, string Outcome);
 
-public sealed record ScenarioPublished(Guid ScenarioId);
+/// <param name="AutoInvite">False when the officer chose the invitees before publishing (they are invited by the publishing flow).</param>
+public sealed record ScenarioPublished(Guid ScenarioId, bool AutoInvite = true);
 
-public sealed record ApplicationSubmitted(Guid ApplicationId, Guid ScenarioId, Guid EnterpriseId, Guid SubmittedBy);
+/// <param name="SubmittedAt">When this submission was made (each submission gets its own receipt).</param>
+public sealed record ApplicationSubmitted(Guid ApplicationId, Guid ScenarioId, Guid EnterpriseId, Guid SubmittedBy, DateTimeOffset? SubmittedAt = null);
 
 public sealed record ApplicationWithdrawn(Guid ApplicationId, Guid ScenarioId, Guid EnterpriseId, Guid WithdrawnBy);
 

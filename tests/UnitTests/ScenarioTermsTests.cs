@@ -56,8 +56,20 @@ public sealed class ScenarioTermsTests
         var errors = ScenarioTerms.Check("众筹", [new Criterion("技", 0), new Criterion("技", 10)],
             [new MilestoneTemplate("试点", 90, -1, false), new MilestoneTemplate("验收", 30, 0, true)], "partners", ["上海"], 11);
         Assert.Equal(
-            ["funding_mode_unknown", "rubric_name", "rubric_weight", "rubric_duplicate", "milestone_order", "milestone_tranche", "partner_region_unknown", "exclude_winners_years"],
+            ["funding_mode_unknown", "rubric_name", "rubric_weight", "rubric_duplicate", "rubric_total", "milestone_order", "milestone_tranche", "partner_region_unknown", "exclude_winners_years"],
             Codes(errors));
+    }
+
+    [Theory]
+    [InlineData(new[] { 40.0, 20.0, 20.0, 20.0 }, null)]
+    [InlineData(new[] { 50.0, 30.0, 30.0 }, "评审权重合计应为 100（当前为 110）")]
+    [InlineData(new[] { 33.3, 33.3, 33.3 }, "评审权重合计应为 100（当前为 99.9）")]
+    public void Check_RubricWeights_MustAddUpTo100(double[] weights, string? message)
+    {
+        var rubric = weights.Select((w, i) => new Criterion($"指标{i + 1}", (decimal)w)).ToList();
+        var error = ScenarioTerms.Check(null, rubric, null, "public", [], 0).SingleOrDefault(e => e.Code == "rubric_total");
+        Assert.Equal(message, error?.Message);
+        if (error is not null) Assert.Equal("Rubric", error.Field);
     }
 
     [Fact]

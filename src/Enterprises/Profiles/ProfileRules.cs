@@ -29,6 +29,22 @@ public static class ProfileRules
         }
         if (!string.IsNullOrWhiteSpace(p.ContactEmail) && !MailAddress.TryCreate(p.ContactEmail, out _))
             Fail("contact_email_invalid", nameof(p.ContactEmail), "联系邮箱格式不正确");
+        if (!string.IsNullOrWhiteSpace(p.ContactPhone) && !IsPhone(p.ContactPhone))
+            Fail("contact_phone_invalid", nameof(p.ContactPhone), "联系电话格式不正确：请填写手机号（如 13800138000）或带区号的座机（如 010-81234567，分机可写“转 123”）");
         return errors;
+    }
+
+    /// <summary>
+    /// A phone number a person can dial: a mainland mobile (11 digits starting 1), a landline with area code, or an
+    /// international number with +; spaces, dashes and brackets allowed, an extension after “转”/“ext”. 7–15 digits.
+    /// </summary>
+    public static bool IsPhone(string text)
+    {
+        var t = text.Trim();
+        var ext = System.Text.RegularExpressions.Regex.Match(t, @"^(.*?)\s*(?:转|分机|ext\.?|x)\s*(\d{1,6})$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        if (ext.Success) t = ext.Groups[1].Value;
+        if (!System.Text.RegularExpressions.Regex.IsMatch(t, @"^\+?[0-9(][0-9 ()\-]*[0-9]$")) return false;
+        var digits = t.Count(char.IsAsciiDigit);
+        return digits is >= 7 and <= 15;
     }
 }

@@ -1,6 +1,7 @@
 using Marketplace.BuildingBlocks.Results;
 using Marketplace.Flows.Eligibility;
 using Marketplace.Scenarios.Applications;
+using Marketplace.Scenarios.Listings;
 
 namespace Marketplace.Flows.Applications;
 
@@ -16,6 +17,11 @@ public sealed record ApplyCommand(
 /// </summary>
 public sealed class ApplyForScenario(ApplicantFactsSource facts, SubmitApplication submit)
 {
+    /// <summary>The proposal's own field rules (lengths, required parts, declarations), for showing every problem of a form at once.</summary>
+    public IReadOnlyList<Error> CheckFields(ApplyCommand c) => SubmitApplication.CheckFields(new SubmitApplicationCommand(c.ScenarioId,
+        new ApplicantFacts(c.EnterpriseId, [], 0, ""), c.SubmittedBy, c.Approach, c.QuotedBudgetWan, c.Team, c.Schedule, c.PastCases,
+        c.DeclaredTruthful, c.DeclaredNoDoubleFunding, [], c.Draft));
+
     public async Task<Result<Guid>> HandleAsync(ApplyCommand c, CancellationToken ct)
     {
         var applicant = await facts.ForAsync(c.EnterpriseId, ct);

@@ -18,7 +18,7 @@ public sealed class IndexPublishedScenario(SearchIndexer indexer, AutoInvitation
     {
         var e = JsonSerializer.Deserialize<ScenarioPublished>(message.Payload, OutboxWriter.Json)!;
         await indexer.IndexScenarioAsync(e.ScenarioId, ct);
-        await invitations.InviteAsync(e.ScenarioId, ct);
+        if (e.AutoInvite) await invitations.InviteAsync(e.ScenarioId, ct);
         if (await scenarios.GetAsync(e.ScenarioId, ct) is { Status: Marketplace.Scenarios.Listings.ScenarioStatus.Published } s)
             await follows.OnPublishedAsync(s, connection, transaction, ct);
     }

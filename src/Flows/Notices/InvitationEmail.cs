@@ -8,7 +8,7 @@ public static class InvitationEmail
 {
     public static Dictionary<string, object?> Model(Scenario s, string firmName, IReadOnlyList<string> reasons, string link) => new()
     {
-        ["firm"] = firmName, ["title"] = s.Title, ["code"] = s.Code, ["summary"] = s.Summary, ["deadline"] = EmailTemplates.Time(s.ClosesAt),
+        ["firm"] = firmName, ["department"] = string.IsNullOrWhiteSpace(s.OwnerDepartment) ? "通州区科学技术委员会" : s.OwnerDepartment, ["title"] = s.Title, ["code"] = s.Code, ["summary"] = s.Summary, ["deadline"] = EmailTemplates.Time(s.ClosesAt),
         ["reasons"] = reasons, ["link"] = link,
     };
 

@@ -25,10 +25,12 @@ public sealed class MatchingFeedback(NpgsqlDataSource db, MatchingFeedbackStore 
     public Task<IReadOnlySet<Guid>> InvitedFirmsAsync(Guid scenarioId, CancellationToken ct) => store.InvitedFirmsAsync(scenarioId, ct);
 
     /// <summary>
-    /// Records the invitation and writes one email per person of the firm (its members and its contact address) into
-    /// the outbox in the same transaction; inviting the same firm twice changes nothing.
+    /// Records the invitation (the firm sees it in the app, on “我的申报”) and writes one email per person of the firm
+    /// (its members and its contact address) into the outbox in the same transaction; inviting the same firm twice
+    /// changes nothing. The outcome names every address that got no email and why, so the page never claims a send
+    /// that did not happen.
     /// </summary>
-    public async Task<Result<int>> InviteAsync(Scenario scenario, EnterpriseProfile firm, IReadOnlyList<string> reasons, Guid officerId, CancellationToken ct)
+    public async Task<Result<InvitationOutcome>> InviteAsync(Scenario scenario, EnterpriseProfile firm, IReadOnlyList<string> reasons, Guid officerId, CancellationToken ct)
     {
         if (!scenario.IsPublic || scenario.Status != ScenarioStatus.Published)
             return Error.Conflict("scenario_not_open", "只能邀请企业参加正在张榜的场景");
@@ -40,15 +42,36 @@ public sealed class MatchingFeedback(NpgsqlDataSource db, MatchingFeedbackStore 
         var recipients = (await users.ListMembersAsync(firm.Id, ct)).Select(u => u.Email)
             .Append(firm.ContactEmail).OfType<string>().Select(e => e.Trim().ToLowerInvariant()).Where(e => e.Length > 0).Distinct().ToList();
         var sent = 0;
+        var heldBack = new List<HeldBackRecipient>();
+        if (recipients.Count == 0) heldBack.Add(new HeldBackRecipient(null, "no_contact", "该企业没有成员账号，也未填写联系邮箱"));
         foreach (var to in recipients)
         {
             // Invitations are not essential: people who turned them off get none, and they count against the daily cap.
-            if (await mailer.OptionalAsync(conn, tx, "invitation", "invitation", InvitationEmail.Model(scenario, firm.Name, reasons, links.Scenario(scenario.Id)),
-                    InvitationEmail.DedupeKey(scenario, to), to, ct) == Delivery.Queued)
-                sent++;
+            var delivery = await mailer.OptionalAsync(conn, tx, "invitation", "invitation", InvitationEmail.Model(scenario, firm.Name, reasons, links.Scenario(scenario.Id)),
+                InvitationEmail.DedupeKey(scenario, to), to, ct);
+            if (delivery == Delivery.Queued) sent++;
+            else heldBack.Add(delivery switch
+            {
+                Delivery.TurnedOff => new HeldBackRecipient(to, "turned_off", "本人已在邮件偏好中关闭“揭榜邀请”"),
+                Delivery.OverCap => new HeldBackRecipient(to, "daily_cap", "已达当日非必要邮件上限"),
+                _ => new HeldBackRecipient(to, "duplicate", "此前已收到本场景的邀请邮件"),
+            });
         }
         await tx.CommitAsync(ct);
         await priors.RefreshAsync(ct);
-        return sent;
+        return new InvitationOutcome(sent, heldBack);
     }
+}
+
+/// <summary>An address of an invited firm that got no email, with the reason (<c>Address</c> is null when the firm has none).</summary>
+public sealed record HeldBackRecipient(string? Address, string Code, string Reason);
+
+/// <summary>What an invitation did: emails queued, and who was held back and why.</summary>
+public sealed record InvitationOutcome(int Sent, IReadOnlyList<HeldBackRecipient> HeldBack)
+{
+    /// <summary>The officer's message: what was sent, and who was not and why.</summary>
+    public string Describe(string firmName) => Sent > 0 && HeldBack.Count == 0
+        ? $"已邀请{firmName}：邀请邮件已发给 {Sent} 位联系人。"
+        : (Sent > 0 ? $"已邀请{firmName}：邀请邮件已发给 {Sent} 位联系人；" : $"已记录对{firmName}的邀请（企业登录后可在“我的申报”中看到），但未发出邮件：")
+          + string.Join("；", HeldBack.Select(h => h.Address is null ? h.Reason : $"{h.Address}（{h.Reason}）")) + "。";
 }

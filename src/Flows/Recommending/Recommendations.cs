@@ -41,7 +41,7 @@ public sealed class Recommendations(
     }
 
     /// <summary>Invites a firm the matcher recommends for the scenario, quoting the matcher's reasons.</summary>
-    public async Task<Result<int>> InviteAsync(Guid scenarioId, Guid enterpriseId, Guid officerId, CancellationToken ct)
+    public async Task<Result<InvitationOutcome>> InviteAsync(Guid scenarioId, Guid enterpriseId, Guid officerId, CancellationToken ct)
     {
         var scenario = await scenarios.GetAsync(scenarioId, ct);
         if (scenario is null) return Error.NotFound("scenario_not_found", "场景不存在");
@@ -56,7 +56,7 @@ public sealed class Recommendations(
     /// Every invitation, by an officer or automatic at publication, passes here: the firm's facts are checked against
     /// the scenario's rules (the same check as submitting), so no firm is invited to a scenario it may not apply to.
     /// </summary>
-    public async Task<Result<int>> InviteEligibleAsync(Scenario scenario, EnterpriseProfile firm, IReadOnlyList<string> reasons, Guid invitedBy, CancellationToken ct)
+    public async Task<Result<InvitationOutcome>> InviteEligibleAsync(Scenario scenario, EnterpriseProfile firm, IReadOnlyList<string> reasons, Guid invitedBy, CancellationToken ct)
     {
         var rules = scenario.CheckEligibility(await facts.ForAsync(firm, ct));
         if (rules.Count > 0) return Error.Conflict("enterprise_ineligible", "该企业不满足场景的资格要求：" + string.Join("；", rules.Select(r => r.Message)));

@@ -36,6 +36,23 @@ public sealed record ApplicationRow : ProposalDetails
     public string[] IneligibleReasons { get; init; } = [];
 }
 
+/// <summary>One of a firm's own applications, for its “我的申报” page: the scenario, the state, and any award.</summary>
+public sealed record FirmApplication
+{
+    public Guid Id { get; init; }
+    public Guid ScenarioId { get; init; }
+    public string ScenarioTitle { get; init; } = "";
+    public string ScenarioCode { get; init; } = "";
+    public string ScenarioStatus { get; init; } = "";
+    public DateTimeOffset ClosesAt { get; init; }
+    public string Status { get; init; } = "";
+    public DateTimeOffset? SubmittedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset? ReconfirmRequiredAt { get; init; }
+    public string? AwardStatus { get; init; }
+    public DateTimeOffset? AwardedAt { get; init; }
+}
+
 /// <summary>Who submitted an application, for telling them of results.</summary>
 public sealed record ApplicationSubmitter
 {
@@ -54,6 +71,22 @@ public sealed record ApplicationExperience(Guid EnterpriseId, Guid ScenarioId, s
 /// </summary>
 public sealed class ApplicationQueries(NpgsqlDataSource db)
 {
+    /// <summary>Every application of one firm (its own, so nothing sealed is revealed), most recently changed first.</summary>
+    public async Task<IReadOnlyList<FirmApplication>> ListForEnterpriseAsync(Guid enterpriseId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<FirmApplication>(new CommandDefinition("""
+            select a.id, a.scenario_id, s.title as scenario_title, s.code as scenario_code, s.status as scenario_status, s.closes_at,
+                   a.status, a.submitted_at, a.updated_at, a.reconfirm_required_at, aw.status as award_status, aw.awarded_at
+            from scenarios.applications a
+            join scenarios.scenarios s on s.id = a.scenario_id
+            left join scenarios.awards aw on aw.application_id = a.id
+            where a.enterprise_id = @enterpriseId
+            order by a.updated_at desc
+            limit 500
+            """, new { enterpriseId }, cancellationToken: ct))).ToList();
+    }
+
     public async Task<OwnApplication?> GetOwnAsync(Guid scenarioId, Guid enterpriseId, CancellationToken ct)
     {
         const string sql = """

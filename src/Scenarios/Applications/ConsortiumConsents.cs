@@ -121,9 +121,9 @@ public sealed class ConsortiumConsents(NpgsqlDataSource db, TimeProvider clock, 
             where application_id = @applicationId and enterprise_id = @memberEnterpriseId
             """, new { applicationId, memberEnterpriseId, answer, userId, now }, tx, cancellationToken: ct));
         var status = await RefreshStatusAsync(conn, tx, applicationId, now, ct);
-        if (status == "submitted")
-            await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.ApplicationSubmittedV1, $"{ScenarioEvents.ApplicationSubmittedV1}:{applicationId}",
-                new ApplicationSubmitted(applicationId, a.ScenarioId, a.LeadId, a.SubmittedBy), now, ct);
+        if (status == "submitted" && a.Status != "submitted")
+            await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.ApplicationSubmittedV1, $"{ScenarioEvents.ApplicationSubmittedV1}:{applicationId}:{Guid.CreateVersion7():N}",
+                new ApplicationSubmitted(applicationId, a.ScenarioId, a.LeadId, a.SubmittedBy, now), now, ct);
         if (!confirm && before != "declined")
             await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.ConsortiumDeclinedV1,
                 $"{ScenarioEvents.ConsortiumDeclinedV1}:{applicationId}:{memberEnterpriseId}:{now.UtcTicks}",

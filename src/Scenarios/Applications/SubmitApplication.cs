@@ -54,6 +54,13 @@ public sealed class SubmitApplication(NpgsqlDataSource db, TimeProvider clock, M
         if (scenario.BudgetMaxWan > 0 && c.QuotedBudgetWan > scenario.BudgetMaxWan)
             return Error.Invalid("quote_over_budget", $"报价不能超过场景预算上限 {scenario.BudgetMaxWan:0.##} 万元", nameof(c.QuotedBudgetWan));
 
+        // A submission is new when nothing was submitted before (no row, a draft, or a withdrawn one): it gets its own receipt.
+        // Editing an application that stands is not a new submission and sends nothing.
+        var before = await conn.ExecuteScalarAsync<string?>(new CommandDefinition("""
+            select status from scenarios.applications where scenario_id = @ScenarioId and enterprise_id = @EnterpriseId for update
+            """, new { c.ScenarioId, c.Applicant.EnterpriseId }, tx, cancellationToken: ct));
+        var newSubmission = before is null or "draft" or "withdrawn";
+
         const string sql = """
             insert into scenarios.applications
                 (id, scenario_id, enterprise_id, submitted_by, status, approach, quoted_budget_wan, created_at, updated_at, submitted_at,
@@ -67,7 +74,8 @@ public sealed class SubmitApplication(NpgsqlDataSource db, TimeProvider clock, M
                 team = excluded.team, schedule = excluded.schedule, past_cases = excluded.past_cases,
                 declared_truthful = true, declared_no_double_funding = true, consortium_member_ids = excluded.consortium_member_ids,
                 submitted_by = excluded.submitted_by, updated_at = excluded.updated_at,
-                submitted_at = coalesce(applications.submitted_at, excluded.submitted_at)
+                submitted_at = case when applications.status in ('submitted', 'awaiting_consortium') then coalesce(applications.submitted_at, excluded.submitted_at)
+                                    else excluded.submitted_at end
             returning id
             """;
         var id = await conn.ExecuteScalarAsync<Guid?>(new CommandDefinition(sql, new
@@ -85,10 +93,11 @@ public sealed class SubmitApplication(NpgsqlDataSource db, TimeProvider clock, M
         foreach (var member in asked)
             await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.ConsortiumRequestedV1, $"{ScenarioEvents.ConsortiumRequestedV1}:{id}:{member}:{now.UtcTicks}",
                 new ConsortiumRequested(id.Value, c.ScenarioId, c.Applicant.EnterpriseId, member), now, ct);
-        if (status == "submitted")
+        if (status == "submitted" && newSubmission)
             await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.ApplicationSubmittedV1,
-                $"{ScenarioEvents.ApplicationSubmittedV1}:{id}",
-                new ApplicationSubmitted(id.Value, c.ScenarioId, c.Applicant.EnterpriseId, c.SubmittedBy), now, ct);
+                // One key per submission, not per application: a resubmission after a withdrawal (or an edit) gets its own receipt.
+                $"{ScenarioEvents.ApplicationSubmittedV1}:{id}:{Guid.CreateVersion7():N}",
+                new ApplicationSubmitted(id.Value, c.ScenarioId, c.Applicant.EnterpriseId, c.SubmittedBy, now), now, ct);
         // The audit entry records that and when a firm applied, not what it proposed: the content stays sealed.
         await AuditLog.AppendAsync(conn, tx, c.SubmittedBy, "application.submitted", "application", id.Value.ToString(), null,
             new { c.ScenarioId, c.Applicant.EnterpriseId, SubmittedAt = now, Status = status }, now, ct);
@@ -129,6 +138,9 @@ public sealed class SubmitApplication(NpgsqlDataSource db, TimeProvider clock, M
 
     /// <summary>A consortium (联合体) is the lead plus at most this many members.</summary>
     public const int MaxConsortiumMembers = 4;
+
+    /// <summary>The field rules alone (no database), so a form can show them next to its binding errors.</summary>
+    public static IReadOnlyList<Error> CheckFields(SubmitApplicationCommand c) => Validate(c);
 
     internal static IReadOnlyList<Error> Validate(SubmitApplicationCommand c)
     {

@@ -19,13 +19,7 @@ public sealed class ChangeTerms(NpgsqlDataSource db, TimeProvider clock, OutboxS
     public async Task<Result<int>> HandleAsync(ChangeTermsCommand c, Guid officerId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var errors = new List<Error>();
-        if (c.ChangeNote?.Trim().Length is not (>= 5 and <= 1000)) errors.Add(Error.Invalid("note_required", "请说明变更内容（5–1000 字）", "ChangeNote"));
-        if (c.ClosesAt is { } closes && closes <= now) errors.Add(Error.Invalid("closes_at_future", "截止时间应晚于当前时间", "ClosesAt"));
-        if (c.BudgetMaxWan < 0 || c.MinRegisteredCapitalWan < 0) errors.Add(Error.Invalid("amount_negative", "金额不能为负", "BudgetMaxWan"));
-        if (c.Description is not null && c.Description.Trim().Length is < 20 or > 10000) errors.Add(Error.Invalid("description_length", "问题描述应为 20–10000 个字", "Description"));
-        if (c.RequiredQualifications is { } required && (required.Count > CreateScenario.MaxListItems || required.Any(q => (q?.Trim().Length ?? 0) > CreateScenario.MaxItemLength)))
-            errors.Add(Error.Invalid("list_too_long", $"资质要求最多 {CreateScenario.MaxListItems} 项，每项不超过 {CreateScenario.MaxItemLength} 个字", "RequiredQualifications"));
+        var errors = Check(c, now);
         if (errors.Count > 0) return Result<int>.Fail(errors);
 
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -61,6 +55,21 @@ public sealed class ChangeTerms(NpgsqlDataSource db, TimeProvider clock, OutboxS
         await tx.CommitAsync(ct);
         outbox.Notify();
         return applicants.Count;
+    }
+
+    /// <summary>The change's own rules (no database), so a form can show them with its binding errors.</summary>
+    public IReadOnlyList<Error> Check(ChangeTermsCommand c) => Check(c, clock.GetUtcNow());
+
+    private static List<Error> Check(ChangeTermsCommand c, DateTimeOffset now)
+    {
+        var errors = new List<Error>();
+        if (c.ChangeNote?.Trim().Length is not (>= 5 and <= 1000)) errors.Add(Error.Invalid("note_required", "请说明变更内容（5–1000 字）", "ChangeNote"));
+        if (c.ClosesAt is { } closes && closes <= now) errors.Add(Error.Invalid("closes_at_future", "截止时间应晚于当前时间", "ClosesAt"));
+        if (c.BudgetMaxWan < 0 || c.MinRegisteredCapitalWan < 0) errors.Add(Error.Invalid("amount_negative", "金额不能为负", "BudgetMaxWan"));
+        if (c.Description is not null && c.Description.Trim().Length is < 20 or > 10000) errors.Add(Error.Invalid("description_length", "问题描述应为 20–10000 个字", "Description"));
+        if (c.RequiredQualifications is { } required && (required.Count > CreateScenario.MaxListItems || required.Any(q => (q?.Trim().Length ?? 0) > CreateScenario.MaxItemLength)))
+            errors.Add(Error.Invalid("list_too_long", $"资质要求最多 {CreateScenario.MaxListItems} 项，每项不超过 {CreateScenario.MaxItemLength} 个字", "RequiredQualifications"));
+        return errors;
     }
 
     /// <summary>The applicant confirms its application under the changed terms.</summary>

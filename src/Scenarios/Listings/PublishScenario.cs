@@ -8,7 +8,8 @@ namespace Marketplace.Scenarios.Listings;
 /// <summary>An officer publishes (张榜) a drafted or proposed scenario; the index and invitations follow through the outbox.</summary>
 public sealed class PublishScenario(NpgsqlDataSource db, TimeProvider clock, OutboxSignal outbox)
 {
-    public async Task<Result<Scenario>> HandleAsync(Guid scenarioId, CancellationToken ct, Guid? actorId = null)
+    /// <param name="autoInvite">False when the officer chose whom to invite (or chose nobody): the outbox handler then invites no one.</param>
+    public async Task<Result<Scenario>> HandleAsync(Guid scenarioId, CancellationToken ct, Guid? actorId = null, bool autoInvite = true)
     {
         var now = clock.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -20,7 +21,7 @@ public sealed class PublishScenario(NpgsqlDataSource db, TimeProvider clock, Out
         if (await ScenarioStore.MarkPublishedAsync(conn, tx, scenarioId, scenario.Status, now, ct) != 1)
             return Error.Conflict("scenario_changed", "场景刚被他人修改，请刷新后重试");
         await OutboxWriter.EnqueueAsync(conn, tx, ScenarioEvents.ScenarioPublishedV1,
-            $"{ScenarioEvents.ScenarioPublishedV1}:{scenarioId}", new ScenarioPublished(scenarioId), now, ct);
+            $"{ScenarioEvents.ScenarioPublishedV1}:{scenarioId}", new ScenarioPublished(scenarioId, autoInvite), now, ct);
         await AuditLog.AppendAsync(conn, tx, actorId, "scenario.published", "scenario", scenarioId.ToString(),
             new { scenario.Status }, new { Status = ScenarioStatus.Published, PublishedAt = now }, now, ct);
         await tx.CommitAsync(ct);

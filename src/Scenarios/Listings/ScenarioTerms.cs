@@ -38,6 +38,9 @@ public static class ScenarioTerms
             Check(rubric.All(c => c.Name?.Trim().Length is >= 2 and <= 40), "rubric_name", "Rubric", "每项评审指标的名称应为 2–40 个字");
             Check(rubric.All(c => c.Weight is > 0 and <= 100), "rubric_weight", "Rubric", "每项权重应在 1–100 之间");
             Check(rubric.Select(c => c.Name?.Trim()).Distinct().Count() == rubric.Count, "rubric_duplicate", "Rubric", "评审指标不能重名");
+            // Weights are shares of the total score: the form shows a running total, and this rule holds for the API too.
+            var total = rubric.Sum(c => c.Weight);
+            Check(rubric.Count == 0 || total == 100, "rubric_total", "Rubric", $"评审权重合计应为 100（当前为 {total:0.##}）");
         }
         if (milestones is not null)
         {

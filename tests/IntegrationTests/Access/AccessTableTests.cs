@@ -125,6 +125,7 @@ public sealed partial class AccessTableTests(AccessTableApp app, ITestOutputHelp
         new("GET /scenarios/{id:guid}/apply", "- + - - - - - -", "id=partner"),
         new("POST /scenarios/{id:guid}/apply", "- + + - - - - -", "id=open", "Approach=方案&QuotedBudgetWan=100", BodyKind.Form),
         new("POST /scenarios/{id:guid}/apply", "- + - - - - - -", "id=partner", "Approach=方案&QuotedBudgetWan=100", BodyKind.Form),
+        new("GET /scenarios/{id:guid}/withdraw", "- + - - - - - -", "id=open"),
         new("POST /scenarios/{id:guid}/withdraw", "- + - - - - - -", "id=open", Kind: BodyKind.Form),
         new("POST /scenarios/{id:guid}/questions", "- + + - - - - -", "id=open", "question=是否提供供电？", BodyKind.Form),
         new("POST /scenarios/{id:guid}/questions", "- + - - - - - -", "id=partner", "question=是否提供供电？", BodyKind.Form),
@@ -185,6 +186,7 @@ public sealed partial class AccessTableTests(AccessTableApp app, ITestOutputHelp
 
         // The firm's workbench
         new("GET /firm", "- + + - - - - -"),
+        new("GET /firm/applications", "- + + - - - - -"),
         new("POST /firm/recommendations/{scenarioId:guid}/dismiss", "- + + - - - - -", "scenarioId=open", Kind: BodyKind.Form),
         new("POST /firm/recommendations/{scenarioId:guid}/dismiss", "- + - - - - - -", "scenarioId=partner", Kind: BodyKind.Form),
         new("GET /firm/profile", "- + + - - - - -"),
@@ -210,7 +212,10 @@ public sealed partial class AccessTableTests(AccessTableApp app, ITestOutputHelp
         new("POST /officer/scenarios/new", "- - - + - - - +", Body: "Title=", Kind: BodyKind.Form),
         new("GET /officer/scenarios/{id:guid}/edit", "- - - + - - - +", "id=draft"),
         new("POST /officer/scenarios/{id:guid}/edit", "- - - + - - - +", "id=draft", "Title=", BodyKind.Form),
+        new("GET /officer/scenarios/{id:guid}/publish", "- - - + - - - +", "id=draft"),
         new("POST /officer/scenarios/{id:guid}/publish", "- - - + - - - +", "id=draft", Kind: BodyKind.Form),
+        new("GET /officer/scenarios/{id:guid}/terms", "- - - + - - - +", "id=open"),
+        new("POST /officer/scenarios/{id:guid}/terms", "- - - r - - - r", "id=open", "ChangeNote=", BodyKind.Form),
         new("POST /officer/scenarios/publish", "- - - + - - - +", Body: "ids={draft}", Kind: BodyKind.Form),
         new("GET /officer/scenarios/{id:guid}/applications", "- - - + - - - +", "id=review"),
         new("GET /officer/scenarios/{id:guid}/recommendations", "- - - + - - - +", "id=open"),

@@ -49,6 +49,18 @@ public static class Browsers
         await page.GetByLabel("未重复申请财政资金").CheckAsync();
     }
 
+    /// <summary>
+    /// Publishes a draft from the officer's list: the row's “发布” link opens the invitation preview, which is confirmed
+    /// with the firms it ticks (none unless invitations at publication are configured).
+    /// </summary>
+    public static async Task PublishFromWorkbenchAsync(IPage officer, string title)
+    {
+        await officer.GotoAsync("/officer");
+        await officer.GetByRole(AriaRole.Link, new() { Name = $"发布 {title}" }).ClickAsync();
+        await officer.GetByRole(AriaRole.Button, new() { Name = "发布并邀请所选企业" }).ClickAsync();
+        await Assertions.Expect(officer.GetByRole(AriaRole.Status)).ToContainTextAsync("场景已发布");
+    }
+
     /// <summary>A small valid PDF to upload.</summary>
     public static FilePayload Pdf(string name) => new()
     {

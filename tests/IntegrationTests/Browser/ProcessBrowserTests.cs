@@ -47,9 +47,7 @@ public sealed class ProcessBrowserTests(DemoMarketplaceApp app) : IClassFixture<
 
         // 张榜
         var officer = await SignedIn(officerAccount.Email);
-        await officer.GotoAsync("/officer");
-        await officer.GetByRole(AriaRole.Button, new() { Name = $"发布 {title}" }).ClickAsync();
-        await Assertions.Expect(officer.GetByRole(AriaRole.Status)).ToContainTextAsync("场景已发布");
+        await Browsers.PublishFromWorkbenchAsync(officer, title);
 
         // 揭榜
         var firmPage = await SignedIn(member.Email);

@@ -23,9 +23,7 @@ public sealed class ThinSliceBrowserTests(DemoMarketplaceApp app) : IClassFixtur
         // The officer publishes a demo draft from the workbench.
         var officer = Browsers.Watch(await browser.NewPageAsync(new() { BaseURL = baseUrl, Locale = "zh-CN" }), problems);
         await SignInAsync(officer, "officer@demo.gov.cn");
-        await officer.GotoAsync("/officer");
-        await officer.GetByRole(AriaRole.Button, new() { Name = $"发布 {Title}" }).ClickAsync();
-        await Assertions.Expect(officer.GetByRole(AriaRole.Status)).ToContainTextAsync("场景已发布");
+        await Browsers.PublishFromWorkbenchAsync(officer, Title);
         await app.DrainOutboxAsync();
 
         // A visitor searches a fragment of a segmented word and finds it, highlighted.

@@ -23,11 +23,22 @@ public sealed class FirmController(Recommendations recommendations, EnterpriseSt
 {
     private Guid FirmId => User.EnterpriseId()!.Value;
 
-    [HttpGet("")]
-    public async Task<IActionResult> Index(CancellationToken ct)
+    /// <summary>“我的申报”: drafts, submitted and withdrawn applications, invitations received, results, awards and milestones due.</summary>
+    [HttpGet("applications")]
+    public async Task<IActionResult> Applications([FromServices] Marketplace.Flows.Applications.FirmOverview overview, CancellationToken ct)
     {
         var firm = await enterprises.GetAsync(FirmId, ct);
         if (firm is null) return NotFound();
+        ViewBag.Firm = firm;
+        return View(await overview.ForAsync(FirmId, ct));
+    }
+
+    [HttpGet("")]
+    public async Task<IActionResult> Index([FromServices] Marketplace.Flows.Applications.FirmOverview overview, CancellationToken ct)
+    {
+        var firm = await enterprises.GetAsync(FirmId, ct);
+        if (firm is null) return NotFound();
+        ViewBag.Badges = await overview.BadgesAsync(FirmId, ct);
         try
         {
             var recommended = await recommendations.ForEnterpriseAsync(FirmId, 10, ct);

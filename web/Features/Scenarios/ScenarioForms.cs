@@ -56,6 +56,8 @@ public sealed record CapabilitySearchPage(CapabilityFilters Filters, EnterpriseS
 
 public sealed record ScenarioPage(Scenario Scenario, OwnApplication? OwnApplication, bool CanApply, string? ApplyBlockedReason);
 
+public sealed record PublishPreviewPage(Scenario Scenario, IReadOnlyList<Marketplace.Flows.Recommending.InvitationCandidate> Candidates);
+
 public sealed record RecommendationsPage(Scenario Scenario, IReadOnlyList<Recommendation> Recommendations, IReadOnlySet<Guid> Invited);
 
 /// <summary>The scenario form as officers fill it in; times are Beijing time.</summary>
@@ -78,9 +80,23 @@ public sealed class ScenarioForm
     [Display(Name = "资质要求（用顿号或逗号分隔）"), StringLength(1000, ErrorMessage = Bounds.Text)] public string? RequiredQualifications { get; set; }
     [Display(Name = "注册资本门槛（万元）")] public decimal MinRegisteredCapitalWan { get; set; }
     [Display(Name = "资金支持方式"), StringLength(CreateScenario.MaxShortText, ErrorMessage = Bounds.Text)] public string? FundingMode { get; set; }
-    [Display(Name = "评审细则（每行“指标:权重”）"), StringLength(2000, ErrorMessage = Bounds.Text)] public string? Rubric { get; set; } = ScenarioTerms.FormatRubric(ScenarioTerms.DefaultRubric);
-    [Display(Name = "里程碑模板（每行“名称|揭榜后天数|拨付万元”，最后一行为验收）"), StringLength(3000, ErrorMessage = Bounds.Text)]
-    public string? MilestoneTemplate { get; set; } = ScenarioTerms.FormatMilestones(ScenarioTerms.DefaultMilestones);
+    /// <summary>The rubric as text lines (“指标:权重”), for clients that post text; the page posts <see cref="RubricRows"/>.</summary>
+    [Display(Name = "评审细则"), StringLength(2000, ErrorMessage = Bounds.Text)] public string? Rubric { get; set; }
+    /// <summary>The milestone template as text lines (“名称|天数|拨付万元”), for clients that post text; the page posts <see cref="MilestoneRows"/>.</summary>
+    [Display(Name = "里程碑模板"), StringLength(3000, ErrorMessage = Bounds.Text)] public string? MilestoneTemplate { get; set; }
+    /// <summary>One row per review criterion: a name and a weight; the weights add up to 100.</summary>
+    [MaxLength(CreateScenario.MaxListItems, ErrorMessage = Bounds.List)]
+    public List<RubricRow> RubricRows { get; set; } = [];
+    /// <summary>One row per milestone: a deliverable, days after the award and a funding tranche; the last row is the acceptance.</summary>
+    [MaxLength(CreateScenario.MaxListItems, ErrorMessage = Bounds.List)]
+    public List<MilestoneRow> MilestoneRows { get; set; } = [];
+
+    /// <summary>A new scenario's form: the default rubric and milestones as rows (binding leaves an unposted list empty, so defaults live here).</summary>
+    public static ScenarioForm New(DateTime closesAt) => new()
+    {
+        ClosesAt = closesAt, RubricRows = ScenarioTerms.DefaultRubric.Select(RubricRow.From).ToList(),
+        MilestoneRows = ScenarioTerms.DefaultMilestones.Select(MilestoneRow.From).ToList(),
+    };
     [Display(Name = "公开范围")] public string? Visibility { get; set; } = ScenarioVisibility.Public;
     [Display(Name = "协同区域"), MaxLength(CreateScenario.MaxListItems, ErrorMessage = Bounds.List)] public List<string> PartnerRegions { get; set; } = [];
     [Display(Name = "允许注册地（可选，用顿号分隔，如“通州区、北三县”）"), StringLength(1000, ErrorMessage = Bounds.Text)] public string? AllowedRegions { get; set; }
@@ -92,12 +108,51 @@ public sealed class ScenarioForm
         ClosesAt is { } local ? BeijingCalendar.FromLocal(local) : null,
         SplitList(RequiredQualifications), MinRegisteredCapitalWan,
         string.IsNullOrWhiteSpace(FundingMode) ? null : FundingMode.Trim(),
-        ScenarioTerms.ParseRubric(Rubric).Rubric, ScenarioTerms.ParseMilestones(MilestoneTemplate).Milestones,
+        ReadRubric().Rubric, ReadMilestones().Milestones,
         Visibility, PartnerRegions, ExcludeWinnersWithinYears, SplitList(AllowedRegions), ResponsiblePerson);
 
     /// <summary>Lines of the rubric or milestone boxes that cannot be read, as field errors.</summary>
     public IReadOnlyList<Marketplace.BuildingBlocks.Results.Error> ParseErrors() =>
-        new[] { ScenarioTerms.ParseRubric(Rubric).Error, ScenarioTerms.ParseMilestones(MilestoneTemplate).Error }.OfType<Marketplace.BuildingBlocks.Results.Error>().ToList();
+        new[] { ReadRubric().Error, ReadMilestones().Error }.OfType<Marketplace.BuildingBlocks.Results.Error>().ToList();
+
+    /// <summary>Rows win over text: a filled row posted by the page is the rubric; otherwise the text lines are read.</summary>
+    private (IReadOnlyList<Marketplace.Scenarios.Reviews.Criterion>? Rubric, Marketplace.BuildingBlocks.Results.Error? Error) ReadRubric()
+    {
+        var rows = RubricRows.Where(r => !r.IsBlank).ToList();
+        if (rows.Count == 0) return ScenarioTerms.ParseRubric(Rubric);
+        var result = new List<Marketplace.Scenarios.Reviews.Criterion>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (!decimal.TryParse(rows[i].Weight?.Trim().TrimEnd('%', '分'), System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var weight))
+                return (null, Marketplace.BuildingBlocks.Results.Error.Invalid("rubric_line", $"评审细则第 {i + 1} 行：权重应为 1–100 的数字", "Rubric"));
+            result.Add(new(rows[i].Name?.Trim() ?? "", weight));
+        }
+        return (result, null);
+    }
+
+    private (IReadOnlyList<Marketplace.Scenarios.Awards.MilestoneTemplate>? Milestones, Marketplace.BuildingBlocks.Results.Error? Error) ReadMilestones()
+    {
+        var rows = MilestoneRows.Where(r => !r.IsBlank).ToList();
+        if (rows.Count == 0) return ScenarioTerms.ParseMilestones(MilestoneTemplate);
+        var result = new List<Marketplace.Scenarios.Awards.MilestoneTemplate>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            decimal tranche = 0;
+            if (!int.TryParse(rows[i].Days?.Trim().TrimEnd('天'), out var days)
+                || (!string.IsNullOrWhiteSpace(rows[i].TrancheWan) && !decimal.TryParse(rows[i].TrancheWan!.Trim(), System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out tranche)))
+                return (null, Marketplace.BuildingBlocks.Results.Error.Invalid("milestone_line", $"里程碑第 {i + 1} 行：天数应为整数，拨付金额应为数字（万元）", "MilestoneTemplate"));
+            result.Add(new Marketplace.Scenarios.Awards.MilestoneTemplate(rows[i].Title?.Trim() ?? "", days, tranche, i == rows.Count - 1));
+        }
+        return (result, null);
+    }
+
+    /// <summary>After a text post, the rows the page shows are read from the text (so what was typed comes back as rows).</summary>
+    public ScenarioForm WithRowsFromText()
+    {
+        if (!RubricRows.Any(r => !r.IsBlank) && ScenarioTerms.ParseRubric(Rubric).Rubric is { } rubric) RubricRows = rubric.Select(RubricRow.From).ToList();
+        if (!MilestoneRows.Any(r => !r.IsBlank) && ScenarioTerms.ParseMilestones(MilestoneTemplate).Milestones is { } steps) MilestoneRows = steps.Select(MilestoneRow.From).ToList();
+        return this;
+    }
 
     /// <summary>Every problem of the form: binding errors already in the model state, unreadable lines, and the rules.</summary>
     public bool Validate(Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary state, Func<CreateScenarioCommand, IReadOnlyList<Marketplace.BuildingBlocks.Results.Error>> rules)
@@ -113,13 +168,57 @@ public sealed class ScenarioForm
         Technologies = string.Join("、", s.Technologies), OwnerDepartment = s.OwnerDepartment, BudgetMinWan = s.BudgetMinWan,
         BudgetMaxWan = s.BudgetMaxWan, Mode = s.Mode, AwardSlots = s.AwardSlots, ClosesAt = BeijingCalendar.LocalTime(s.ClosesAt),
         RequiredQualifications = string.Join("、", s.RequiredQualifications), MinRegisteredCapitalWan = s.MinRegisteredCapitalWan,
-        FundingMode = s.FundingMode, Rubric = ScenarioTerms.FormatRubric(s.Rubric), MilestoneTemplate = ScenarioTerms.FormatMilestones(s.MilestoneTemplate),
+        FundingMode = s.FundingMode, RubricRows = s.Rubric.Select(RubricRow.From).ToList(), MilestoneRows = s.MilestoneTemplate.Select(MilestoneRow.From).ToList(),
         Visibility = s.Visibility, PartnerRegions = s.PartnerRegions.ToList(), AllowedRegions = string.Join("、", s.AllowedRegions),
         ExcludeWinnersWithinYears = s.ExcludeWinnersWithinYears, ResponsiblePerson = s.ResponsiblePerson,
     };
 
     public static string[] SplitList(string? text) =>
         (text ?? "").Split(['、', ',', '，', ';', '；', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
+
+/// <summary>A rubric row as typed: text, so an unreadable weight comes back with a message, not a binding error.</summary>
+public sealed class RubricRow
+{
+    [StringLength(60, ErrorMessage = Bounds.Text)] public string? Name { get; set; }
+    [StringLength(20, ErrorMessage = Bounds.Text)] public string? Weight { get; set; }
+    public bool IsBlank => string.IsNullOrWhiteSpace(Name) && string.IsNullOrWhiteSpace(Weight);
+    public static RubricRow From(Marketplace.Scenarios.Reviews.Criterion c) =>
+        new() { Name = c.Name, Weight = c.Weight.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) };
+}
+
+/// <summary>A milestone row as typed: deliverable, days after the award, funding tranche in 万元.</summary>
+public sealed class MilestoneRow
+{
+    [StringLength(80, ErrorMessage = Bounds.Text)] public string? Title { get; set; }
+    [StringLength(20, ErrorMessage = Bounds.Text)] public string? Days { get; set; }
+    [StringLength(20, ErrorMessage = Bounds.Text)] public string? TrancheWan { get; set; }
+    public bool IsBlank => string.IsNullOrWhiteSpace(Title) && string.IsNullOrWhiteSpace(Days) && string.IsNullOrWhiteSpace(TrancheWan);
+    public static MilestoneRow From(Marketplace.Scenarios.Awards.MilestoneTemplate m) => new()
+    {
+        Title = m.Title, Days = m.OffsetDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        TrancheWan = m.TrancheWan.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
+    };
+}
+
+/// <summary>Changing the terms of a published scenario (变更条款): what may change, and a note applicants read.</summary>
+public sealed class TermsForm
+{
+    [Display(Name = "申报截止（北京时间）")] public DateTime? ClosesAt { get; set; }
+    [Display(Name = "预算上限（万元）")] public decimal BudgetMaxWan { get; set; }
+    [Display(Name = "资质要求（用顿号或逗号分隔）"), StringLength(1000, ErrorMessage = Bounds.Text)] public string? RequiredQualifications { get; set; }
+    [Display(Name = "注册资本门槛（万元）")] public decimal MinRegisteredCapitalWan { get; set; }
+    [Display(Name = "问题描述"), StringLength(10000, ErrorMessage = Bounds.Text)] public string? Description { get; set; }
+    [Display(Name = "变更说明（申报企业会在邮件中看到）"), StringLength(1000, ErrorMessage = Bounds.Text)] public string? ChangeNote { get; set; }
+
+    public static TermsForm From(Scenario s) => new()
+    {
+        ClosesAt = BeijingCalendar.LocalTime(s.ClosesAt), BudgetMaxWan = s.BudgetMaxWan, RequiredQualifications = string.Join("、", s.RequiredQualifications),
+        MinRegisteredCapitalWan = s.MinRegisteredCapitalWan, Description = s.Description,
+    };
+
+    public ChangeTermsCommand ToCommand(Guid scenarioId) => new(scenarioId, ClosesAt is { } local ? BeijingCalendar.FromLocal(local) : null,
+        BudgetMaxWan, ScenarioForm.SplitList(RequiredQualifications), MinRegisteredCapitalWan, Description, ChangeNote);
 }
 
 public sealed class ApplicationForm

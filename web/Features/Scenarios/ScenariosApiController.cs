@@ -193,7 +193,7 @@ public sealed class ScenariosApiController(ScenarioStore scenarios) : Controller
     {
         var result = await recommendations.InviteAsync(id, body.EnterpriseId, User.UserId(), ct);
         if (!result.IsSuccess) return this.Problem(result.Errors);
-        return Ok(new { recipients = result.Value });
+        return Ok(new { recipients = result.Value.Sent, heldBack = result.Value.HeldBack.Select(h => new { address = h.Address, code = h.Code, reason = h.Reason }) });
     }
 }
 

@@ -28,6 +28,9 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
         }
         var query = f.ToQuery() with { Audience = await viewers.AudienceAsync(User, ct) };
         var result = await search.SearchScenariosAsync(query, ct);
+        // A signed-in firm sees on each card where it stands: 已申报, 草稿 or 已邀请.
+        if (User.EnterpriseId() is { } firmId)
+            ViewBag.Badges = await HttpContext.RequestServices.GetRequiredService<Marketplace.Flows.Applications.FirmOverview>().BadgesAsync(firmId, ct);
         return View(new ScenarioSearchPage(f, query.Page, result));
     }
 
@@ -43,6 +46,17 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
         var blocked = scenario.CheckAcceptsApplications(clock.GetUtcNow());
         ViewBag.Questions = await questions.ListAsync(id, User.IsInRole(Roles.Officer) || User.IsInRole(Roles.Admin), ct);
         return View(new ScenarioPage(scenario, own, blocked is null, blocked?.Message));
+    }
+
+    /// <summary>The confirmation step before withdrawing: what withdrawing means, and a way back.</summary>
+    [HttpGet("{id:guid}/withdraw"), Authorize(Roles = Roles.Enterprise)]
+    public async Task<IActionResult> Withdraw(Guid id, [FromServices] ApplicationQueries applications, CancellationToken ct)
+    {
+        var scenario = await scenarios.GetAsync(id, ct);
+        if (scenario is null) return NotFound();
+        var own = await applications.GetOwnAsync(id, User.EnterpriseId()!.Value, ct);
+        if (own is not { Status: "submitted" or "awaiting_consortium" }) return NotFound();
+        return View(new ScenarioPage(scenario, own, true, null));
     }
 
     [HttpPost("{id:guid}/withdraw"), Authorize(Roles = Roles.Enterprise), ValidateAntiForgeryToken]
@@ -109,7 +123,13 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
         var firmId = User.EnterpriseId()!.Value;
         var command = new ApplyCommand(id, firmId, User.UserId(), form.Approach, form.QuotedBudgetWan,
             form.Team, form.Schedule, form.PastCases, form.DeclaredTruthful, form.DeclaredNoDoubleFunding, form.MemberCodes, form.IsDraft);
-        if (ModelState.IsValid)
+        var before = await applications.GetOwnAsync(id, firmId, ct);
+        if (!ModelState.IsValid)
+        {
+            // All problems at once, not in rounds: the fields' own rules next to the binding errors.
+            apply.CheckFields(command).Where(e => e.Field is null || ModelState[e.Field]?.Errors.Count is null or 0).ToList().AddTo(ModelState);
+        }
+        else
         {
             var result = await apply.HandleAsync(command, ct);
             if (result.IsSuccess)
@@ -121,7 +141,9 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
                 }
                 TempData["Flash"] = form.MemberCodes.Count > 0
                     ? "申报已提交，待全部联合体成员确认后计为正式提交；已通知各成员单位。"
-                    : "申报已提交，回执邮件将发送到您的邮箱。";
+                    : before is { Status: "submitted" }
+                        ? "申报已更新（修改不另发回执）。"
+                        : "申报已提交，回执邮件将发送到您的邮箱。";
                 return RedirectToAction(nameof(Details), new { id });
             }
             result.Errors.AddTo(ModelState);
