@@ -45,6 +45,7 @@ public static class WebSetup
             o.SupportedUICultures = supported;
             o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
         });
+        services.AddSingleton<UiLabels>();
         services.AddSingleton<StartupTasks>();
         services.AddSingleton<ObjectionFiling>();
         services.AddRequestLimits(configuration);

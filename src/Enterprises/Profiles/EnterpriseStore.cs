@@ -70,23 +70,41 @@ public sealed class EnterpriseStore(NpgsqlDataSource db)
         return rows.Select(r => r.ToProfile()).ToList();
     }
 
-    /// <summary>Firms matching the directory filters, for the officers' list and exports.</summary>
+    private const string DirectoryWhere = """
+         where (@q::text is null or name ilike '%' || @q || '%' or credit_code = upper(@q) or description ilike '%' || @q || '%')
+           and (@region::text is null or region like @region || '%')
+           and (@industry::text is null or industry = @industry)
+           and (@qualification::text is null or @qualification = any(qualifications))
+        """;
+
+    private static object DirectoryParameters(DirectoryFilter f) => new
+    {
+        q = Blank(f.Query), region = Blank(f.Region), industry = Blank(f.Industry), qualification = Blank(f.Qualification),
+        limit = f.Limit, offset = Math.Max(0, f.Offset),
+    };
+
+    /// <summary>Firms matching the directory filters, for the officers' list and exports, in the filter's order.</summary>
     public async Task<IReadOnlyList<EnterpriseProfile>> ListAsync(DirectoryFilter f, CancellationToken ct)
     {
-        const string where = """
-             where (@q::text is null or name ilike '%' || @q || '%' or credit_code = upper(@q) or description ilike '%' || @q || '%')
-               and (@region::text is null or region like @region || '%')
-               and (@industry::text is null or industry = @industry)
-               and (@qualification::text is null or @qualification = any(qualifications))
-             order by name
-             limit @limit
-            """;
-        await using var conn = await db.OpenConnectionAsync(ct);
-        var rows = await conn.QueryAsync<Row>(new CommandDefinition(SelectColumns + where, new
+        // The order is one of a fixed set of clauses (never text from the request); id breaks ties so pages never overlap.
+        var order = f.Sort switch
         {
-            q = Blank(f.Query), region = Blank(f.Region), industry = Blank(f.Industry), qualification = Blank(f.Qualification), limit = f.Limit,
-        }, cancellationToken: ct));
+            DirectorySort.CapitalDescending => " order by registered_capital_wan desc, id",
+            DirectorySort.NewestFirst => " order by created_at desc, id",
+            _ => " order by name, id",
+        };
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<Row>(new CommandDefinition(SelectColumns + DirectoryWhere + order + " limit @limit offset @offset",
+            DirectoryParameters(f), cancellationToken: ct));
         return rows.Select(r => r.ToProfile()).ToList();
+    }
+
+    /// <summary>How many firms match the directory filters (for the pager).</summary>
+    public async Task<int> CountAsync(DirectoryFilter f, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<int>(new CommandDefinition("select count(*)::int from enterprises.enterprises" + DirectoryWhere,
+            DirectoryParameters(f), cancellationToken: ct));
     }
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
@@ -166,4 +184,7 @@ public sealed class EnterpriseStore(NpgsqlDataSource db)
     }
 }
 
-public sealed record DirectoryFilter(string? Query = null, string? Region = null, string? Industry = null, string? Qualification = null, int Limit = 100_000);
+public sealed record DirectoryFilter(string? Query = null, string? Region = null, string? Industry = null, string? Qualification = null, int Limit = 100_000,
+    int Offset = 0, DirectorySort Sort = DirectorySort.Name);
+
+public enum DirectorySort { Name, CapitalDescending, NewestFirst }
