@@ -15,6 +15,9 @@ public static class ApiDocsPage
     public static ScalarOptions Configure(ScalarOptions o, HttpContext http)
     {
         var en = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
+        // Set, not added: the options object outlives the request, and Add… would pile one header on another.
+        o.HeadContent = """<link rel="stylesheet" href="/css/site.css">""";
+        o.HeaderContent = Header(en);
         return o.WithTitle(en ? "Scenario Marketplace API" : "应用场景供需对接平台 API")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")
             .WithNonce(http.GetNonce())
@@ -27,9 +30,7 @@ public static class ApiDocsPage
             .HideClientButton()
             .HideDarkModeToggle()
             .ForceLightMode()
-            .WithFavicon("/favicon.svg")
-            .AddHeadContent("""<link rel="stylesheet" href="/css/site.css">""")
-            .AddHeaderContent(Header(en));
+            .WithFavicon("/favicon.svg");
     }
 
     private static string Header(bool en)

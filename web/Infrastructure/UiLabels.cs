@@ -37,6 +37,12 @@ public sealed class UiLabels(IStringLocalizer<SharedResource> t)
     /// <summary>The colon after a label: full-width in Chinese, ": " in English (no Chinese punctuation on English pages).</summary>
     public string Colon => English ? ": " : "：";
 
+    /// <summary>A remark in brackets after something: full-width （…） in Chinese, " (…)" in English.</summary>
+    public string Paren(string inner) => English ? $" ({inner})" : $"（{inner}）";
+
+    /// <summary>A localised text with its arguments (the resource key is the Chinese format string).</summary>
+    public string Format(string zh, params object[] args) => t[zh, args];
+
     /// <summary>A label with its colon, e.g. "关键技术：" / "Technologies: ".</summary>
     public string Label(string zh) => t[zh] + Colon;
 }

@@ -35,7 +35,8 @@ public static class WebSetup
                 o.Filters.Add<UnreadableFormFilter>();
             })
             .AddViewLocalization()
-            .AddDataAnnotationsLocalization();
+            // Field names and attribute messages come from the one shared resource, like the views' text.
+            .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.Configure<RequestLocalizationOptions>(o =>
         {
