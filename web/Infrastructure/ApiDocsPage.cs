@@ -47,7 +47,7 @@ public static class ApiDocsPage
                 <a href="/open-data">{E(en ? "Open data" : "开放数据")}</a>
                 <a href="/api/docs" aria-current="page">API</a>
               </nav>
-              <div class="account"><a href="/api/docs?culture={switchTo.Item1}" lang="{switchTo.Item1}">{switchTo.Item2}</a></div>
+              <div class="account"><a href="/api/docs/?culture={switchTo.Item1}" lang="{switchTo.Item1}">{switchTo.Item2}</a></div>
             </div></header>
             <section class="wrap api-auth" aria-labelledby="api-auth-title">
               <h2 id="api-auth-title">{E(en ? "Authentication" : "身份验证")}</h2>

@@ -33,6 +33,7 @@ public static class WebSetup
                 m.SetUnknownValueIsInvalidAccessor(field => $"{field}的值无效");
                 m.SetNonPropertyValueMustBeANumberAccessor(() => "必须是数字");
                 o.Filters.Add<UnreadableFormFilter>();
+                o.Filters.Add<LocalizedModelErrorsFilter>();
             })
             .AddViewLocalization()
             // Field names and attribute messages come from the one shared resource, like the views' text.
