@@ -37,8 +37,8 @@ public sealed class UiLabels(IStringLocalizer<SharedResource> t)
     /// <summary>The colon after a label: full-width in Chinese, ": " in English (no Chinese punctuation on English pages).</summary>
     public string Colon => English ? ": " : "：";
 
-    /// <summary>One side of a text the product keeps in both languages as "中文 / English".</summary>
-    public string Pick(string bilingual) => bilingual.Split(" / ", 2) is [var zh, var en] ? (English ? en : zh) : bilingual;
+    /// <summary>One side of a text the product keeps in both languages as "中文（说明）/ English".</summary>
+    public string Pick(string bilingual) => bilingual.Split('/', 2) is [var zh, var en] ? (English ? en : zh).Trim() : bilingual;
 
     /// <summary>A remark in brackets after something: full-width （…） in Chinese, " (…)" in English.</summary>
     public string Paren(string inner) => English ? $" ({inner})" : $"（{inner}）";
