@@ -245,7 +245,10 @@ public sealed class SiteCrawlBrowserTests(DemoMarketplaceApp app, ITestOutputHel
     private static string? EnglishProblem(string text, Match run, string userData)
     {
         var words = Punctuation.Split(run.Value).Where(w => w.Length > 0).ToList();
-        if (words.Count == 0) return $"Chinese punctuation “{run.Value}”";
+        // Punctuation between user data ("（票务公司，2023）：") belongs to it; after an English word, or in a text with
+        // no Chinese word at all, it is the page's own.
+        if (words.Count == 0 && !ChineseRun.Matches(text).Any(m => Punctuation.Split(m.Value).Any(w => w.Length > 0)))
+            return $"Chinese punctuation “{run.Value}”";
         if (Punctuation.IsMatch(run.Value[..1]) && EnglishWordBefore(text, run.Index))
             return $"Chinese punctuation after English text “{text[Math.Max(0, run.Index - 12)..(run.Index + 1)]}”";
         var foreign = words.Where(w => !userData.Contains(w, StringComparison.Ordinal)).ToList();
