@@ -96,6 +96,7 @@ public sealed class SiteCrawlBrowserTests(DemoMarketplaceApp app, ITestOutputHel
                         Interlocked.Increment(ref visits);
                         var visitStarted = DateTime.UtcNow;
                         var before = problems.Count;
+                        var errorsBefore = scriptErrors.Count;
                         var where = $"{role.Name} {culture} {viewport.Name} {url}";
                         var response = await page.GotoAsync(url);
                         if (response is null || response.Status >= 400) { problems.Add($"{where}: HTTP {response?.Status}"); continue; }
@@ -105,12 +106,13 @@ public sealed class SiteCrawlBrowserTests(DemoMarketplaceApp app, ITestOutputHel
                         var shot = Browsers.ScreenshotPath(Path.Combine("crawl", $"{role.Name}-{culture}-{viewport.Name}-{Slug(url)}.png"));
                         Directory.CreateDirectory(Path.GetDirectoryName(shot)!);
                         await page.ScreenshotAsync(new() { Path = shot });
+                        lock (scriptErrors)
+                            problems.AddRange(scriptErrors.Skip(errorsBefore).Distinct().Select(e => $"{where}: script or CSP error: {e}"));
                         Log($"{where}: {(DateTime.UtcNow - visitStarted).TotalMilliseconds:0} ms");
                         foreach (var p in problems.Skip(before)) Log("  PROBLEM " + p);
                     }
                 }
             }
-            problems.AddRange(scriptErrors.Distinct().Select(e => $"{role.Name}: script or CSP error: {e}"));
             await context.DisposeAsync();
             return problems;
         }));
