@@ -116,7 +116,8 @@ public sealed class ScenarioStore(NpgsqlDataSource db)
             OfficeScenarioSort.DeadlineAscending => " order by closes_at, id",
             OfficeScenarioSort.DeadlineDescending => " order by closes_at desc, id",
             OfficeScenarioSort.Title => " order by title, id",
-            _ => " order by code desc, id",
+            // What needs the officer first: drafts and proposals awaiting publication, then the newest codes.
+            _ => " order by (status in ('draft', 'submitted')) desc, code desc, id",
         };
         var args = new
         {
@@ -219,8 +220,8 @@ public sealed class ScenarioStore(NpgsqlDataSource db)
     }
 }
 
-public enum OfficeScenarioSort { Newest, DeadlineAscending, DeadlineDescending, Title }
+public enum OfficeScenarioSort { AwaitingPublicationFirst, DeadlineAscending, DeadlineDescending, Title }
 
 /// <summary>The officers' scenario list: free text, status, category, order and the page's window.</summary>
 public sealed record OfficeScenarioFilter(string? Query = null, string? Status = null, string? Category = null,
-    OfficeScenarioSort Sort = OfficeScenarioSort.Newest, int Limit = 50, int Offset = 0);
+    OfficeScenarioSort Sort = OfficeScenarioSort.AwaitingPublicationFirst, int Limit = 50, int Offset = 0);

@@ -23,7 +23,7 @@ public sealed class OfficerController(ScenarioStore scenarios, TimeProvider cloc
             "deadline" => OfficeScenarioSort.DeadlineAscending,
             "latest" => OfficeScenarioSort.DeadlineDescending,
             "title" => OfficeScenarioSort.Title,
-            _ => OfficeScenarioSort.Newest,
+            _ => OfficeScenarioSort.AwaitingPublicationFirst,
         };
         var paging = new PageInfo(PageInfo.Clamp(page, 100_000), pageSize, 0);
         var filter = new OfficeScenarioFilter(q?.Length > 200 ? q[..200] : q, status?.Length > 40 ? null : status,
