@@ -101,10 +101,9 @@ public static class Operations
             ResponseWriter = WriteHealthJson,
         });
         app.MapOpenApi("/openapi/{documentName}.json");
-        // The nonce is the one the security headers put in this answer's Content-Security-Policy. System fonts instead of
-        // Scalar's font CDN: the page asks nothing of another site.
-        app.MapScalarApiReference("/api/docs", (o, http) => o.WithTitle("应用场景供需对接平台 API")
-                .WithOpenApiRoutePattern("/openapi/{documentName}.json").WithNonce(http.GetNonce()).DisableDefaultFonts())
+        // The nonce is the one the security headers put in this answer's Content-Security-Policy; see ApiDocsPage for
+        // what the page shows and what it leaves out (it asks nothing of another site).
+        app.MapScalarApiReference("/api/docs", (o, http) => ApiDocsPage.Configure(o, http))
             .WithSecurityHeadersPolicy(SecurityHeaders.ApiDocsPolicy);
         // Request counts by action would tell how many applications a sealed scenario received: metrics are for the
         // administrator's session and for scrapers from the networks named in Metrics:AllowedNetworks (none by default).

@@ -34,9 +34,11 @@ public static class WebSetup
                 m.SetNonPropertyValueMustBeANumberAccessor(() => "必须是数字");
                 o.Filters.Add<UnreadableFormFilter>();
                 o.Filters.Add<UnstorableTextFilter>();
+                o.Filters.Add<LocalizedModelErrorsFilter>();
             })
             .AddViewLocalization()
-            .AddDataAnnotationsLocalization();
+            // Field names and attribute messages come from the one shared resource, like the views' text.
+            .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.Configure<RequestLocalizationOptions>(o =>
         {
@@ -46,6 +48,7 @@ public static class WebSetup
             o.SupportedUICultures = supported;
             o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
         });
+        services.AddSingleton<UiLabels>();
         services.AddSingleton<StartupTasks>();
         services.AddSingleton<ObjectionFiling>();
         services.AddRequestLimits(configuration);

@@ -75,20 +75,28 @@ public sealed class EnterpriseStore(NpgsqlDataSource db)
            and (@region::text is null or region like @region || '%')
            and (@industry::text is null or industry = @industry)
            and (@qualification::text is null or @qualification = any(qualifications))
-         order by name
-         limit @limit
         """;
 
     private static object DirectoryParameters(DirectoryFilter f) => new
     {
-        q = Blank(f.Query), region = Blank(f.Region), industry = Blank(f.Industry), qualification = Blank(f.Qualification), limit = f.Limit,
+        q = Blank(f.Query), region = Blank(f.Region), industry = Blank(f.Industry), qualification = Blank(f.Qualification),
+        limit = f.Limit, offset = Math.Max(0, f.Offset),
     };
 
-    /// <summary>Firms matching the directory filters, for the officers' list.</summary>
+    // The order is one of a fixed set of clauses (never text from the request); id breaks ties so pages never overlap.
+    private static string DirectoryPage(DirectoryFilter f) => f.Sort switch
+    {
+        DirectorySort.CapitalDescending => " order by registered_capital_wan desc, id",
+        DirectorySort.NewestFirst => " order by created_at desc, id",
+        _ => " order by name, id",
+    } + " limit @limit offset @offset";
+
+    /// <summary>Firms matching the directory filters, for the officers' list, in the filter's order.</summary>
     public async Task<IReadOnlyList<EnterpriseProfile>> ListAsync(DirectoryFilter f, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        var rows = await conn.QueryAsync<Row>(new CommandDefinition(SelectColumns + DirectoryWhere, DirectoryParameters(f), cancellationToken: ct));
+        var rows = await conn.QueryAsync<Row>(new CommandDefinition(SelectColumns + DirectoryWhere + DirectoryPage(f),
+            DirectoryParameters(f), cancellationToken: ct));
         return rows.Select(r => r.ToProfile()).ToList();
     }
 
@@ -99,8 +107,16 @@ public sealed class EnterpriseStore(NpgsqlDataSource db)
     public async IAsyncEnumerable<EnterpriseProfile> StreamAsync(DirectoryFilter f, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        await foreach (var row in conn.QueryUnbufferedAsync<Row>(SelectColumns + DirectoryWhere, DirectoryParameters(f)).WithCancellation(ct))
+        await foreach (var row in conn.QueryUnbufferedAsync<Row>(SelectColumns + DirectoryWhere + DirectoryPage(f), DirectoryParameters(f)).WithCancellation(ct))
             yield return row.ToProfile();
+    }
+
+    /// <summary>How many firms match the directory filters (for the pager).</summary>
+    public async Task<int> CountAsync(DirectoryFilter f, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<int>(new CommandDefinition("select count(*)::int from enterprises.enterprises" + DirectoryWhere,
+            DirectoryParameters(f), cancellationToken: ct));
     }
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
@@ -180,4 +196,7 @@ public sealed class EnterpriseStore(NpgsqlDataSource db)
     }
 }
 
-public sealed record DirectoryFilter(string? Query = null, string? Region = null, string? Industry = null, string? Qualification = null, int Limit = 100_000);
+public sealed record DirectoryFilter(string? Query = null, string? Region = null, string? Industry = null, string? Qualification = null, int Limit = int.MaxValue,
+    int Offset = 0, DirectorySort Sort = DirectorySort.Name);
+
+public enum DirectorySort { Name, CapitalDescending, NewestFirst }

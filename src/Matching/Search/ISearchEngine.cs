@@ -8,10 +8,28 @@ namespace Marketplace.Matching.Search;
 /// </param>
 public sealed record ScenarioSearchQuery(string? Text, string? Category = null, bool OpenOnly = false, int Page = 1, int PageSize = 20,
     string? Domain = null, string? Technology = null, string? Location = null, string? Status = null,
-    IReadOnlyList<string>? Audience = null)
+    IReadOnlyList<string>? Audience = null, string? Sort = null)
 {
+    /// <summary>Deadline order: soonest first (the default without text), latest first, or none (relevance, the default with text).</summary>
+    public ScenarioSort Order => Sort switch
+    {
+        ScenarioSorts.Deadline => ScenarioSort.DeadlineAscending,
+        ScenarioSorts.Latest => ScenarioSort.DeadlineDescending,
+        ScenarioSorts.Relevance when !string.IsNullOrWhiteSpace(Text) => ScenarioSort.Relevance,
+        _ => string.IsNullOrWhiteSpace(Text) ? ScenarioSort.DeadlineAscending : ScenarioSort.Relevance,
+    };
+
     /// <summary>The audience terms to filter on, or null when the viewer sees every scenario (staff).</summary>
     public IReadOnlyList<string>? AudienceFilter => ScenarioAudience.Resolve(Audience);
+}
+
+public enum ScenarioSort { Relevance, DeadlineAscending, DeadlineDescending }
+
+/// <summary>The sort names lists accept in their query string.</summary>
+public static class ScenarioSorts
+{
+    public const string Relevance = "relevance", Deadline = "deadline", Latest = "latest";
+    public static readonly IReadOnlyList<string> All = [Relevance, Deadline, Latest];
 }
 
 public sealed record FacetCount(string Value, int Count);
@@ -29,8 +47,13 @@ public static class EnterpriseFacets
     public static readonly IReadOnlyList<string> All = [Region, Industry, Technology, Qualification];
 }
 
+/// <param name="Sort">"capital": registered capital, largest first; otherwise relevance (index order without text).</param>
 public sealed record EnterpriseSearchQuery(string? Text, string? Region = null, string? Industry = null, string? Technology = null,
-    string? Qualification = null, int Page = 1, int PageSize = 20);
+    string? Qualification = null, int Page = 1, int PageSize = 20, string? Sort = null)
+{
+    public const string ByCapital = "capital";
+    public bool SortByCapital => Sort == ByCapital;
+}
 
 public sealed record EnterpriseHit(Guid Id, string Name, string Region, string Industry, IReadOnlyList<string> Qualifications,
     IReadOnlyList<string> Technologies, string NameHtml, string SnippetHtml, float Score);

@@ -249,7 +249,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         var now = _clock.GetUtcNow().ToUnixTimeSeconds();
         var audience = q.AudienceFilter;
         var key = string.Join('\u001f', q.Text?.Trim() ?? "", q.Category, q.OpenOnly ? "open" : "any", Math.Max(1, q.Page),
-            Math.Clamp(q.PageSize, 1, 100), q.Domain, q.Technology, q.Location, q.Status,
+            Math.Clamp(q.PageSize, 1, 100), q.Domain, q.Technology, q.Location, q.Status, q.Order,
             audience is null ? "*" : string.Join('\u001e', audience.Order(StringComparer.Ordinal)));
         return Task.FromResult(Readable(_scenarios).Search(searcher => _scenarioResults.GetOrAdd(searcher.IndexReader, key, now,
             // Only "open" answers depend on the clock: they hold until the next deadline in the index passes.
@@ -302,8 +302,8 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         var size = Math.Clamp(q.PageSize, 1, 100);
         TopFieldCollector? byDeadline = null;
         TopScoreDocCollector? byScore = null;
-        if (text.Length == 0)
-            byDeadline = TopFieldCollector.Create(new Sort(new SortField("closes_at", FieldCache.NUMERIC_UTILS_INT64_PARSER)), page * size,
+        if (q.Order != ScenarioSort.Relevance)
+            byDeadline = TopFieldCollector.Create(new Sort(new SortField("closes_at", FieldCache.NUMERIC_UTILS_INT64_PARSER, q.Order == ScenarioSort.DeadlineDescending)), page * size,
                 fillFields: true, trackDocScores: false, trackMaxScore: false, docsScoredInOrder: true);
         else
             byScore = TopScoreDocCollector.Create(page * size, docsScoredInOrder: true);
@@ -411,7 +411,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     public Task<EnterpriseSearchResult> SearchEnterprisesAsync(EnterpriseSearchQuery q, CancellationToken ct)
     {
         var key = string.Join('\u001f', q.Text?.Trim() ?? "", q.Region, q.Industry, q.Technology, q.Qualification,
-            Math.Max(1, q.Page), Math.Clamp(q.PageSize, 1, 100));
+            Math.Max(1, q.Page), Math.Clamp(q.PageSize, 1, 100), q.SortByCapital ? "capital" : "");
         return Task.FromResult(Readable(_enterprises).Search(searcher => _enterpriseResults.GetOrAdd(searcher.IndexReader, key, 0,
             () => (SearchEnterprises(searcher, q), long.MaxValue))));
     }
@@ -429,7 +429,10 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
 
         var page = Math.Max(1, q.Page);
         var size = Math.Clamp(q.PageSize, 1, 100);
-        var topCollector = TopScoreDocCollector.Create(page * size, docsScoredInOrder: true);
+        ITopDocsCollector topCollector = q.SortByCapital
+            ? TopFieldCollector.Create(new Sort(new SortField("capital", FieldCache.NUMERIC_UTILS_DOUBLE_PARSER, reverse: true)), page * size,
+                fillFields: true, trackDocScores: false, trackMaxScore: false, docsScoredInOrder: true)
+            : TopScoreDocCollector.Create(page * size, docsScoredInOrder: true);
         var facets = new LuceneFacets.Counter(EnterpriseFacets.All);
         searcher.Search(Filtered(query, filter), MultiCollector.Wrap(topCollector, facets));
         var top = topCollector.GetTopDocs();

@@ -101,23 +101,37 @@ public sealed class ScenarioStore(NpgsqlDataSource db)
         return rows.Select(r => r.ToScenario()).ToList();
     }
 
-    /// <summary>
-    /// The officers' list: every scenario waiting for publication (drafts and proposals: the work queue, always in full),
-    /// then the others newest code first, <paramref name="pageSize"/> at a time after the code <paramref name="before"/>
-    /// (keyset paging: at 10,000 scenarios the list of all of them was a 5 MB page; issue 15).
-    /// </summary>
-    public async Task<(IReadOnlyList<Scenario> Rows, string? Next)> ListForOfficersAsync(string? before, int pageSize, CancellationToken ct)
+    private const string OfficeWhere = """
+         where (@q::text is null or title ilike '%' || @q || '%' or code ilike '%' || @q || '%' or owner_department ilike '%' || @q || '%')
+           and (@status::text is null or status = @status)
+           and (@category::text is null or category = @category)
+        """;
+
+    /// <summary>One page of the officers' scenario list: text over title, code and department, status and category filters.</summary>
+    public async Task<(IReadOnlyList<Scenario> Items, int Total)> ListForOfficeAsync(OfficeScenarioFilter f, CancellationToken ct)
     {
+        // A fixed set of clauses, never text from the request; id breaks ties so pages never overlap.
+        var order = f.Sort switch
+        {
+            OfficeScenarioSort.DeadlineAscending => " order by closes_at, id",
+            OfficeScenarioSort.DeadlineDescending => " order by closes_at desc, id",
+            OfficeScenarioSort.Title => " order by title, id",
+            // What needs the officer first: drafts and proposals awaiting publication, then the newest codes.
+            _ => " order by (status in ('draft', 'submitted')) desc, code desc, id",
+        };
+        var args = new
+        {
+            q = string.IsNullOrWhiteSpace(f.Query) ? null : f.Query.Trim(),
+            status = string.IsNullOrWhiteSpace(f.Status) ? null : f.Status,
+            category = string.IsNullOrWhiteSpace(f.Category) ? null : f.Category,
+            limit = f.Limit, offset = Math.Max(0, f.Offset),
+        };
         await using var conn = await db.OpenConnectionAsync(ct);
-        var queue = before is null
-            ? await conn.QueryAsync<Row>(new CommandDefinition(
-                SelectColumns + " where status in ('draft', 'submitted') order by code desc", cancellationToken: ct))
-            : [];
-        var page = (await conn.QueryAsync<Row>(new CommandDefinition(
-            SelectColumns + " where status not in ('draft', 'submitted') and (@before::text is null or code < @before) order by code desc limit @limit",
-            new { before, limit = pageSize + 1 }, cancellationToken: ct))).ToList();
-        var next = page.Count > pageSize ? page[pageSize - 1].Code : null;
-        return (queue.Concat(page.Take(pageSize)).Select(r => r.ToScenario()).ToList(), next);
+        var total = await conn.ExecuteScalarAsync<int>(new CommandDefinition(
+            "select count(*)::int from scenarios.scenarios" + OfficeWhere, args, cancellationToken: ct));
+        var rows = await conn.QueryAsync<Row>(new CommandDefinition(
+            SelectColumns + OfficeWhere + order + " limit @limit offset @offset", args, cancellationToken: ct));
+        return (rows.Select(r => r.ToScenario()).ToList(), total);
     }
 
     public async Task<long> CountAsync(CancellationToken ct)
@@ -205,3 +219,9 @@ public sealed class ScenarioStore(NpgsqlDataSource db)
         return (await conn.ExecuteScalarAsync<string>(new CommandDefinition(sql, new { year = year.ToString() }, tx, cancellationToken: ct)))!;
     }
 }
+
+public enum OfficeScenarioSort { AwaitingPublicationFirst, DeadlineAscending, DeadlineDescending, Title }
+
+/// <summary>The officers' scenario list: free text, status, category, order and the page's window.</summary>
+public sealed record OfficeScenarioFilter(string? Query = null, string? Status = null, string? Category = null,
+    OfficeScenarioSort Sort = OfficeScenarioSort.AwaitingPublicationFirst, int Limit = 50, int Offset = 0);

@@ -49,7 +49,8 @@ public sealed class ThinSliceBrowserTests(DemoMarketplaceApp app) : IClassFixtur
         Assert.Contains(Title, receipt.Subject);
 
         // The officer sees that firm recommended, with reasons a person can check.
-        await officer.GotoAsync("/officer");
+        // The list is paged (30 a page): the officer finds the scenario by its title.
+        await officer.GotoAsync("/officer?q=" + Uri.EscapeDataString(Title));
         await officer.GetByRole(AriaRole.Row, new() { Name = Title }).GetByRole(AriaRole.Link, new() { Name = "推荐企业" }).ClickAsync();
         var card = officer.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "北京通州智联物联科技有限公司" });
         await Assertions.Expect(card).ToBeVisibleAsync();

@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Paging;
 using Marketplace.BuildingBlocks.Outbox;
 using System.Text;
 using Marketplace.Enterprises.Import;
@@ -11,20 +12,24 @@ using Marketplace.Web.Features.Accounts;
 
 namespace Marketplace.Web.Features.Directory;
 
-public sealed record DirectoryPage(DirectoryFilter Filter, IReadOnlyList<EnterpriseProfile> Firms, int Total);
+public sealed record DirectoryPage(DirectoryFilter Filter, IReadOnlyList<EnterpriseProfile> Firms, PageInfo Paging, Pager Pager);
 
 /// <summary>The officers' enterprise directory: list, filters, export, bulk import, qualification review.</summary>
 [Route("officer/directory"), Authorize(Roles = Roles.OfficerOrAdmin)]
 public sealed class DirectoryController(EnterpriseStore enterprises) : Controller
 {
-    private const int PageSize = 200;
+    private const int PageSize = 50;
 
     [HttpGet("")]
-    public async Task<IActionResult> Index(string? q, string? region, string? industry, string? qualification, CancellationToken ct)
+    public async Task<IActionResult> Index(string? q, string? region, string? industry, string? qualification, string? sort, int page = 1,
+        CancellationToken ct = default)
     {
-        var filter = new DirectoryFilter(q, region, industry, qualification, PageSize + 1);
-        var firms = await enterprises.ListAsync(filter, ct);
-        return View(new DirectoryPage(filter, firms.Take(PageSize).ToList(), firms.Count));
+        var order = sort switch { "capital" => DirectorySort.CapitalDescending, "newest" => DirectorySort.NewestFirst, _ => DirectorySort.Name };
+        var paging = new PageInfo(PageInfo.Clamp(page, 100_000), PageSize, 0);
+        var filter = new DirectoryFilter(q, region, industry, qualification, PageSize, paging.Offset, order);
+        paging = paging with { Total = await enterprises.CountAsync(filter, ct) };
+        var firms = paging.IsOutOfRange ? [] : await enterprises.ListAsync(filter, ct);
+        return View(new DirectoryPage(filter, firms, paging, Pager.For(paging, Request)));
     }
 
     [HttpGet("{id:guid}")]

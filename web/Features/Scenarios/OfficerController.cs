@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Paging;
 using Marketplace.BuildingBlocks.Time;
 using Marketplace.BuildingBlocks.Outbox;
 using Marketplace.Scenarios.Listings;
@@ -14,11 +15,22 @@ namespace Marketplace.Web.Features.Scenarios;
 public sealed class OfficerController(ScenarioStore scenarios, TimeProvider clock) : Controller
 {
     [HttpGet("")]
-    public async Task<IActionResult> Index(string? before, CancellationToken ct)
+    public async Task<IActionResult> Index(string? q, string? status, string? category, string? sort, int page = 1, CancellationToken ct = default)
     {
-        var (rows, next) = await scenarios.ListForOfficersAsync(string.IsNullOrWhiteSpace(before) ? null : before.Trim(), 100, ct);
-        ViewBag.Next = next;
-        return View(rows);
+        const int pageSize = 30;
+        var order = sort switch
+        {
+            "deadline" => OfficeScenarioSort.DeadlineAscending,
+            "latest" => OfficeScenarioSort.DeadlineDescending,
+            "title" => OfficeScenarioSort.Title,
+            _ => OfficeScenarioSort.AwaitingPublicationFirst,
+        };
+        var paging = new PageInfo(PageInfo.Clamp(page, 100_000), pageSize, 0);
+        var filter = new OfficeScenarioFilter(q?.Length > 200 ? q[..200] : q, status?.Length > 40 ? null : status,
+            category?.Length > 40 ? null : category, order, pageSize, paging.Offset);
+        var (items, total) = await scenarios.ListForOfficeAsync(filter, ct);
+        paging = paging with { Total = total };
+        return View(new OfficeScenarioList(filter, sort, items, paging, Pager.For(paging, Request)));
     }
 
     [HttpGet("scenarios/new")]
@@ -204,3 +216,5 @@ public sealed class OfficerController(ScenarioStore scenarios, TimeProvider cloc
         return RedirectToAction(nameof(Recommendations), new { id });
     }
 }
+
+public sealed record OfficeScenarioList(OfficeScenarioFilter Filter, string? Sort, IReadOnlyList<Scenario> Items, PageInfo Paging, Pager Pager);

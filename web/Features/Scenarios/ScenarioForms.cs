@@ -1,5 +1,7 @@
 using Marketplace.BuildingBlocks.Time;
 using System.ComponentModel.DataAnnotations;
+using Marketplace.BuildingBlocks.Paging;
+using Marketplace.Web.Infrastructure;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Matching.Recommendations;
 using Marketplace.Matching.Search;
@@ -17,22 +19,31 @@ public sealed class ScenarioFilters
     [StringLength(Bounds.Facet, ErrorMessage = Bounds.Text)] public string? Technology { get; set; }
     [StringLength(Bounds.Facet, ErrorMessage = Bounds.Text)] public string? Location { get; set; }
     [StringLength(Bounds.Facet, ErrorMessage = Bounds.Text)] public string? Status { get; set; }
+    /// <summary>relevance, deadline (soonest first) or latest; unknown values fall back to the default order.</summary>
+    [StringLength(Bounds.Facet, ErrorMessage = Bounds.Text)] public string? Sort { get; set; }
     public int Page { get; set; } = 1;
 
     public ScenarioSearchQuery ToQuery(int pageSize = 20) => new(
-        Q, Category is not null && ScenarioCategory.All.Contains(Category) ? Category : null, Page: Math.Clamp(Page, 1, 1000), PageSize: pageSize,
-        Domain: Blank(Domain), Technology: Blank(Technology), Location: Blank(Location), Status: Blank(Status));
+        Q, Category is not null && ScenarioCategory.All.Contains(Category) ? Category : null, Page: PageInfo.Clamp(Page), PageSize: pageSize,
+        Domain: Blank(Domain), Technology: Blank(Technology), Location: Blank(Location), Status: Blank(Status),
+        Sort: Sort is not null && ScenarioSorts.All.Contains(Sort) ? Sort : null);
 
-    /// <summary>The query string of these filters with one of them changed (null removes it).</summary>
-    public string With(string key, string? value) => QueryStrings.With(new()
+    /// <summary>The query string of these filters with one of them changed (null removes it); the page starts again at 1.</summary>
+    public string With(string key, string? value) => QueryStrings.With(Pairs(), key, value);
+
+    public Dictionary<string, string?> Pairs() => new()
     {
-        ["q"] = Q, ["category"] = Category, ["domain"] = Domain, ["technology"] = Technology, ["location"] = Location, ["status"] = Status,
-    }, key, value);
+        ["q"] = Q, ["category"] = Category, ["domain"] = Domain, ["technology"] = Technology, ["location"] = Location, ["status"] = Status, ["sort"] = Sort,
+    };
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }
 
-public sealed record ScenarioSearchPage(ScenarioFilters Filters, int Page, ScenarioSearchResult Result);
+public sealed record ScenarioSearchPage(ScenarioFilters Filters, int Page, ScenarioSearchResult Result)
+{
+    public PageInfo Paging => new(Page, 20, Result.Total);
+    public Pager Pager => Pager.For(Paging, "/scenarios", Filters.Pairs());
+}
 
 public sealed class CapabilityFilters
 {
@@ -41,18 +52,26 @@ public sealed class CapabilityFilters
     [StringLength(Bounds.Facet, ErrorMessage = Bounds.Text)] public string? Industry { get; set; }
     [StringLength(Bounds.Facet, ErrorMessage = Bounds.Text)] public string? Technology { get; set; }
     [StringLength(Bounds.Facet, ErrorMessage = Bounds.Text)] public string? Qualification { get; set; }
+    /// <summary>relevance (default) or capital (registered capital, largest first).</summary>
+    [StringLength(Bounds.Facet, ErrorMessage = Bounds.Text)] public string? Sort { get; set; }
     public int Page { get; set; } = 1;
 
     public EnterpriseSearchQuery ToQuery(int pageSize = 20) =>
-        new(Q, Region, Industry, Technology, Qualification, Math.Clamp(Page, 1, 1000), pageSize);
+        new(Q, Region, Industry, Technology, Qualification, PageInfo.Clamp(Page), pageSize, Sort == EnterpriseSearchQuery.ByCapital ? Sort : null);
 
-    public string With(string key, string? value) => QueryStrings.With(new()
+    public string With(string key, string? value) => QueryStrings.With(Pairs(), key, value);
+
+    public Dictionary<string, string?> Pairs() => new()
     {
-        ["q"] = Q, ["region"] = Region, ["industry"] = Industry, ["technology"] = Technology, ["qualification"] = Qualification,
-    }, key, value);
+        ["q"] = Q, ["region"] = Region, ["industry"] = Industry, ["technology"] = Technology, ["qualification"] = Qualification, ["sort"] = Sort,
+    };
 }
 
-public sealed record CapabilitySearchPage(CapabilityFilters Filters, EnterpriseSearchResult Result);
+public sealed record CapabilitySearchPage(CapabilityFilters Filters, EnterpriseSearchResult Result)
+{
+    public PageInfo Paging => new(Filters.Page, 20, Result.Total);
+    public Pager Pager => Pager.For(Paging, "/capabilities", Filters.Pairs());
+}
 
 public sealed record ScenarioPage(Scenario Scenario, OwnApplication? OwnApplication, bool CanApply, string? ApplyBlockedReason);
 

@@ -95,6 +95,7 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
     {
         SearchableAttributes = ["technologies", "description", "cases", "name", "experienceDomains"],
         FilterableAttributes = ["id", "qualifications", "capital", "regionPrefixes", "industry", "technologies", "publicCard", "suspendedUntil", "lastAwardedAt"],
+        SortableAttributes = ["capital"],
         DisplayedAttributes = ["*"],
         Synonyms = Synonyms(),
         LocalizedAttributes = [new(["name", "description", "cases", "technologies", "experienceDomains"], ChineseLocales)],
@@ -182,7 +183,12 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
             Offset = countsOnly ? 0 : (Math.Max(1, q.Page) - 1) * size,
             Limit = countsOnly ? 0 : size,
             Facets = countsOnly ? ["category"] : [.. ScenarioFacetAttributes.Values],
-            Sort = text is null && !countsOnly ? ["closesAt:asc"] : null,
+            Sort = countsOnly ? null : q.Order switch
+            {
+                ScenarioSort.DeadlineAscending => ["closesAt:asc"],
+                ScenarioSort.DeadlineDescending => ["closesAt:desc"],
+                _ => null,
+            },
             AttributesToHighlight = countsOnly ? null : ["title", "summary"],
             HighlightPreTag = MarkOpen,
             HighlightPostTag = MarkClose,
@@ -245,6 +251,7 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
             Offset = (Math.Max(1, q.Page) - 1) * size,
             Limit = size,
             Facets = [.. EnterpriseFacetAttributes.Values],
+            Sort = q.SortByCapital ? ["capital:desc"] : null,
             AttributesToHighlight = ["name", "description"],
             HighlightPreTag = MarkOpen,
             HighlightPostTag = MarkClose,
