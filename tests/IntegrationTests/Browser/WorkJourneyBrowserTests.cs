@@ -223,9 +223,9 @@ public sealed class WorkJourneyBrowserTests(ListeningMarketplaceApp app) : IClas
 
         // Inviting by hand: the page says how many people got the email, or who got none and why.
         await page.GetByRole(AriaRole.Link, new() { Name = "推荐企业" }).ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = $"邀请 {later.Name}" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = $"邀请揭榜 · {later.Name}" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync("邀请邮件已发给 1 位联系人");
-        await page.GetByRole(AriaRole.Button, new() { Name = $"邀请 {silent.Name}" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = $"邀请揭榜 · {silent.Name}" }).ClickAsync();
         var alert = page.Locator("main > .flash.error");
         await Assertions.Expect(alert).ToContainTextAsync("未发出邮件");
         await Assertions.Expect(alert).ToContainTextAsync("该企业没有成员账号，也未填写联系邮箱");
