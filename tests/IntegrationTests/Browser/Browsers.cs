@@ -85,6 +85,17 @@ public static class Browsers
         Assert.True(scrollWidth <= width + 1, $"{page.Url} is {scrollWidth}px wide in a {width}px window");
     }
 
+    /// <summary>
+    /// A journey's checkpoint: the page fits its window, its messages speak the reader's language (user data apart),
+    /// and a full-page screenshot is saved as <c>name-size-language.png</c>.
+    /// </summary>
+    public static async Task CheckpointAsync(IPage page, UiText ui, string size, string name, params string[] userData)
+    {
+        await AssertFitsAsync(page, Viewport(size).Width);
+        await ui.AssertMessagesAsync(page, userData);
+        await page.ScreenshotAsync(new() { Path = ScreenshotPath($"{name}-{size}-{ui.Tag}.png"), FullPage = true });
+    }
+
     /// <summary>A small valid PDF to upload.</summary>
     public static FilePayload Pdf(string name) => new()
     {

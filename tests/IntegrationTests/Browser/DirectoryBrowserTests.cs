@@ -19,6 +19,7 @@ public sealed class DirectoryBrowserTests(DemoMarketplaceApp app) : IClassFixtur
         var variant = $"{size}-{ui.Tag}";
         var (width, height) = Browsers.Viewport(size);
         var firmName = $"北京浏览器测试{(ui.IsEnglish ? "乙" : "甲")}智能科技有限公司";
+        string[] data = [firmName];
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Browsers.LaunchAsync(playwright);
         var problems = new List<string>();
@@ -34,8 +35,7 @@ public sealed class DirectoryBrowserTests(DemoMarketplaceApp app) : IClassFixtur
         await page.GetByLabel(ui["您的姓名"]).FillAsync("陈创始");
         await page.GetByLabel(ui["邮箱"], new() { Exact = true }).FillAsync(email);
         await page.GetByLabel(ui["密码（至少 10 位，含字母和数字）"]).FillAsync("Founder2026pass");
-        await Browsers.AssertFitsAsync(page, width);
-        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"signup-{variant}.png"), FullPage = true });
+        await Browsers.CheckpointAsync(page, ui, size, "signup", data);
         await page.GetByRole(AriaRole.Button, new() { Name = ui["注册"], Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = ui["请查收验证邮件"] })).ToBeVisibleAsync();
 
@@ -49,8 +49,7 @@ public sealed class DirectoryBrowserTests(DemoMarketplaceApp app) : IClassFixtur
         await page.GotoAsync("/firm");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = ui["企业认领"] })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync(ui["您的企业认领正在审核中。审核通过前，账号不能以企业身份揭榜申报、被推荐或被邀请。"]);
-        await Browsers.AssertFitsAsync(page, width);
-        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"firm-claim-pending-{variant}.png"), FullPage = true });
+        await Browsers.CheckpointAsync(page, ui, size, "firm-claim-pending", data);
         var claims = app.Get<Marketplace.Flows.Accounts.FirmClaims>();
         var claim = (await claims.ListPendingAsync(default)).Single(r => r.Claim.Email == email);
         var officer = await app.Get<Marketplace.Accounts.Users.UserStore>().EnsureAsync($"claims-{Guid.NewGuid():N}@gov.test", "审核处长", "Officer2026pass",
@@ -70,20 +69,17 @@ public sealed class DirectoryBrowserTests(DemoMarketplaceApp app) : IClassFixtur
         await page.GetByLabel(ui["在公开能力清单中展示本企业"]).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = ui["保存"], Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync(ui["企业信息已保存。"]);
-        await Browsers.AssertFitsAsync(page, width);
-        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"firm-profile-{variant}.png"), FullPage = true });
+        await Browsers.CheckpointAsync(page, ui, size, "firm-profile", data);
         await app.DrainOutboxAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = ui["查看公开名片"] }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = firmName })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("演艺小镇导览机器人")).ToBeVisibleAsync();
-        await Browsers.AssertFitsAsync(page, width);
-        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"capability-card-{variant}.png"), FullPage = true });
+        await Browsers.CheckpointAsync(page, ui, size, "capability-card", data);
 
         await page.GotoAsync("/capabilities?q=" + Uri.EscapeDataString("导览机器人"));
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = firmName })).ToBeVisibleAsync();
-        await Browsers.AssertFitsAsync(page, width);
-        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"capability-list-{variant}.png"), FullPage = true });
+        await Browsers.CheckpointAsync(page, ui, size, "capability-list", data);
 
         // Following a technology with instant alerts: a scenario published with it is announced by email.
         await page.GotoAsync("/account/follows");
@@ -95,8 +91,7 @@ public sealed class DirectoryBrowserTests(DemoMarketplaceApp app) : IClassFixtur
         await page.GetByRole(AriaRole.Button, new() { Name = ui["添加关注"] }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync(ui["已关注。"]);
         await Assertions.Expect(page.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "服务机器人" })).ToContainTextAsync(ui["技术"] + ui.Colon + "服务机器人");
-        await Browsers.AssertFitsAsync(page, width);
-        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"follows-technology-{variant}.png"), FullPage = true });
+        await Browsers.CheckpointAsync(page, ui, size, "follows-technology", data);
         var title = $"剧场服务机器人导览试点（{variant}）";
         await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand(title, app.Clock.GetUtcNow().AddDays(30)) with
         {

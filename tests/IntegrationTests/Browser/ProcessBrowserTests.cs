@@ -42,6 +42,7 @@ public sealed class ProcessBrowserTests(DemoMarketplaceApp app) : IClassFixture<
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Browsers.LaunchAsync(playwright);
+        string[] data = [title, firm.Name, .. reviewers.Select(r => r.DisplayName), "技术方案书.pdf", "实施方案评审", "试点部署", "验收"];
         var problems = new List<string>();
         async Task<IPage> SignedIn(string email)
         {
@@ -49,11 +50,7 @@ public sealed class ProcessBrowserTests(DemoMarketplaceApp app) : IClassFixture<
             await Browsers.SignInAsync(page, email, TestData.Password, ui);
             return page;
         }
-        async Task Shot(IPage page, string name)
-        {
-            await Browsers.AssertFitsAsync(page, width);
-            await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"process-{name}-{variant}.png"), FullPage = true });
-        }
+        Task Shot(IPage page, string name) => Browsers.CheckpointAsync(page, ui, size, "process-" + name, data);
 
         // 张榜
         var officer = await SignedIn(officerAccount.Email);

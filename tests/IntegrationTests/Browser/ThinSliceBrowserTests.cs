@@ -17,7 +17,7 @@ public sealed class ThinSliceBrowserTests(DemoMarketplaceApp app) : IClassFixtur
     /// so English drafts its own, written for the same demo firm.
     /// </summary>
     private static (string Title, string Fragment) Subject(UiText ui) => ui.IsEnglish
-        ? ("独居老人居家安全无感监测与跌倒告警", "老人跌倒")
+        ? ("独居老人居家安全无感监测与跌倒告警", "跌倒告警")
         : ("社区数字孪生底座与综合治理驾驶舱", "孪生底座");
 
     private const string Firm = "北京通州智联物联科技有限公司";
@@ -41,13 +41,10 @@ public sealed class ThinSliceBrowserTests(DemoMarketplaceApp app) : IClassFixtur
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Browsers.LaunchAsync(playwright);
+        string[] data = [title, Firm];
         var problems = new List<string>();
         async Task<IPage> NewPage() => Browsers.Watch(await (await ui.NewContextAsync(browser, app.ServerAddress, width, height)).NewPageAsync(), problems);
-        async Task Shot(IPage page, string name)
-        {
-            await Browsers.AssertFitsAsync(page, width);
-            await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"{name}-{variant}.png"), FullPage = true });
-        }
+        Task Shot(IPage page, string name) => Browsers.CheckpointAsync(page, ui, size, name, data);
 
         // The officer publishes the draft from the workbench.
         var officer = await NewPage();

@@ -70,6 +70,22 @@ public sealed class UiText
     public string Paren(string inner) => IsEnglish ? $" ({inner})" : $"（{inner}）";
 
     /// <summary>
+    /// On an English page, what the product says (flash, alerts, the error summary, field errors, status lines) has no
+    /// Chinese left once the user data named is taken out: a message without English would show in Chinese.
+    /// </summary>
+    public async Task AssertMessagesAsync(IPage page, params string[] userData)
+    {
+        if (!IsEnglish) return;
+        foreach (var text in await page.Locator(".flash, .error-summary, .error, [role=status], [role=alert]").AllInnerTextsAsync())
+        {
+            var rest = userData.Where(d => d.Length > 0).OrderByDescending(d => d.Length).Aggregate(text, (t, d) => t.Replace(d, ""));
+            Assert.False(ChineseCharacter.IsMatch(rest), $"Chinese in an English message on {page.Url}: “{text}”");
+        }
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex ChineseCharacter = new(@"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]");
+
+    /// <summary>
     /// A browser context reading the site in this language: the culture cookie the layout's language form sets (the
     /// same one the site crawl uses), on a window of the given size.
     /// </summary>

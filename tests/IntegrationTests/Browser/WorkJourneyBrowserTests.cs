@@ -42,6 +42,7 @@ public sealed class WorkJourneyBrowserTests(ListeningMarketplaceApp app) : IClas
         var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand(title, app.Clock.GetUtcNow().AddDays(2)));
         var firm = await TestData.FirmAsync(app, name: $"北京申报旅程{Mark(size, ui)}物联科技有限公司");
         var member = await TestData.MemberAsync(app, firm);
+        string[] data = [title, firm.Name];
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Browsers.LaunchAsync(playwright);
@@ -55,8 +56,7 @@ public sealed class WorkJourneyBrowserTests(ListeningMarketplaceApp app) : IClas
         await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync(ui["已关注。"]);
         await page.GotoAsync("/account/follows");
         await Assertions.Expect(page.GetByRole(AriaRole.Listitem).Filter(new() { HasText = title })).ToContainTextAsync(ui["场景"] + ui.Colon + title);
-        await Browsers.AssertFitsAsync(page, width);
-        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"follows-{variant}.png"), FullPage = true });
+        await Browsers.CheckpointAsync(page, ui, size, "follows", data);
 
         // A draft: only a few words of the approach. Nothing is sent for a draft.
         await page.GotoAsync($"/scenarios/{scenario.Id}");
@@ -78,8 +78,7 @@ public sealed class WorkJourneyBrowserTests(ListeningMarketplaceApp app) : IClas
         await Assertions.Expect(summary).ToContainTextAsync(ui["请确认申报材料真实、准确、完整"]);
         await summary.GetByRole(AriaRole.Link, new() { Name = ui["请介绍项目团队（至少 10 个字）"] }).ClickAsync();
         await Assertions.Expect(page.GetByLabel(ui["项目团队（负责人、核心成员及分工）"])).ToBeFocusedAsync();
-        await Browsers.AssertFitsAsync(page, width);
-        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"apply-errors-{variant}.png"), FullPage = true });
+        await Browsers.CheckpointAsync(page, ui, size, "apply-errors", data);
 
         // The whole proposal: submitted, and the receipt (reference number, time, link) arrives.
         await Browsers.FillProposalAsync(page, "在每个投放点加装满溢检测和视频识别终端，接入督导平台，两个月内完成试点并上线提醒。", "120", ui);
@@ -94,8 +93,7 @@ public sealed class WorkJourneyBrowserTests(ListeningMarketplaceApp app) : IClas
         // Withdrawing asks first; going back changes nothing.
         await page.GetByRole(AriaRole.Link, new() { Name = ui["撤回申报"] }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(ui["撤回申报"]);
-        await Browsers.AssertFitsAsync(page, width);
-        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"withdraw-confirm-{variant}.png"), FullPage = true });
+        await Browsers.CheckpointAsync(page, ui, size, "withdraw-confirm", data);
         await page.GetByRole(AriaRole.Link, new() { Name = ui["不撤回，返回"] }).ClickAsync();
         await Assertions.Expect(page.GetByText(ui["本企业已申报"])).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = ui["撤回申报"] }).ClickAsync();
@@ -119,9 +117,9 @@ public sealed class WorkJourneyBrowserTests(ListeningMarketplaceApp app) : IClas
         var card = page.GetByRole(AriaRole.Listitem).Filter(new() { HasText = title });
         await Assertions.Expect(card).ToContainTextAsync(ui["已提交"]);
         await Assertions.Expect(card.GetByRole(AriaRole.Link, new() { Name = title, Exact = true })).ToBeVisibleAsync();
-        await Assertions.Expect(card.GetByRole(AriaRole.Link, new() { Name = ui["查看或修改"] + ui.Colon + title, Exact = true })).ToBeVisibleAsync();
-        await Browsers.AssertFitsAsync(page, width);
-        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"my-applications-{variant}.png"), FullPage = true });
+        // The button's name says which application it opens, with the reader's colon.
+        await Assertions.Expect(card.GetByRole(AriaRole.Link, new() { NameRegex = new Regex($@"^{Regex.Escape(ui["查看或修改"])}\s*{Regex.Escape(ui.Colon.Trim())}\s*{Regex.Escape(title)}$") })).ToBeVisibleAsync();
+        await Browsers.CheckpointAsync(page, ui, size, "my-applications", data);
         await page.GotoAsync("/scenarios?q=" + Uri.EscapeDataString("我的申报旅程"));
         await Assertions.Expect(page.GetByRole(AriaRole.Listitem).Filter(new() { HasText = title }).Locator(".badge")).ToHaveTextAsync(ui["已申报"]);
 
@@ -147,13 +145,17 @@ public sealed class WorkJourneyBrowserTests(ListeningMarketplaceApp app) : IClas
         var variant = $"{size}-{ui.Tag}";
         var mark = Mark(size, ui);
         var title = $"浏览器新建场景（{variant}）：社区智能垃圾分类督导";
+        // The variants share the app: a technology of this variant's own keeps its three firms at the top of the preview.
+        var own = Technology(size, ui);
+        string[] technologies = ["物联网", "计算机视觉", own];
         var officerAccount = await TestData.OfficerAsync(app);
-        var chosen = await TestData.FirmAsync(app, name: $"北京选定{mark}垃圾分类科技有限公司");
+        var chosen = await TestData.FirmAsync(app, name: $"北京选定{mark}垃圾分类科技有限公司", technologies: technologies);
         var chosenMember = await TestData.MemberAsync(app, chosen);
-        var later = await TestData.FirmAsync(app, name: $"北京后邀{mark}物联设备有限公司");
+        var later = await TestData.FirmAsync(app, name: $"北京后邀{mark}物联设备有限公司", technologies: technologies);
         var laterMember = await TestData.MemberAsync(app, later);
-        var silent = await TestData.FirmAsync(app, name: $"北京无联系人{mark}视觉科技有限公司");
+        var silent = await TestData.FirmAsync(app, name: $"北京无联系人{mark}视觉科技有限公司", technologies: technologies);
         foreach (var f in new[] { chosen, later, silent }) await app.Get<SearchIndexer>().IndexEnterpriseAsync(f.Id, default);
+        string[] data = [title, chosen.Name, later.Name, silent.Name];
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Browsers.LaunchAsync(playwright);
@@ -168,7 +170,7 @@ public sealed class WorkJourneyBrowserTests(ListeningMarketplaceApp app) : IClas
         await page.GetByLabel(ui["问题描述"], new() { Exact = true }).FillAsync("镇域内老旧小区厨余垃圾分出率偏低，夜间无人督导，希望改造智能投放点，配置满溢检测和视频识别设备。");
         await page.GetByLabel(ui["所属领域"], new() { Exact = true }).FillAsync("数字化社区");
         await page.GetByLabel(ui["实施地点"], new() { Exact = true }).FillAsync("宋庄镇");
-        await page.GetByLabel(ui["关键技术（用顿号或逗号分隔）"]).FillAsync("物联网、计算机视觉");
+        await page.GetByLabel(ui["关键技术（用顿号或逗号分隔）"]).FillAsync(string.Join("、", technologies));
         await page.GetByLabel(ui["牵头部门"], new() { Exact = true }).FillAsync("通州区城市管理委员会");
         await page.GetByLabel(ui["预算下限（万元）"]).FillAsync("50");
         await page.GetByLabel(ui["预算上限（万元）"]).FillAsync("300");
@@ -179,8 +181,7 @@ public sealed class WorkJourneyBrowserTests(ListeningMarketplaceApp app) : IClas
 
         var rubric = page.Locator("#Rubric");
         var total = rubric.Locator("output");
-        await Browsers.AssertFitsAsync(page, width);
-        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"scenario-form-new-{variant}.png"), FullPage = true });
+        await Browsers.CheckpointAsync(page, ui, size, "scenario-form-new", data);
         var initial = await total.TextContentAsync();
         Assert.True(initial == "100", $"running total {initial}; rows: {await rubric.InnerHTMLAsync()}");
         await rubric.GetByRole(AriaRole.Button, new() { Name = $"{ui["删除"]} 4" }).ClickAsync();        // 报价合理性 20
@@ -194,15 +195,14 @@ public sealed class WorkJourneyBrowserTests(ListeningMarketplaceApp app) : IClas
         await milestones.GetByLabel($"{ui["里程碑名称"]} 4").FillAsync("推广复制");
         await milestones.GetByLabel($"{ui["揭榜后天数"]} 4").FillAsync("240");
         await milestones.GetByLabel($"{ui["拨付（万元）"]} 4").FillAsync("30");
-        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"scenario-form-{variant}.png"), FullPage = true });
+        await Browsers.CheckpointAsync(page, ui, size, "scenario-form", data);
 
         // The server holds the rule too: 110 is refused with the field's message, and nothing typed is lost.
         await page.GetByRole(AriaRole.Button, new() { Name = ui["保存草稿"] }).ClickAsync();
         await Assertions.Expect(page.Locator(".error-summary")).ToContainTextAsync(ui["评审权重合计应为 100（当前为 {0}）", 110]);
         await Assertions.Expect(rubric.Locator(".error")).ToContainTextAsync(ui["评审权重合计应为 100（当前为 {0}）", 110]);
         await Assertions.Expect(rubric.GetByLabel($"{ui["评审指标"]} 4")).ToHaveValueAsync("数据安全");
-        await Browsers.AssertFitsAsync(page, width);
-        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"scenario-form-errors-{variant}.png"), FullPage = true });
+        await Browsers.CheckpointAsync(page, ui, size, "scenario-form-errors", data);
         await rubric.GetByLabel($"{ui["权重"]} 4").FillAsync("20");
         await Assertions.Expect(total).ToHaveTextAsync("100");
         await page.GetByRole(AriaRole.Button, new() { Name = ui["保存草稿"] }).ClickAsync();
@@ -213,8 +213,7 @@ public sealed class WorkJourneyBrowserTests(ListeningMarketplaceApp app) : IClas
         Assert.Equal(new[] { "技术方案", "团队与案例", "实施计划", "数据安全" }, saved.Rubric.Select(c => c.Name).ToArray());
         Assert.Equal((240, true, 30m), (saved.MilestoneTemplate[^1].OffsetDays, saved.MilestoneTemplate[^1].Final, saved.MilestoneTemplate[^1].TrancheWan));
         Assert.Equal(deadline, Marketplace.BuildingBlocks.Time.BeijingCalendar.LocalTime(saved.ClosesAt));
-        await Browsers.AssertFitsAsync(page, width);
-        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"scenario-preview-{variant}.png"), FullPage = true });
+        await Browsers.CheckpointAsync(page, ui, size, "scenario-preview", data);
 
         // Publishing shows whom it would invite, with reasons and a fit in words; she invites exactly the firm she ticks.
         await page.GetByRole(AriaRole.Link, new() { Name = ui["发布场景"] }).ClickAsync();
@@ -225,8 +224,7 @@ public sealed class WorkJourneyBrowserTests(ListeningMarketplaceApp app) : IClas
         Assert.DoesNotMatch(new Regex(@"\d\.\d{3}"), await page.Locator(".candidates").InnerTextAsync());
         foreach (var box in await page.GetByRole(AriaRole.Checkbox).AllAsync()) await box.UncheckAsync();
         await page.GetByRole(AriaRole.Checkbox, new() { Name = chosen.Name }).CheckAsync();
-        await Browsers.AssertFitsAsync(page, width);
-        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"publish-preview-{variant}.png"), FullPage = true });
+        await Browsers.CheckpointAsync(page, ui, size, "publish-preview", data);
         await page.GetByRole(AriaRole.Button, new() { Name = ui["发布并邀请所选企业"] }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync(ui["场景已发布（张榜），公众可检索并申报；已邀请 {0} 家企业。", 1]);
         Assert.Equal(new[] { chosen.Id }, (await app.Get<MatchingFeedback>().InvitedFirmsAsync(scenarioId, default)).ToArray());
@@ -242,8 +240,7 @@ public sealed class WorkJourneyBrowserTests(ListeningMarketplaceApp app) : IClas
         await page.GetByRole(AriaRole.Link, new() { Name = ui["变更条款"] }).ClickAsync();
         await page.GetByLabel(ui["预算上限（万元）"]).FillAsync("280");
         await page.GetByLabel(ui["变更说明（申报企业会在邮件中看到）"]).FillAsync("预算上限调整为 280 万元，其余条款不变。");
-        await Browsers.AssertFitsAsync(page, width);
-        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"change-terms-{variant}.png"), FullPage = true });
+        await Browsers.CheckpointAsync(page, ui, size, "change-terms", data);
         await page.GetByRole(AriaRole.Button, new() { Name = ui["变更条款并通知申报企业"] }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync(ui["条款已变更；已通知 {0} 家申报企业，请其在截止前确认。", 1]);
         await app.DrainOutboxAsync();
@@ -256,11 +253,10 @@ public sealed class WorkJourneyBrowserTests(ListeningMarketplaceApp app) : IClas
         await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync(ui["已邀请{0}：邀请邮件已发给 {1} 位联系人。", later.Name, 1]);
         await page.GetByRole(AriaRole.Button, new() { Name = $"{ui["邀请揭榜"]} · {silent.Name}" }).ClickAsync();
         var alert = page.Locator("main > .flash.error");
-        await Assertions.Expect(alert).ToContainTextAsync(ui["已记录对{0}的邀请（企业登录后可在“我的申报”中看到），但未发出邮件：", silent.Name]);
-        await Assertions.Expect(alert).ToContainTextAsync(ui["该企业没有成员账号，也未填写联系邮箱"]);
+        await Assertions.Expect(alert).ToHaveTextAsync(ui["已记录对{0}的邀请（企业登录后可在“我的申报”中看到），但未发出邮件：{1}。",
+            silent.Name, ui["该企业没有成员账号，也未填写联系邮箱"]]);
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveCountAsync(0);
-        await Browsers.AssertFitsAsync(page, width);
-        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"invite-held-back-{variant}.png"), FullPage = true });
+        await Browsers.CheckpointAsync(page, ui, size, "invite-held-back", data);
         await app.DrainOutboxAsync();
         await app.Smtp.WaitForAsync(m => To(m, laterMember.Email) && Subject(m).Contains("揭榜邀请") && Subject(m).Contains(title));
 
@@ -272,14 +268,19 @@ public sealed class WorkJourneyBrowserTests(ListeningMarketplaceApp app) : IClas
         await Assertions.Expect(invited).ToContainTextAsync(ui["已邀请，尚未申报"]);
         await Assertions.Expect(invited.GetByRole(AriaRole.Link, new() { Name = ui["我要揭榜"] })).ToBeVisibleAsync();
         await Assertions.Expect(invited.Locator(".reasons")).ToContainTextAsync(ui.Lead("技术匹配：{0}（{1}/{2}）"));
-        await Browsers.AssertFitsAsync(firmPage, width);
-        await firmPage.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath($"my-invitations-{variant}.png"), FullPage = true });
+        await Browsers.CheckpointAsync(firmPage, ui, size, "my-invitations", data);
         Assert.Empty(problems);
     }
 
     /// <summary>A window of the size, reading the site in the language.</summary>
     private Task<IBrowserContext> NewContextAsync(IBrowser browser, string size, UiText ui) =>
         ui.NewContextAsync(browser, app.ServerAddress, Browsers.Viewport(size).Width, Browsers.Viewport(size).Height);
+
+    /// <summary>A technology only one variant's officer journey asks for (and its firms offer).</summary>
+    private static string Technology(string size, UiText ui) => (size, ui.IsEnglish) switch
+    {
+        ("desktop", false) => "毫米波雷达", ("phone", false) => "边缘计算", ("desktop", true) => "数字孪生", _ => "大数据",
+    };
 
     /// <summary>A mark that keeps the firms of one variant apart from another's in names (甲 乙 丙 丁).</summary>
     private static string Mark(string size, UiText ui) => (size, ui.IsEnglish) switch
