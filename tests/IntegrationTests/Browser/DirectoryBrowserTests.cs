@@ -38,6 +38,9 @@ public sealed class DirectoryBrowserTests(DemoMarketplaceApp app) : IClassFixtur
         await Browsers.CheckpointAsync(page, ui, size, "signup", data);
         await page.GetByRole(AriaRole.Button, new() { Name = ui["注册"], Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = ui["请查收验证邮件"] })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync(
+            ui["我们已向 {0} 发送验证邮件，打开其中的链接即可登录。平台工作人员核实您与该企业的关系后，账号才能以企业身份揭榜申报。", email]);
+        await Browsers.CheckpointAsync(page, ui, size, "signup-sent", data);
 
         await app.DrainOutboxAsync();
         var mail = await app.Smtp.WaitForAsync(m => m.To.ToString().Contains(email));

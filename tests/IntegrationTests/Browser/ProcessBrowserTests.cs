@@ -42,7 +42,8 @@ public sealed class ProcessBrowserTests(DemoMarketplaceApp app) : IClassFixture<
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Browsers.LaunchAsync(playwright);
-        string[] data = [title, firm.Name, .. reviewers.Select(r => r.DisplayName), "技术方案书.pdf", "实施方案评审", "试点部署", "验收"];
+        string[] milestones = ["实施方案评审", "试点部署", "验收"];
+        string[] data = [title, firm.Name, .. reviewers.Select(r => r.DisplayName), "技术方案书.pdf", .. milestones, .. milestones.Select(m => $"{m}报告.pdf")];
         var problems = new List<string>();
         async Task<IPage> SignedIn(string email)
         {
