@@ -68,6 +68,10 @@ public sealed class UiLabels(IStringLocalizer<SharedResource> t)
     /// </summary>
     public string Message(string zh) => English ? Localize(zh, argument: false) : zh;
 
+    /// <summary>A reason the matcher gives, from its template, each value read like a message's (a qualification, a list).</summary>
+    public string Reason(string template, IEnumerable<string> args) =>
+        t[template, args.Select(a => English ? Localize(a, argument: true) : a).ToArray<object>()];
+
     private string Localize(string zh, bool argument)
     {
         if (string.IsNullOrEmpty(zh)) return zh;

@@ -78,11 +78,20 @@ public static class Browsers
         _ => throw new ArgumentException($"No viewport named {size}.", nameof(size)),
     };
 
-    /// <summary>Nothing on the page is wider than the window (no sideways scrolling on a phone).</summary>
+    /// <summary>
+    /// Nothing on the page is wider than the window (no sideways scrolling on a phone), and the header's account links
+    /// and language switch are all in sight (none pushed out of a row by longer words).
+    /// </summary>
     public static async Task AssertFitsAsync(IPage page, int width)
     {
         var scrollWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
         Assert.True(scrollWidth <= width + 1, $"{page.Url} is {scrollWidth}px wide in a {width}px window");
+        var hidden = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('header.top .account a, header.top .account button')]
+              .filter(e => { const r = e.getBoundingClientRect(); return r.left < 0 || r.right > window.innerWidth + 1; })
+              .map(e => e.textContent.trim())
+            """);
+        Assert.True(hidden.Length == 0, $"{page.Url}: header links out of sight in a {width}px window: {string.Join(", ", hidden)}");
     }
 
     /// <summary>
