@@ -37,6 +37,28 @@ public sealed class SearchCacheTests(MarketplaceApp app) : IClassFixture<Marketp
     }
 
     [PostgresFact]
+    public async Task RenderedVisitorPages_AreKeptPerLanguage_AndNeverServedToSomeoneSignedIn()
+    {
+        await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("页面缓存：公园智慧导览"));
+        var member = await TestData.MemberAsync(app, await TestData.FirmAsync(app));
+        var signedIn = await app.SignedInClientAsync(member.Email, TestData.Password);
+        var english = app.CreateClient();
+        english.DefaultRequestHeaders.Add("Cookie", ".AspNetCore.Culture=c%3Den%7Cuic%3Den");
+        foreach (var url in new[] { "/scenarios", "/scenarios?q=" + Q("导览"), "/capabilities", "/" })
+        {
+            var zh = await app.CreateClient().GetStringAsync(url);
+            Assert.Equal(zh, await app.CreateClient().GetStringAsync(url)); // the same answer, the same page
+            Assert.Contains("<html lang=\"zh-CN\"", zh);
+            Assert.DoesNotContain("__RequestVerificationToken", zh); // nothing personal in a shared page
+            var en = await english.GetStringAsync(url);
+            Assert.Contains("<html lang=\"en\"", en);
+            var own = await signedIn.GetStringAsync(url);
+            Assert.Contains("/account/logout", own); // the signed-in header: rendered for this request, not a visitor's copy
+            Assert.DoesNotContain("/account/logout", zh);
+        }
+    }
+
+    [PostgresFact]
     public async Task NewlyPublishedScenario_AppearsInTheHallApiAndHomePage_AtOnce()
     {
         await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("缓存预热：智慧灯杆运维"));

@@ -49,6 +49,7 @@ public static class WebSetup
             o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
         });
         services.AddSingleton<UiLabels>();
+        services.AddSingleton<RenderedPages>();
         services.AddSingleton<StartupTasks>();
         services.AddSingleton<ObjectionFiling>();
         services.AddRequestLimits(configuration);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using Marketplace.BuildingBlocks.Data;
 
 namespace Marketplace.Enterprises.Profiles;
 
@@ -107,7 +108,7 @@ public sealed class EnterpriseStore(NpgsqlDataSource db)
     public async IAsyncEnumerable<EnterpriseProfile> StreamAsync(DirectoryFilter f, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        await foreach (var row in conn.QueryUnbufferedAsync<Row>(SelectColumns + DirectoryWhere + DirectoryPage(f), DirectoryParameters(f)).WithCancellation(ct))
+        await foreach (var row in conn.StreamAsync<Row>(SelectColumns + DirectoryWhere + DirectoryPage(f), DirectoryParameters(f), ct))
             yield return row.ToProfile();
     }
 

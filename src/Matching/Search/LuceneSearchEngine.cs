@@ -260,6 +260,9 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     private readonly StoredDocumentCache _scenarioCards = new(new HashSet<string>
         { "id", "code", "title", "summary", "category", "domain", "location", "status", "closes_at", "tech_label" }, maxPerSegment: 20_000);
     private readonly StoredDocumentCache _enterpriseCards = new(null, maxPerSegment: 20_000);
+    // Whole scenarios, for recommending scenarios to a firm: every open scenario is a candidate of nearly every firm, and
+    // decompressing their stored fields was most of the workbench's matching time.
+    private readonly StoredDocumentCache _scenarioDocuments = new(null, maxPerSegment: 20_000);
 
     /// <summary>
     /// The query restricted by a filter that does not score. A MUST clause scoring zero rather than a filter wrapper:
@@ -544,7 +547,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             ? []
             : Readable(_scenarios).Search(searcher =>
                 searcher.Search(new FilteredQuery(query, new QueryWrapperFilter(open)), Math.Max(1, q.Limit)).ScoreDocs
-                    .Select(sd => new ScenarioCandidate(ScenarioFromLucene(searcher.Doc(sd.Doc)), sd.Score)).ToList());
+                    .Select(sd => new ScenarioCandidate(ScenarioFromLucene(_scenarioDocuments.Get(searcher, sd.Doc)), sd.Score)).ToList());
         return Task.FromResult(result);
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using Marketplace.BuildingBlocks.Time;
+using Marketplace.BuildingBlocks.Data;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -104,7 +105,7 @@ public sealed class OpenDataQueries(NpgsqlDataSource db, ScenarioLabels labels, 
             select w.scenario_id, e.name from scenarios.awards_view w join enterprises.names_view e on e.id = w.enterprise_id order by e.name
             """, cancellationToken: ct))).ToLookup(w => w.ScenarioId, w => w.Name);
         var o = options.Value;
-        await foreach (var s in conn.QueryUnbufferedAsync<PublicScenario>(SelectPublic + " order by code").WithCancellation(ct))
+        await foreach (var s in conn.StreamAsync<PublicScenario>(SelectPublic + " order by code", null, ct))
             yield return new OpenScenario(
                 s.Code, s.Title, labels.Category(s.Category), s.Domain, s.Location, s.OwnerDepartment, s.Batch, labels.Status(s.Status),
                 labels.Mode(s.Mode), s.AwardSlots, s.BudgetMinWan, s.BudgetMaxWan, s.FundingMode, string.Join("、", s.Technologies),

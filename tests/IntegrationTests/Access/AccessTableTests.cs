@@ -54,6 +54,7 @@ public sealed partial class AccessTableTests(AccessTableApp app, ITestOutputHelp
     [
         // Public pages and feeds
         new("GET /", "+ + + + + + + +"),
+        new("GET /language", "+ + + + + + + +"),
         new("POST /language", "+ + + + + + + +", Body: "culture=en-US&returnUrl=/", Kind: BodyKind.Form),
         new("GET /error/{status:int}", "404 404 404 404 404 404 404 404", "status=404"),
         new("GET /scenarios", "+ + + + + + + +"),

@@ -5,7 +5,7 @@ namespace Marketplace.Web.Features.Directory;
 
 /// <summary>The public capability list (能力清单): firms searchable by what they can do.</summary>
 [Route("capabilities")]
-public sealed class CapabilitiesController(ISearchEngine search) : Controller
+public sealed class CapabilitiesController(ISearchEngine search, Marketplace.Web.Infrastructure.RenderedPages pages) : Controller
 {
     /// <summary>A firm's public capability card; firms that have not opted in have none.</summary>
     [HttpGet("{id:guid}")]
@@ -25,6 +25,7 @@ public sealed class CapabilitiesController(ISearchEngine search) : Controller
             Response.StatusCode = StatusCodes.Status400BadRequest;
             f = new CapabilityFilters();
         }
-        return View(new CapabilitySearchPage(f, await search.SearchEnterprisesAsync(f.ToQuery(), ct)));
+        var result = await search.SearchEnterprisesAsync(f.ToQuery(), ct);
+        return pages.View(this, result, new CapabilitySearchPage(f, result));
     }
 }

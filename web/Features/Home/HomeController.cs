@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Marketplace.Web.Features.Home;
 
-public sealed class HomeController(ISearchEngine search, Viewers viewers) : Controller
+public sealed class HomeController(ISearchEngine search, Viewers viewers, Marketplace.Web.Infrastructure.RenderedPages pages) : Controller
 {
     [HttpGet("/")]
     public async Task<IActionResult> Index(CancellationToken ct)
@@ -13,7 +13,8 @@ public sealed class HomeController(ISearchEngine search, Viewers viewers) : Cont
         var query = new ScenarioSearchQuery(null, OpenOnly: true, PageSize: 6, Audience: await viewers.AudienceAsync(User, ct));
         try
         {
-            return View(await search.SearchScenariosAsync(query, ct));
+            var result = await search.SearchScenariosAsync(query, ct);
+            return pages.View(this, result, result);
         }
         catch (SearchUnavailableException)
         {
@@ -23,7 +24,15 @@ public sealed class HomeController(ISearchEngine search, Viewers viewers) : Cont
         }
     }
 
-    /// <summary>Switches the interface language (zh-CN or en) and returns to the page the user was on.</summary>
+    /// <summary>
+    /// Switches the interface language (zh-CN or en) and returns to the page the user was on. The header's switch is a
+    /// plain link (GET): a page of search results carries no form token then, so the same HTML serves every visitor
+    /// (<see cref="Infrastructure.RenderedPages"/>); the worst a foreign page can do with it is change a reader's language.
+    /// </summary>
+    [HttpGet("/language")]
+    public IActionResult SwitchLanguage(string? culture, string? returnUrl) => Language(culture ?? "", returnUrl);
+
+    /// <summary>The same switch as a form post (older pages and clients).</summary>
     [HttpPost("/language"), ValidateAntiForgeryToken]
     public IActionResult Language(string culture, string? returnUrl)
     {

@@ -31,7 +31,7 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
         // A signed-in firm sees on each card where it stands: 已申报, 草稿 or 已邀请.
         if (User.EnterpriseId() is { } firmId)
             ViewBag.Badges = await HttpContext.RequestServices.GetRequiredService<Marketplace.Flows.Applications.FirmOverview>().BadgesAsync(firmId, ct);
-        return View(new ScenarioSearchPage(f, query.Page, result));
+        return HttpContext.RequestServices.GetRequiredService<RenderedPages>().View(this, result, new ScenarioSearchPage(f, query.Page, result));
     }
 
     [HttpGet("{id:guid}")]

@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
+
+namespace Marketplace.Web.Infrastructure;
+
+/// <summary>
+/// The HTML of visitor pages drawn from a shared search answer (the hall, the capability list, the home page), kept for
+/// exactly as long as that answer object lives. The search engine hands out the same answer object for as long as it
+/// holds (same index generation, same audience, before the next deadline it depends on), so a page rendered from it is
+/// the same page: invalidation is the engine's, never a timer's. Only anonymous GETs that answer 200 with no flash
+/// message, no model error and no cookie set are kept; the key adds what the layout reads from the request besides the
+/// answer — language, scheme, host, path and query.
+/// </summary>
+public sealed class RenderedPages
+{
+    private const int VariantsPerAnswer = 16;
+    private readonly ConditionalWeakTable<object, ConcurrentDictionary<string, byte[]>> _pages = new();
+
+    /// <summary>The view of <paramref name="model"/>, served from or stored in the pages rendered from <paramref name="answer"/>.</summary>
+    public IActionResult View(Controller controller, object answer, object model, string? viewName = null)
+    {
+        var view = viewName is null ? controller.View(model) : controller.View(viewName, model);
+        if (!Cacheable(controller)) return view;
+        var request = controller.Request;
+        var key = string.Join('\n', CultureInfo.CurrentUICulture.Name, request.Scheme, request.Host.Value, request.Path.Value, request.QueryString.Value);
+        var pages = _pages.GetOrCreateValue(answer);
+        return pages.TryGetValue(key, out var html)
+            ? new HtmlBytesResult(html)
+            : new CapturingViewResult(view, bytes => { if (pages.Count < VariantsPerAnswer) pages[key] = bytes; });
+    }
+
+    private static bool Cacheable(Controller c) =>
+        HttpMethods.IsGet(c.Request.Method) && c.User.Identity?.IsAuthenticated != true && c.ModelState.IsValid
+        && c.Response.StatusCode == StatusCodes.Status200OK && c.TempData.Count == 0 && !c.Request.Cookies.ContainsKey(TempDataCookie);
+
+    private const string TempDataCookie = ".AspNetCore.Mvc.CookieTempDataProvider";
+
+    private const string HtmlType = "text/html; charset=utf-8";
+
+    private sealed class HtmlBytesResult(byte[] html) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context)
+        {
+            var response = context.HttpContext.Response;
+            response.ContentType = HtmlType;
+            response.ContentLength = html.Length;
+            return response.Body.WriteAsync(html, 0, html.Length, context.HttpContext.RequestAborted);
+        }
+    }
+
+    /// <summary>Renders the view into a buffer, keeps it if nothing personal was added on the way, then sends it.</summary>
+    private sealed class CapturingViewResult(ViewResult view, Action<byte[]> keep) : IActionResult
+    {
+        public async Task ExecuteResultAsync(ActionContext context)
+        {
+            var response = context.HttpContext.Response;
+            var original = response.Body;
+            using var buffer = new MemoryStream();
+            response.Body = buffer;
+            try { await view.ExecuteResultAsync(context); }
+            finally { response.Body = original; }
+            var html = buffer.ToArray();
+            if (response.StatusCode == StatusCodes.Status200OK && !response.Headers.ContainsKey("Set-Cookie")
+                && string.Equals(response.ContentType, HtmlType, StringComparison.OrdinalIgnoreCase))
+                keep(html);
+            response.ContentLength = html.Length;
+            await original.WriteAsync(html, context.HttpContext.RequestAborted);
+        }
+    }
+}
