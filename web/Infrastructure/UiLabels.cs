@@ -94,7 +94,10 @@ public sealed class UiLabels(IStringLocalizer<SharedResource> t)
 
     private static readonly Regex Placeholder = new(@"\{(\d+)(?::[^}]*)?\}");
 
-    /// <summary>Every resource key with arguments, as a pattern that matches its instances; the most specific first.</summary>
+    /// <summary>
+    /// Every resource key with arguments, as a pattern that matches its instances; the most specific first. Read on the
+    /// first English message (only English pages look formats up), so the English resource's keys.
+    /// </summary>
     private readonly Lazy<IReadOnlyList<MessageFormat>> _formats = new(() => t.GetAllStrings(includeParentCultures: false)
         .Select(s => s.Name).Where(k => Placeholder.IsMatch(k)).Select(ToFormat).OfType<MessageFormat>()
         .OrderByDescending(f => f.Literal).ToList());
