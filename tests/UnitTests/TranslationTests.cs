@@ -76,3 +76,104 @@ public sealed class CodeLabelTranslationTests
         Assert.Empty(labels.Where(l => !english.Contains(l)).Distinct().Order());
     }
 }
+
+/// <summary>
+/// Every message a rule or a page gives a person has English too: the use cases' errors (Error.Invalid…, Check, Fail),
+/// a form's model errors, a controller's flash (TempData, Flash, Done), an invitation held back. A message with values
+/// is read on the page by its format (UiLabels.Message), so the resource holds the format with {0}, {1}… where the
+/// values go.
+/// </summary>
+public sealed class MessageTranslationTests
+{
+    private static readonly Regex[] MessageAfter =
+    [
+        new(@"Error\.(?:Invalid|Conflict|Forbidden|NotFound)\(\s*""[a-z_]+""\s*,\s*(?=\$?"")"),
+        new(@"\b(?:Check|Fail)\((?:[^;]*?)""[a-z_]+""\s*,\s*(?:nameof\([^)]*\)|""[A-Za-z]*""|[\w.]+)\s*,\s*(?=\$?"")"),
+        new(@"AddModelError\([^,;]+,\s*(?=\$?"")"),
+        new(@"new HeldBackRecipient\([^,;]+,\s*""[a-z_]+""\s*,\s*(?=\$?"")"),
+    ];
+
+    private static readonly Regex[] MessagesIn =
+    [
+        new(@"TempData\[""(?:Flash|Error)""\]\s*="),
+        new(@"\.Flash\(\w+,\s*_\s*=>"),
+        new(@"\bDone\(id,\s*\w+\.IsSuccess,"),
+    ];
+
+    private static readonly Regex Chinese = new(@"[\u4e00-\u9fff]");
+
+    [Fact]
+    public void EveryRuleMessageAndFlash_HasAnEnglishTranslation()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Marketplace.sln"))) dir = dir.Parent;
+        var root = dir!.FullName;
+        var english = XDocument.Load(Path.Combine(root, "web", "Resources", "SharedResource.en.resx")).Root!
+            .Elements("data").Select(d => (string)d.Attribute("name")!).ToHashSet();
+        var messages = new Dictionary<string, string>();
+        var sep = Path.DirectorySeparatorChar;
+        foreach (var file in new[] { "src", Path.Combine("web", "Features"), Path.Combine("web", "Infrastructure") }
+                     .SelectMany(d => Directory.EnumerateFiles(Path.Combine(root, d), "*.cs", SearchOption.AllDirectories))
+                     .Where(f => !f.Contains($"{sep}obj{sep}") && !f.Contains($"{sep}bin{sep}")))
+        {
+            var code = File.ReadAllText(file);
+            var found = MessageAfter.SelectMany(r => r.Matches(code)).Select(m => Literal(code, m.Index + m.Length).Text)
+                .Concat(MessagesIn.SelectMany(r => r.Matches(code)).SelectMany(m => Literals(code, m.Index + m.Length, code.IndexOf(';', m.Index + m.Length))));
+            foreach (var message in found.Where(t => Chinese.IsMatch(t)))
+                messages.TryAdd(message, Path.GetRelativePath(root, file));
+        }
+        Assert.True(messages.Count > 200, $"the scan found the messages ({messages.Count})");
+        Assert.Empty(messages.Where(m => !english.Contains(m.Key)).Select(m => $"{m.Key}  ({m.Value})").Order());
+    }
+
+    /// <summary>The string literals between two positions of the code, as formats.</summary>
+    private static IEnumerable<string> Literals(string code, int from, int to)
+    {
+        for (var i = from; i < to;)
+        {
+            if (code[i] == '"' || (code[i] == '$' && code[i + 1] == '"'))
+            {
+                var (text, end) = Literal(code, i);
+                yield return text;
+                i = end;
+            }
+            else i++;
+        }
+    }
+
+    /// <summary>
+    /// The C# string literal at a position, as the resource writes its format: an interpolated string's holes become
+    /// {0}, {1}… in order (what a hole holds, strings included, is skipped).
+    /// </summary>
+    private static (string Text, int End) Literal(string code, int at)
+    {
+        var interpolated = code[at] == '$';
+        var i = at + (interpolated ? 2 : 1);
+        var text = new System.Text.StringBuilder();
+        var holes = 0;
+        while (true)
+        {
+            var c = code[i];
+            if (c == '\\') { text.Append(code[i + 1] switch { 'n' => '\n', 't' => '\t', var e => e }); i += 2; continue; }
+            if (c == '"') return (text.ToString(), i + 1);
+            if (interpolated && c == '{' && code[i + 1] == '{') { text.Append('{'); i += 2; continue; }
+            if (interpolated && c == '}' && code[i + 1] == '}') { text.Append('}'); i += 2; continue; }
+            if (interpolated && c == '{')
+            {
+                for (var depth = 1; depth > 0;)
+                {
+                    i++;
+                    if (code[i] == '"' || (code[i] == '$' && code[i + 1] == '"')) i = Literal(code, i).End - 1;
+                    else if (code[i] == '\'') i = code.IndexOf('\'', i + (code[i + 1] == '\\' ? 3 : 2));
+                    else if (code[i] == '{') depth++;
+                    else if (code[i] == '}') depth--;
+                }
+                text.Append('{').Append(holes++).Append('}');
+                i++;
+                continue;
+            }
+            text.Append(c);
+            i++;
+        }
+    }
+}

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Localization;
 
 namespace Marketplace.Web.Infrastructure;
@@ -34,6 +35,15 @@ public sealed class UiLabels(IStringLocalizer<SharedResource> t)
     /// <summary>A list's separator: 、 between Chinese items, a comma in English.</summary>
     public string Join(IEnumerable<string> items) => string.Join(English ? ", " : "、", items);
 
+    /// <summary>A list of the product's own terms (qualifications, industries), each in the reader's language.</summary>
+    public string Terms(IEnumerable<string> terms) => Join(terms.Select(term => t[term].Value));
+
+    /// <summary>Between clauses: full-width "；" in Chinese, "; " in English.</summary>
+    public string Semicolon => English ? "; " : "；";
+
+    /// <summary>The end of a sentence followed by another: "。" in Chinese, ". " in English.</summary>
+    public string FullStop => English ? ". " : "。";
+
     /// <summary>The colon after a label: full-width in Chinese, ": " in English (no Chinese punctuation on English pages).</summary>
     public string Colon => English ? ": " : "：";
 
@@ -48,4 +58,68 @@ public sealed class UiLabels(IStringLocalizer<SharedResource> t)
 
     /// <summary>A label with its colon, e.g. "关键技术：" / "Technologies: ".</summary>
     public string Label(string zh) => t[zh] + Colon;
+
+    /// <summary>
+    /// A message the modules or a controller wrote in Chinese with its values in it (a rule's error, a flash, a stored
+    /// match reason), in the reader's language: its own entry when it has one, else the entry of the format it was made
+    /// from ("评审权重合计应为 100（当前为 {0}）" for "…（当前为 110）"), the values kept and each looked up in turn (a
+    /// reason inside a message, the items of a "、" list). Messages joined by "；" are read one by one. A message no
+    /// entry explains stays as written.
+    /// </summary>
+    public string Message(string zh) => English ? Localize(zh, argument: false) : zh;
+
+    /// <summary>A reason the matcher gives, from its template, each value read like a message's (a qualification, a list).</summary>
+    public string Reason(string template, IEnumerable<string> args) =>
+        t[template, args.Select(a => English ? Localize(a, argument: true) : a).ToArray<object>()];
+
+    private string Localize(string zh, bool argument)
+    {
+        if (string.IsNullOrEmpty(zh)) return zh;
+        var own = t[zh];
+        if (!own.ResourceNotFound) return own.Value;
+        foreach (var format in _formats.Value)
+        {
+            var match = format.Pattern.Match(zh);
+            if (!match.Success) continue;
+            var args = new object[format.Arguments];
+            for (var i = 0; i < args.Length; i++) args[i] = Localize(match.Groups["a" + i].Value, argument: true);
+            return t[format.Key, args];
+        }
+        if (zh.Contains('；')) return string.Join("; ", zh.Split('；').Select(part => Localize(part, argument)));
+        // Inside a message, "、" separates the items of a list (technologies, qualifications, regions).
+        return argument && zh.Contains('、') ? string.Join(", ", zh.Split('、').Select(item => Localize(item, argument: true))) : zh;
+    }
+
+    private sealed record MessageFormat(string Key, Regex Pattern, int Arguments, int Literal);
+
+    private static readonly Regex Placeholder = new(@"\{(\d+)(?::[^}]*)?\}");
+
+    /// <summary>
+    /// Every resource key with arguments, as a pattern that matches its instances; the most specific first. Read on the
+    /// first English message (only English pages look formats up), so the English resource's keys.
+    /// </summary>
+    private readonly Lazy<IReadOnlyList<MessageFormat>> _formats = new(() => t.GetAllStrings(includeParentCultures: false)
+        .Select(s => s.Name).Where(k => Placeholder.IsMatch(k)).Select(ToFormat).OfType<MessageFormat>()
+        .OrderByDescending(f => f.Literal).ToList());
+
+    private static MessageFormat? ToFormat(string key)
+    {
+        var pattern = new System.Text.StringBuilder("^");
+        var seen = new HashSet<int>();
+        var at = 0;
+        var literal = 0;
+        foreach (Match m in Placeholder.Matches(key))
+        {
+            pattern.Append(Regex.Escape(key[at..m.Index]));
+            literal += m.Index - at;
+            var n = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            pattern.Append(seen.Add(n) ? $"(?<a{n}>.+?)" : $@"\k<a{n}>");
+            at = m.Index + m.Length;
+        }
+        pattern.Append(Regex.Escape(key[at..])).Append('$');
+        literal += key.Length - at;
+        // A format that is nothing but arguments would match any text.
+        if (literal == 0 || seen.Count == 0 || seen.Max() != seen.Count - 1) return null;
+        return new MessageFormat(key, new Regex(pattern.ToString(), RegexOptions.Singleline | RegexOptions.CultureInvariant), seen.Count, literal);
+    }
 }

@@ -13,7 +13,7 @@ public static class ProfileRules
 
         if (p.Name.Trim().Length is < 2 or > 100) Fail("name_length", nameof(p.Name), "企业名称应为 2–100 个字");
         if (CreditCode.Describe(p.CreditCode) is { } codeProblem) Fail("credit_code_invalid", nameof(p.CreditCode), codeProblem);
-        if (!DirectoryLists.Industries.Contains(p.Industry)) Fail("industry_unknown", nameof(p.Industry), "请选择所属行业：" + string.Join("、", DirectoryLists.Industries));
+        if (!DirectoryLists.Industries.Contains(p.Industry)) Fail("industry_unknown", nameof(p.Industry), $"请选择所属行业：{string.Join("、", DirectoryLists.Industries)}");
         if (DirectoryLists.CheckRegion(p.Region) is { } regionProblem) Fail("region_invalid", nameof(p.Region), regionProblem);
         if (p.RegisteredCapitalWan is < 0 or > 100_000_000) Fail("capital_range", nameof(p.RegisteredCapitalWan), "注册资本应在 0 至 1 万亿元之间（按万元填写，最多 100000000）");
         if (p.Employees is < 0 or > 2_000_000) Fail("employees_range", nameof(p.Employees), "员工人数应在 0–200 万之间");

@@ -32,7 +32,7 @@ public sealed class ApplyForScenario(ApplicantFactsSource facts, SubmitApplicati
         var codes = c.ConsortiumCreditCodes.Select(x => x.Trim().ToUpperInvariant()).Where(x => x.Length > 0).Distinct().ToList();
         var (members, unknown) = await facts.ByCreditCodesAsync(codes, ct);
         if (unknown.Count > 0)
-            return Error.Invalid("consortium_unknown", "名录中没有这些统一社会信用代码：" + string.Join("、", unknown), "ConsortiumMembers");
+            return Error.Invalid("consortium_unknown", $"名录中没有这些统一社会信用代码：{string.Join("、", unknown)}", "ConsortiumMembers");
         return await submit.HandleAsync(new SubmitApplicationCommand(c.ScenarioId, applicant, c.SubmittedBy, c.Approach, c.QuotedBudgetWan,
             c.Team, c.Schedule, c.PastCases, c.DeclaredTruthful, c.DeclaredNoDoubleFunding, members, c.Draft), ct);
     }

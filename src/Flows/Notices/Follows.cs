@@ -9,7 +9,8 @@ using Npgsql;
 
 namespace Marketplace.Flows.Notices;
 
-public sealed record FollowRow(string Kind, string Value, string Label);
+/// <summary>One follow: its kind, the followed value, and what names it (the title of a followed scenario, else the value).</summary>
+public sealed record FollowRow(string Kind, string Value, string Subject);
 
 public sealed record FollowPage(string Frequency, IReadOnlyList<FollowRow> Follows);
 
@@ -21,8 +22,8 @@ public sealed record FollowPage(string Frequency, IReadOnlyList<FollowRow> Follo
 public sealed class Follows(NpgsqlDataSource db, FollowStore store, ReminderQueries reminders, Mailer mailer, SiteLinks links, ScenarioStore scenarios,
     TimeProvider clock, IOptions<NotificationOptions> options)
 {
-    private static string Label(string kind, string value, string? title = null) =>
-        $"{FollowStore.Kinds[kind]}：{(kind == "category" ? ScenarioCategory.Name(value) : title ?? value)}";
+    private static string Label(string kind, string value) =>
+        $"{FollowStore.Kinds[kind]}：{(kind == "category" ? ScenarioCategory.Name(value) : value)}";
 
     public async Task<FollowPage> ListAsync(Guid userId, CancellationToken ct)
     {
@@ -31,7 +32,7 @@ public sealed class Follows(NpgsqlDataSource db, FollowStore store, ReminderQuer
         foreach (var f in await store.ListAsync(userId, ct))
         {
             var title = f.Kind == "scenario" && Guid.TryParse(f.Value, out var id) ? (await scenarios.GetAsync(id, ct))?.Title : null;
-            rows.Add(new FollowRow(f.Kind, f.Value, Label(f.Kind, f.Value, title)));
+            rows.Add(new FollowRow(f.Kind, f.Value, title ?? f.Value));
         }
         return new FollowPage(frequency, rows);
     }

@@ -66,12 +66,5 @@ public sealed class MatchingFeedback(NpgsqlDataSource db, MatchingFeedbackStore 
 /// <summary>An address of an invited firm that got no email, with the reason (<c>Address</c> is null when the firm has none).</summary>
 public sealed record HeldBackRecipient(string? Address, string Code, string Reason);
 
-/// <summary>What an invitation did: emails queued, and who was held back and why.</summary>
-public sealed record InvitationOutcome(int Sent, IReadOnlyList<HeldBackRecipient> HeldBack)
-{
-    /// <summary>The officer's message: what was sent, and who was not and why.</summary>
-    public string Describe(string firmName) => Sent > 0 && HeldBack.Count == 0
-        ? $"已邀请{firmName}：邀请邮件已发给 {Sent} 位联系人。"
-        : (Sent > 0 ? $"已邀请{firmName}：邀请邮件已发给 {Sent} 位联系人；" : $"已记录对{firmName}的邀请（企业登录后可在“我的申报”中看到），但未发出邮件：")
-          + string.Join("；", HeldBack.Select(h => h.Address is null ? h.Reason : $"{h.Address}（{h.Reason}）")) + "。";
-}
+/// <summary>What an invitation did: emails queued, and who was held back and why (the page words it in the reader's language).</summary>
+public sealed record InvitationOutcome(int Sent, IReadOnlyList<HeldBackRecipient> HeldBack);

@@ -59,7 +59,7 @@ public sealed class Recommendations(
     public async Task<Result<InvitationOutcome>> InviteEligibleAsync(Scenario scenario, EnterpriseProfile firm, IReadOnlyList<string> reasons, Guid invitedBy, CancellationToken ct)
     {
         var rules = scenario.CheckEligibility(await facts.ForAsync(firm, ct));
-        if (rules.Count > 0) return Error.Conflict("enterprise_ineligible", "该企业不满足场景的资格要求：" + string.Join("；", rules.Select(r => r.Message)));
+        if (rules.Count > 0) return Error.Conflict("enterprise_ineligible", $"该企业不满足场景的资格要求：{string.Join("；", rules.Select(r => r.Message))}");
         var result = await feedback.InviteAsync(scenario, firm, reasons, invitedBy, ct);
         if (result.IsSuccess) outbox.Notify();
         return result;

@@ -60,7 +60,7 @@ public sealed class AttachmentStore(NpgsqlDataSource db, TimeProvider clock)
         if (content.Length == 0) return Error.Invalid("file_empty", "文件为空", "File");
         if (content.Length > MaxBytes) return Error.Invalid("file_too_large", $"单个文件不能超过 {MaxBytes / 1024 / 1024} MB", "File");
         if (!Types.TryGetValue(Path.GetExtension(name), out var type))
-            return Error.Invalid("file_type", "只接受 " + string.Join("、", Types.Keys) + " 文件", "File");
+            return Error.Invalid("file_type", $"只接受 {string.Join("、", Types.Keys)} 文件", "File");
         if (type.Magic.Length > 0 && !type.Magic.Any(m => content.AsSpan().StartsWith(m)))
             return Error.Invalid("file_content_mismatch", "文件内容与扩展名不符", "File");
         if (type.Magic.Length == 0 && content.AsSpan(0, Math.Min(content.Length, 8000)).Contains((byte)0))

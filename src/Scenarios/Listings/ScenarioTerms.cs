@@ -31,7 +31,7 @@ public static class ScenarioTerms
         }
 
         Check(string.IsNullOrEmpty(fundingMode) || FundingModes.Contains(fundingMode), "funding_mode_unknown", "FundingMode",
-            "请选择资金支持方式：" + string.Join("、", FundingModes));
+            $"请选择资金支持方式：{string.Join("、", FundingModes)}");
         if (rubric is not null)
         {
             Check(rubric.Count is >= 1 and <= 10, "rubric_count", "Rubric", "评审细则应有 1–10 项");
@@ -55,7 +55,7 @@ public static class ScenarioTerms
         Check(v is ScenarioVisibility.Public or ScenarioVisibility.Partners, "visibility_unknown", "Visibility", "请选择公开范围");
         var partners = partnerRegions ?? [];
         Check(partners.All(ScenarioVisibility.PartnerRegions.Contains), "partner_region_unknown", "PartnerRegions",
-            "协同区域只能是：" + string.Join("、", ScenarioVisibility.PartnerRegions));
+            $"协同区域只能是：{string.Join("、", ScenarioVisibility.PartnerRegions)}");
         Check(v != ScenarioVisibility.Partners || partners.Count > 0, "partner_regions_required", "PartnerRegions", "仅向协同区域公开时，请至少选择一个区域");
         Check(excludeWinnersWithinYears is >= 0 and <= 10, "exclude_winners_years", "ExcludeWinnersWithinYears", "排除近年揭榜企业的年限应为 0–10 年");
         return errors;

@@ -275,15 +275,21 @@ public sealed class SiteCrawlBrowserTests(DemoMarketplaceApp app, ITestOutputHel
 
     private static readonly Regex ChineseRun = new(@"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+");
 
-    /// <summary>On a phone: the page does not scroll sideways and the header stays short.</summary>
+    /// <summary>
+    /// On a phone: the page does not scroll sideways, the header stays short, and its account links and language switch
+    /// are all in sight.
+    /// </summary>
     private static async Task CheckPhoneAsync(IPage page, string where, List<string> problems)
     {
         var figures = await page.EvaluateAsync<int[]>("""
-            () => [document.documentElement.scrollWidth - window.innerWidth, Math.round(document.querySelector('header.top')?.getBoundingClientRect().height ?? 0)]
+            () => [document.documentElement.scrollWidth - window.innerWidth, Math.round(document.querySelector('header.top')?.getBoundingClientRect().height ?? 0),
+                   [...document.querySelectorAll('header.top .account a, header.top .account button')]
+                     .filter(e => { const r = e.getBoundingClientRect(); return r.left < 0 || r.right > window.innerWidth + 1; }).length]
             """);
-        var (overflow, header) = (figures[0], figures[1]);
+        var (overflow, header, hidden) = (figures[0], figures[1], figures[2]);
         if (overflow > 2) problems.Add($"{where}: the page is {overflow} px wider than the phone");
         if (header > 130) problems.Add($"{where}: the header is {header} px high");
+        if (hidden > 0) problems.Add($"{where}: {hidden} header link(s) out of sight");
     }
 
     /// <summary>

@@ -37,6 +37,12 @@ public sealed class BrowserFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A browser test run once per row of data (a size, a language): skipped or failed like <see cref="BrowserFactAttribute"/>.</summary>
+public sealed class BrowserTheoryAttribute : TheoryAttribute
+{
+    public BrowserTheoryAttribute() => Skip = new BrowserFactAttribute().Skip;
+}
+
 public static class TestServers
 {
     public static string? AdminConnectionString => Environment.GetEnvironmentVariable("MARKETPLACE_TEST_PG") is { Length: > 0 } cs ? cs : null;

@@ -12,7 +12,7 @@ namespace Marketplace.Web.Features.Scenarios;
 
 /// <summary>The officers' workbench: draft, publish, and see recommended firms.</summary>
 [Route("officer"), Authorize(Roles = Roles.OfficerOrAdmin)]
-public sealed class OfficerController(ScenarioStore scenarios, TimeProvider clock) : Controller
+public sealed class OfficerController(ScenarioStore scenarios, TimeProvider clock, UiLabels l) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(string? q, string? status, string? category, string? sort, int page = 1, CancellationToken ct = default)
@@ -109,8 +109,8 @@ public sealed class OfficerController(ScenarioStore scenarios, TimeProvider cloc
         TempData["Flash"] = invitations.Count == 0
             ? "场景已发布（张榜），公众可检索并申报；未邀请企业（可在“推荐企业”页邀请）。"
             : $"场景已发布（张榜），公众可检索并申报；已邀请 {invited} 家企业。";
-        var problems = invitations.Select(i => !i.Outcome.IsSuccess ? $"{i.FirmName}：{i.Outcome.FirstError.Message}"
-                : i.Outcome.Value.HeldBack.Count > 0 ? i.Outcome.Value.Describe(i.FirmName) : null).OfType<string>().ToList();
+        var problems = invitations.Select(i => !i.Outcome.IsSuccess ? i.FirmName + l.Colon + l.Message(i.Outcome.FirstError.Message)
+                : i.Outcome.Value.HeldBack.Count > 0 ? InvitationMessages.Describe(i.Outcome.Value, i.FirmName, l) : null).OfType<string>().ToList();
         if (problems.Count > 0) TempData["Error"] = string.Join(" ", problems);
         return RedirectToAction("Details", "Scenarios", new { id });
     }
@@ -172,7 +172,7 @@ public sealed class OfficerController(ScenarioStore scenarios, TimeProvider cloc
             else failures.Add(result.FirstError.Message);
         }
         TempData["Flash"] = $"已发布 {published} 个场景；未邀请企业（可在各场景的“推荐企业”页邀请）。";
-        if (failures.Count > 0) TempData["Error"] = $"{failures.Count} 个未发布：" + string.Join("；", failures.Distinct());
+        if (failures.Count > 0) TempData["Error"] = $"{failures.Count} 个未发布：{string.Join("；", failures.Distinct())}";
         return RedirectToAction(nameof(Index));
     }
 
@@ -207,7 +207,7 @@ public sealed class OfficerController(ScenarioStore scenarios, TimeProvider cloc
         {
             var name = (await enterprises.GetAsync(enterpriseId, ct))?.Name ?? "";
             // Never claim a send that did not happen: who got no email is named, with the reason.
-            TempData[result.Value.Sent > 0 && result.Value.HeldBack.Count == 0 ? "Flash" : "Error"] = result.Value.Describe(name);
+            TempData[result.Value.Sent > 0 && result.Value.HeldBack.Count == 0 ? "Flash" : "Error"] = InvitationMessages.Describe(result.Value, name, l);
         }
         else
         {
