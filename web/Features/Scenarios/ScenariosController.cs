@@ -14,7 +14,7 @@ namespace Marketplace.Web.Features.Scenarios;
 /// <summary>Public scenario pages (场景大厅) and the application form (揭榜).</summary>
 [ScenarioVisible]
 [Route("scenarios")]
-public sealed class ScenariosController(ISearchEngine search, ScenarioStore scenarios, TimeProvider clock) : Controller
+public sealed class ScenariosController(ISearchEngine search, ScenarioStore scenarios, TimeProvider clock, Marketplace.Web.Infrastructure.RenderedPages pages) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index([FromQuery] ScenarioFilters f, [FromServices] Viewers viewers, CancellationToken ct = default)
@@ -31,7 +31,7 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
         // A signed-in firm sees on each card where it stands: 已申报, 草稿 or 已邀请.
         if (User.EnterpriseId() is { } firmId)
             ViewBag.Badges = await HttpContext.RequestServices.GetRequiredService<Marketplace.Flows.Applications.FirmOverview>().BadgesAsync(firmId, ct);
-        return HttpContext.RequestServices.GetRequiredService<RenderedPages>().View(this, result, new ScenarioSearchPage(f, query.Page, result));
+        return pages.View(this, result, new ScenarioSearchPage(f, query.Page, result));
     }
 
     [HttpGet("{id:guid}")]
