@@ -15,6 +15,7 @@ public static class Database
             throw new InvalidOperationException(
                 "ConnectionStrings:Marketplace is not set. Start the app with ./infra/run, or set ConnectionStrings__Marketplace.");
         services.AddNpgsqlDataSource(SiteConnection.WithoutJit(connectionString));
+        services.AddSingleton<DataVersion>();
         services.AddSingleton(new MigrationCatalog(AllMigrations));
         services.AddSingleton<Migrator>();
         services.AddSingleton<Marketplace.BuildingBlocks.Audit.AuditQueries>();

@@ -6,17 +6,44 @@ using Marketplace.Scenarios.Listings;
 using Marketplace.Flows.Eligibility;
 using Marketplace.Flows.Indexing;
 using Marketplace.BuildingBlocks.Outbox;
+using Marketplace.BuildingBlocks.Caching;
+using Marketplace.BuildingBlocks.Data;
+using Marketplace.Matching.Search;
 
 namespace Marketplace.Flows.Recommending;
 
 /// <summary>The host's side of matching: recommendations both ways with feedback applied, and invitations.</summary>
 public sealed class Recommendations(
     Recommender recommender, SearchIndexer indexer, MatchingFeedback feedback, ScenarioStore scenarios, EnterpriseStore enterprises,
-    ApplicantFactsSource facts, OutboxSignal outbox, FeedbackPriors priors)
+    ApplicantFactsSource facts, OutboxSignal outbox, FeedbackPriors priors, ISearchEngine engine, DataVersion data, TimeProvider clock)
 {
     public sealed record ForScenario(Scenario Scenario, IReadOnlyList<Recommendation> Items, IReadOnlySet<Guid> Invited);
 
-    public async Task<Result<ForScenario>> ForScenarioAsync(Guid scenarioId, int k, CancellationToken ct)
+    // A recommendation reads the scenario, the feedback and the priors from the database and the candidates from the
+    // index: it is computed once per committed state of the database, reader of the index, prior and minute (open
+    // scenarios close with the clock) and shared by every page and API call that asks meanwhile (decision 65).
+    private readonly VersionedCache<Result<ForScenario>> _forScenario = new(capacity: 4096);
+    private readonly VersionedCache<Result<IReadOnlyList<ScenarioRecommendation>>> _forEnterprise = new(capacity: 16384);
+
+    /// <summary>Everything a recommendation depends on, or null when the engine cannot tell (then nothing is kept).</summary>
+    private async Task<string?> VersionAsync(CancellationToken ct)
+    {
+        if (engine.AnswerVersion is not { } index) return null;
+        var prior = await priors.CurrentAsync(ct);
+        return $"{await data.AtMinuteAsync(clock, ct)}|{index}|{prior.Version}";
+    }
+
+    public async Task<Result<ForScenario>> ForScenarioAsync(Guid scenarioId, int k, CancellationToken ct) =>
+        await VersionAsync(ct) is { } version
+            ? await _forScenario.GetOrAddAsync($"{scenarioId:N}:{k}", version, c => ComputeForScenarioAsync(scenarioId, k, c), ct)
+            : await ComputeForScenarioAsync(scenarioId, k, ct);
+
+    public async Task<Result<IReadOnlyList<ScenarioRecommendation>>> ForEnterpriseAsync(Guid enterpriseId, int k, CancellationToken ct) =>
+        await VersionAsync(ct) is { } version
+            ? await _forEnterprise.GetOrAddAsync($"{enterpriseId:N}:{k}", version, c => ComputeForEnterpriseAsync(enterpriseId, k, c), ct)
+            : await ComputeForEnterpriseAsync(enterpriseId, k, ct);
+
+    private async Task<Result<ForScenario>> ComputeForScenarioAsync(Guid scenarioId, int k, CancellationToken ct)
     {
         var scenario = await scenarios.GetAsync(scenarioId, ct);
         if (scenario is null) return Error.NotFound("scenario_not_found", "场景不存在");
@@ -25,7 +52,7 @@ public sealed class Recommendations(
         return new ForScenario(scenario, items, await feedback.InvitedFirmsAsync(scenarioId, ct));
     }
 
-    public async Task<Result<IReadOnlyList<ScenarioRecommendation>>> ForEnterpriseAsync(Guid enterpriseId, int k, CancellationToken ct)
+    private async Task<Result<IReadOnlyList<ScenarioRecommendation>>> ComputeForEnterpriseAsync(Guid enterpriseId, int k, CancellationToken ct)
     {
         var firm = await indexer.DocumentForEnterpriseAsync(enterpriseId, ct);
         if (firm is null) return Error.NotFound("enterprise_not_found", "企业不存在");

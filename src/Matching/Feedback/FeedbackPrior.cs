@@ -46,6 +46,11 @@ public sealed class FeedbackPrior
 
     public static FeedbackPrior None { get; } = new([], 0, 1, 0.5);
 
+    private static long s_loaded;
+
+    /// <summary>Distinct for every prior built in this process: answers computed with a prior are kept under it.</summary>
+    public long Version { get; } = Interlocked.Increment(ref s_loaded);
+
     public double Weight { get; }
     public double Strength { get; }
     /// <summary>The platform's smoothed rate of good outcomes: the prior mean every firm starts from.</summary>

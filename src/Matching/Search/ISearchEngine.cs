@@ -133,4 +133,10 @@ public interface ISearchEngine
     /// <summary>Open scenarios (published, deadline ahead) whose text fits a firm's capabilities.</summary>
     Task<IReadOnlyList<ScenarioCandidate>> RetrieveScenariosAsync(ScenarioRetrievalQuery query, CancellationToken ct);
     Task<(int Scenarios, int Enterprises)> CountAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Changes whenever a search could answer differently (a write became visible, the index was rebuilt); null when
+    /// the engine cannot tell, and then answers built on its results are not kept.
+    /// </summary>
+    string? AnswerVersion { get; }
 }

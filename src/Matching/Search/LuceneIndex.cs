@@ -30,6 +30,12 @@ internal sealed class LuceneIndex : IDisposable
 
     public bool WasReset { get; }
 
+    private static long s_opened;
+    private readonly long _instance = Interlocked.Increment(ref s_opened);
+
+    /// <summary>This index's current reader: a new one after every commit, distinct across rebuilds of the folder.</summary>
+    public string ReaderVersion => $"{_instance}.{Search(s => s.IndexReader is DirectoryReader d ? d.Version : 0)}";
+
     /// <summary>Bumped whenever documents gain or change fields (2: audience and suspension fields).</summary>
     internal const string SchemaVersion = "3"; // 3: last award of firms, eligibility terms of scenarios
     private const string SchemaKey = "marketplace.schema";

@@ -48,6 +48,8 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     /// <summary>True when an index folder was unreadable at start and has been recreated empty.</summary>
     public bool WasReset => _scenarios.WasReset || _enterprises.WasReset;
 
+    public string? AnswerVersion => $"{Readable(_scenarios).ReaderVersion}/{Readable(_enterprises).ReaderVersion}";
+
     // ---- damage while running ------------------------------------------------------------------------------
 
     /// <summary>What was found wrong with the index files (gone, changed, unreadable) since the last reset; null when sound.</summary>

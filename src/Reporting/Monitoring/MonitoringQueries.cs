@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Dapper;
 using Marketplace.BuildingBlocks.Audit;
+using Marketplace.BuildingBlocks.Caching;
+using Marketplace.BuildingBlocks.Data;
 using Marketplace.BuildingBlocks.Results;
 using Marketplace.BuildingBlocks.Time;
 using Npgsql;
@@ -99,9 +101,18 @@ public sealed record LedgerPage(LedgerFilter Filter, DateOnly? Month, LedgerSnap
 /// shown only for scenarios past their deadline, so the dashboard never breaks the seal: the scenarios module's views
 /// apply it (<c>scenarios.ledger_view.applicants</c> is null and <c>scenarios.applicants_view</c> is empty while sealed).
 /// </summary>
-public sealed class MonitoringQueries(NpgsqlDataSource db, TimeProvider clock)
+public sealed class MonitoringQueries(NpgsqlDataSource db, DataVersion data, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    // The dashboard and the live ledger read every scenario: at national scale one takes seconds. They are computed
+    // once per committed state of the database and minute of the clock (months, "overdue" and the seal move with it)
+    // and shared by every officer who asks meanwhile (decision 65).
+    private readonly VersionedCache<DashboardFigures> _dashboard = new(capacity: 1);
+    private readonly VersionedCache<IReadOnlyList<LedgerRow>> _ledger = new(capacity: 1);
+
+    /// <summary>What the live figures depend on: the database's committed state and the minute.</summary>
+    public Task<string> LiveVersionAsync(CancellationToken ct) => data.AtMinuteAsync(clock, ct);
 
     public async Task<IReadOnlyList<PlanTarget>> TargetsAsync(CancellationToken ct)
     {
@@ -131,7 +142,10 @@ public sealed class MonitoringQueries(NpgsqlDataSource db, TimeProvider clock)
         return true;
     }
 
-    public async Task<DashboardFigures> DashboardAsync(CancellationToken ct)
+    public async Task<DashboardFigures> DashboardAsync(CancellationToken ct) =>
+        await _dashboard.GetOrAddAsync("dashboard", await LiveVersionAsync(ct), ComputeDashboardAsync, ct);
+
+    private async Task<DashboardFigures> ComputeDashboardAsync(CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         var targets = await TargetsAsync(ct);
@@ -231,7 +245,10 @@ public sealed class MonitoringQueries(NpgsqlDataSource db, TimeProvider clock)
     }
 
     /// <summary>The live ledger: every scenario past the draft stage.</summary>
-    public async Task<IReadOnlyList<LedgerRow>> LedgerAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<LedgerRow>> LedgerAsync(CancellationToken ct) =>
+        await _ledger.GetOrAddAsync("ledger", await LiveVersionAsync(ct), ComputeLedgerAsync, ct);
+
+    private async Task<IReadOnlyList<LedgerRow>> ComputeLedgerAsync(CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         // Winners and milestone figures are aggregated once for all scenarios and joined, not computed per scenario by

@@ -1,3 +1,4 @@
+using Marketplace.BuildingBlocks.Caching;
 using System.Globalization;
 using Dapper;
 using Marketplace.BuildingBlocks.Time;
@@ -40,7 +41,14 @@ public sealed record ReportPeriod(string Kind, string Name, DateOnly First, Date
 /// </summary>
 public sealed class Reports(MonitoringQueries monitoring, NpgsqlDataSource db, ScenarioLabels labels, TimeProvider clock)
 {
-    public async Task<(byte[] Content, string Source)> BuildAsync(ReportPeriod period, LedgerFilter filter, CancellationToken ct)
+    // A report of the live ledger is the same workbook until the data or the minute changes (its source line names the
+    // minute); kept per period and filter so officers downloading the month's report share one build.
+    private readonly VersionedCache<(byte[] Content, string Source)> _built = new(capacity: 32);
+
+    public async Task<(byte[] Content, string Source)> BuildAsync(ReportPeriod period, LedgerFilter filter, CancellationToken ct) =>
+        await _built.GetOrAddAsync($"{period.Title}|{filter}", await monitoring.LiveVersionAsync(ct), c => ComputeAsync(period, filter, c), ct);
+
+    private async Task<(byte[] Content, string Source)> ComputeAsync(ReportPeriod period, LedgerFilter filter, CancellationToken ct)
     {
         var snapshot = await monitoring.SnapshotAsync(period.Last, ct);
         var rows = snapshot?.Rows ?? await monitoring.LedgerAsync(ct);

@@ -1,3 +1,5 @@
+using Marketplace.BuildingBlocks.Caching;
+using Marketplace.BuildingBlocks.Data;
 using System.Globalization;
 using System.Text;
 using System.Xml;
@@ -11,10 +13,20 @@ using IcsCalendar = Ical.Net.Calendar;
 namespace Marketplace.Reporting.OpenData;
 
 /// <summary>Subscriptions to open data: an Atom feed of newly published scenarios and an iCalendar feed of deadlines.</summary>
-public sealed class Feeds(OpenDataQueries openData, ScenarioLabels labels, IOptions<OpenDataOptions> options, TimeProvider clock)
+public sealed class Feeds(OpenDataQueries openData, ScenarioLabels labels, IOptions<OpenDataOptions> options, DataVersion data, TimeProvider clock)
 {
+    // Feed readers poll; both documents are the same bytes until the data or the minute changes (decision 65).
+    private readonly VersionedCache<byte[]> _documents = new(capacity: 2);
+
     /// <summary>Atom 1.0 (RFC 4287): the 50 most recently published scenarios, as UTF-8 XML.</summary>
-    public async Task<byte[]> AtomAsync(CancellationToken ct)
+    public async Task<byte[]> AtomAsync(CancellationToken ct) =>
+        await _documents.GetOrAddAsync("atom", await data.AtMinuteAsync(clock, ct), BuildAtomAsync, ct);
+
+    /// <summary>iCalendar (RFC 5545): one event per open scenario at its deadline, to subscribe to from a calendar app.</summary>
+    public async Task<byte[]> DeadlinesAsync(CancellationToken ct) =>
+        await _documents.GetOrAddAsync("ics", await data.AtMinuteAsync(clock, ct), BuildDeadlinesAsync, ct);
+
+    private async Task<byte[]> BuildAtomAsync(CancellationToken ct)
     {
         var o = options.Value;
         var items = await openData.ListRecentlyPublishedAsync(50, ct);
@@ -63,9 +75,8 @@ public sealed class Feeds(OpenDataQueries openData, ScenarioLabels labels, IOpti
 
     private static string Rfc3339(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>iCalendar (RFC 5545): one event per open scenario at its deadline, to subscribe to from a calendar app.</summary>
     /// <remarks>Ical.Net escapes text values and folds lines at 75 octets without splitting a UTF-8 character.</remarks>
-    public async Task<byte[]> DeadlinesAsync(CancellationToken ct)
+    private async Task<byte[]> BuildDeadlinesAsync(CancellationToken ct)
     {
         var o = options.Value;
         var now = clock.GetUtcNow();

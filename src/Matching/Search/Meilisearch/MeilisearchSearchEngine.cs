@@ -152,6 +152,9 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
         await UpsertEnterprisesAsync(enterprises, ct);
     }
 
+    // Meilisearch applies writes as tasks on the server, so this process cannot tell when its answers change.
+    public string? AnswerVersion => null;
+
     public async Task<(int Scenarios, int Enterprises)> CountAsync(CancellationToken ct)
     {
         await EnsureIndexesAsync(ct);
