@@ -20,6 +20,7 @@ public static class ScenariosModule
         services.AddSingleton<RejectScenario>();
         services.AddSingleton<ChangeTerms>();
         services.AddSingleton<Questions>();
+        services.AddSingleton<ScenarioDetails>();
         services.AddSingleton<ImportScenarios>();
         services.AddSingleton<SubmitApplication>();
         services.AddSingleton<ConsortiumConsents>();

@@ -204,6 +204,24 @@ public sealed class ObjectionTests(MarketplaceApp app) : IClassFixture<Marketpla
     }
 
     [PostgresFact]
+    public async Task ObjectionForm_ForTwoVisitors_CarriesATokenOfEachOnesOwn_SoBothCanFileIt()
+    {
+        // The scenario page is kept for visitors (decision 65) unless it carries a form token, which belongs to one cookie.
+        var (scenario, _, _) = await InPublicityAsync("异议：两位访客");
+        var first = app.FormClient();
+        var second = app.FormClient();
+        string Token(string html) => System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEqual(Token(await first.GetStringAsync($"/scenarios/{scenario.Id}")), Token(await second.GetStringAsync($"/scenarios/{scenario.Id}")));
+        foreach (var (client, n) in new[] { (first, 1), (second, 2) })
+        {
+            var filed = await MarketplaceApp.PostFormAsync(client, $"/scenarios/{scenario.Id}", $"/scenarios/{scenario.Id}/objections",
+                new Dictionary<string, string> { ["name"] = $"访客{n}", ["email"] = $"visitor{n}{Guid.NewGuid():N}@example.test", ["content"] = $"第{n}位访客：入选企业的业绩证明材料不完整。" });
+            Assert.Equal(HttpStatusCode.Redirect, filed.StatusCode);
+            Assert.Contains("尚未生效", await client.GetStringAsync(filed.Headers.Location!.ToString()));
+        }
+    }
+
+    [PostgresFact]
     public async Task ObjectionForm_AnonymousWithEmail_SaysToConfirm_AndRefusesBadInputWithMessages()
     {
         var (scenario, _, _) = await InPublicityAsync("异议：网页表单");

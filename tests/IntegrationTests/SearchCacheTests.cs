@@ -85,4 +85,26 @@ public sealed class SearchCacheTests(MarketplaceApp app) : IClassFixture<Marketp
 
         Assert.DoesNotContain(scenario.Id.ToString(), await anonymous.GetStringAsync("/"));
     }
+
+    [PostgresFact]
+    public async Task ScenarioPage_KeptForVisitors_ShowsAnAnswerAtOnce_AndStopsOfferingToApplyAtTheDeadline()
+    {
+        var scenario = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("详情页缓存：河道漂浮物识别",
+            closesAt: app.Clock.GetUtcNow().AddHours(3)));
+        var page = $"/scenarios/{scenario.Id}";
+        var visitor = app.CreateClient();
+        Assert.Contains("登录后揭榜", await visitor.GetStringAsync(page));
+        Assert.Contains("登录后揭榜", await visitor.GetStringAsync(page)); // kept
+
+        var firm = await TestData.FirmAsync(app);
+        var member = await TestData.MemberAsync(app, firm);
+        var officer = await TestData.OfficerAsync(app);
+        var questions = app.Get<Questions>();
+        var asked = (await questions.AskAsync(scenario.Id, member.Id, "识别设备是否需要接入区级视频平台？", default)).Value;
+        await questions.AnswerAsync(asked, officer.Id, "需要接入，接口规范在附件中提供。", default);
+        Assert.Contains("接口规范在附件中提供", await visitor.GetStringAsync(page)); // a commit is seen by the next visitor
+
+        await TestData.PassAsync(app, scenario.ClosesAt.AddSeconds(1)); // only the clock moves: nothing is written
+        Assert.DoesNotContain("登录后揭榜", await visitor.GetStringAsync(page));
+    }
 }

@@ -35,17 +35,17 @@ public sealed class ScenariosController(ISearchEngine search, ScenarioStore scen
     }
 
     [HttpGet("{id:guid}")]
-    public async Task<IActionResult> Details(Guid id, [FromServices] ApplicationQueries applications, [FromServices] Questions questions,
-        [FromServices] Marketplace.Scenarios.Attachments.AttachmentStore files, CancellationToken ct)
+    public async Task<IActionResult> Details(Guid id, [FromServices] ApplicationQueries applications, [FromServices] ScenarioDetails details, CancellationToken ct)
     {
-        var scenario = await scenarios.GetAsync(id, ct);
-        if (scenario is null) return NotFound(); // visibility: [ScenarioVisible] on the controller
-        ViewBag.Files = await files.ListAsync(new(id), ct);
+        var detail = await details.GetAsync(id, User.IsInRole(Roles.Officer) || User.IsInRole(Roles.Admin), ct);
+        if (detail is null) return NotFound(); // visibility: [ScenarioVisible] on the controller
+        ViewBag.Files = detail.Files;
+        ViewBag.Questions = detail.Questions;
         var firm = User.EnterpriseId();
         var own = firm is null ? null : await applications.GetOwnAsync(id, firm.Value, ct);
-        var blocked = scenario.CheckAcceptsApplications(clock.GetUtcNow());
-        ViewBag.Questions = await questions.ListAsync(id, User.IsInRole(Roles.Officer) || User.IsInRole(Roles.Admin), ct);
-        return View(new ScenarioPage(scenario, own, blocked is null, blocked?.Message));
+        var blocked = detail.Scenario.CheckAcceptsApplications(clock.GetUtcNow());
+        // A visitor's page is the same for every visitor until the data changes or it stops accepting applications.
+        return pages.View(this, detail, new ScenarioPage(detail.Scenario, own, blocked is null, blocked?.Message), variant: blocked?.Code ?? "open");
     }
 
     /// <summary>The confirmation step before withdrawing: what withdrawing means, and a way back.</summary>
