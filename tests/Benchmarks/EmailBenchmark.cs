@@ -57,7 +57,7 @@ internal static class EmailBenchmark
                     var to = $"firm{i}@{run}.bench.test";
                     var model = new Dictionary<string, object?>
                     {
-                        ["firm"] = $"北京基准测试科技有限公司{i}", ["title"] = "老旧小区智能垃圾分类投放改造", ["code"] = "SC-2026-001",
+                        ["firm"] = $"北京基准测试科技有限公司{i}", ["department"] = "通州区科学技术委员会", ["title"] = "老旧小区智能垃圾分类投放改造", ["code"] = "SC-2026-001",
                         ["summary"] = "在老旧小区改造智能投放点，实现满溢预警和督导提醒。", ["deadline"] = "2026-12-31 17:00",
                         ["reasons"] = new[] { "技术匹配：物联网、计算机视觉（2/2）", "领域经验：数字化社区", "已认证：高新技术企业" },
                         ["link"] = "https://marketplace.example/scenarios/1",
