@@ -21,7 +21,8 @@ namespace Marketplace.Benchmarks;
 /// <summary>
 /// N invitations (rendered from the template, with unsubscribe links) written to the outbox in one transaction, then
 /// delivered by the outbox worker through MailKit to an SMTP server on this machine, which counts messages and
-/// Message-IDs. Target (issue 6): 10,000 in ≤ 60 s, outbox drained, no duplicates. Needs BENCH_PG.
+/// Message-IDs: one worker, two workers, and two workers of four lanes each (OutboxOptions.Lanes). Targets: issue 6, 10,000
+/// in ≤ 60 s; issue 15, 100,000 in ≤ 2 minutes with two workers; outbox drained, no duplicates. Needs BENCH_PG.
 /// </summary>
 internal static class EmailBenchmark
 {
@@ -44,10 +45,11 @@ internal static class EmailBenchmark
             Services(received));
         var serving = server.StartAsync(stop.Token);
 
-        foreach (var workers in new[] { 1, 2 })
+        foreach (var (workers, lanes) in new[] { (1, 1), (2, 1), (2, 4) })
         {
             received.Clear();
-            var run = $"w{workers}";
+            var run = $"w{workers}l{lanes}";
+            var label = $"{workers} worker(s) × {lanes} lane(s)";
             var enqueue = Stopwatch.StartNew();
             await using (var conn = await db.OpenConnectionAsync())
             await using (var tx = await conn.BeginTransactionAsync())
@@ -57,7 +59,7 @@ internal static class EmailBenchmark
                     var to = $"firm{i}@{run}.bench.test";
                     var model = new Dictionary<string, object?>
                     {
-                        ["firm"] = $"北京基准测试科技有限公司{i}", ["title"] = "老旧小区智能垃圾分类投放改造", ["code"] = "SC-2026-001",
+                        ["firm"] = $"北京基准测试科技有限公司{i}", ["department"] = "通州区科学技术委员会", ["title"] = "老旧小区智能垃圾分类投放改造", ["code"] = "SC-2026-001",
                         ["summary"] = "在老旧小区改造智能投放点，实现满溢预警和督导提醒。", ["deadline"] = "2026-12-31 17:00",
                         ["reasons"] = new[] { "技术匹配：物联网、计算机视觉（2/2）", "领域经验：数字化社区", "已认证：高新技术企业" },
                         ["link"] = "https://marketplace.example/scenarios/1",
@@ -67,14 +69,17 @@ internal static class EmailBenchmark
                 }
                 await tx.CommitAsync();
             }
-            Console.WriteLine($"[{workers} worker(s)] enqueue {count:N0} rendered invitations: {enqueue.Elapsed.TotalSeconds:0.00} s");
+            Console.WriteLine($"[{label}] enqueue {count:N0} rendered invitations: {enqueue.Elapsed.TotalSeconds:0.00} s");
 
+            // Each run starts from a vacuumed table (the earlier runs' rows stay, as done history does in production), so a
+            // later run does not pay for the dead index entries an earlier one left.
+            await using (var conn = await db.OpenConnectionAsync()) await conn.ExecuteAsync("vacuum analyze outbox.messages");
             var deliver = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
             {
                 var worker = new OutboxProcessor(db,
                     [new EmailDeliveryHandler(new MailKitEmailSender(Options.Create(new SmtpOptions { Port = port, Security = "None" })))],
-                    Options.Create(new OutboxOptions { BatchSize = 200 }), TimeProvider.System, NullLogger<OutboxProcessor>.Instance);
+                    Options.Create(new OutboxOptions { BatchSize = 200, Lanes = lanes }), TimeProvider.System, NullLogger<OutboxProcessor>.Instance);
                 while (await worker.ProcessBatchAsync(default) > 0) { }
             }));
             var elapsed = deliver.Elapsed;
@@ -82,8 +87,8 @@ internal static class EmailBenchmark
             var pending = await check.ExecuteScalarAsync<long>("select count(*) from outbox.messages where status <> 'done'");
             var total = received.Values.Sum();
             var duplicates = received.Values.Count(v => v > 1);
-            Console.WriteLine($"[{workers} worker(s)] deliver: {elapsed.TotalSeconds:0.00} s ({count / elapsed.TotalSeconds:0} msg/s) — received {total:N0}, " +
-                              $"distinct Message-IDs {received.Count:N0}, duplicates {duplicates}, outbox not done {pending} (target ≤ 60 s for 10,000)");
+            Console.WriteLine($"[{label}] deliver: {elapsed.TotalSeconds:0.00} s ({count / elapsed.TotalSeconds:0} msg/s) — received {total:N0}, " +
+                              $"distinct Message-IDs {received.Count:N0}, duplicates {duplicates}, outbox not done {pending} (targets: 10,000 ≤ 60 s, 100,000 ≤ 120 s with two workers)");
         }
         Console.WriteLine($"peak working set {Stats.PeakWorkingSetMb()} MB");
         await stop.CancelAsync();

@@ -12,6 +12,10 @@ switch (which)
     case "import":
         await ImportBenchmark.RunAsync(size);
         return 0;
+    case "import-file":
+        // import-file "<connection string of a migrated database>" <file>: one measured import, started by "import".
+        if (args.Length < 3) { Console.Error.WriteLine("usage: Benchmarks import-file <connection string> <file>"); return 2; }
+        return await ImportBenchmark.ImportFileAsync(args[1], args[2]);
     case "http":
         return await HttpBenchmark.RunAsync(scale: args.Contains("--scale"));
     case "seed-scale":

@@ -60,8 +60,8 @@ internal static class ScaleData
 
         // 1. Firms: the same generator as the matching and import benchmarks, through the real import (COPY + upsert).
         var t = Stopwatch.StartNew();
-        var profiles = DemoData.Enterprises(size.Firms);
-        await new EnterpriseImport(db, TimeProvider.System, new Marketplace.BuildingBlocks.Outbox.OutboxSignal()).ImportProfilesAsync(profiles, default);
+        await new EnterpriseImport(db, TimeProvider.System, new Marketplace.BuildingBlocks.Outbox.OutboxSignal())
+            .ImportProfilesAsync(DemoData.GenerateEnterprises(size.Firms), default);
         Console.WriteLine($"  firms imported in {t.Elapsed.TotalSeconds:0.0} s");
 
         await using var conn = await db.OpenConnectionAsync();

@@ -122,12 +122,15 @@ public sealed class DirectoryTests(MarketplaceApp app) : IClassFixture<Marketpla
         var path = SharedFiles.Path("data", "dev", "enterprises.json");
         Skip.If(path is null, "../shared/data/dev/enterprises.json is not beside the repository.");
         var import = app.Get<EnterpriseImport>();
-        IReadOnlyList<RawRow> rows;
-        await using (var stream = File.OpenRead(path!)) rows = ImportReaders.Read(path!, stream);
+        async Task<ImportReport> Run(bool dryRun)
+        {
+            await using var stream = File.OpenRead(path!);
+            return await import.RunAsync(ImportReaders.ReadAsync(path!, stream), dryRun, null, default);
+        }
 
-        var dry = await import.RunAsync(rows, dryRun: true, null, default);
-        var first = await import.RunAsync(rows, dryRun: false, null, default);
-        var second = await import.RunAsync(rows, dryRun: false, null, default);
+        var dry = await Run(dryRun: true);
+        var first = await Run(dryRun: false);
+        var second = await Run(dryRun: false);
 
         Assert.Equal((150, 150, 0), (dry.Valid, dry.Inserted, dry.Issues.Count));
         Assert.Equal((150, 0, 0), (first.Inserted, first.Updated, first.Issues.Count));

@@ -81,6 +81,34 @@ public sealed class OutboxDeliveryTests(ManualOutboxMarketplaceApp app) : IClass
     }
 
     [PostgresFact]
+    public async Task Delivery_ByTwoWorkersOfFourLanes_SendsEveryMessageOnceAndMarksItDone()
+    {
+        var emails = Enumerable.Range(0, 300).Select(i => new EmailMessage($"test.v1:lanes:{i}@lanes.test", $"{i}@lanes.test", "并行 / lanes", "正文", "<p>正文</p>")).ToList();
+        await using (var conn = new NpgsqlConnection(app.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var tx = await conn.BeginTransactionAsync();
+            foreach (var email in emails) await OutboxEnqueue.EmailAsync(conn, tx, email, DateTimeOffset.UtcNow, default);
+            await tx.CommitAsync();
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
+        {
+            using var sender = new MailKitEmailSender(Options.Create(new SmtpOptions { Port = app.Smtp.Port, Security = "None" }));
+            var worker = new OutboxProcessor(app.Get<NpgsqlDataSource>(), [new EmailDeliveryHandler(sender)],
+                Options.Create(new OutboxOptions { BatchSize = 40, Lanes = 4 }), TimeProvider.System, NullLogger<OutboxProcessor>.Instance);
+            while (await worker.ProcessBatchAsync(default) > 0) { }
+        }));
+
+        await app.Smtp.WaitForAsync(_ => app.Smtp.Messages.Count(m => m.To.ToString().Contains("@lanes.test")) >= emails.Count);
+        await Task.Delay(300);
+        var sent = app.Smtp.Messages.Where(m => m.To.ToString().Contains("@lanes.test")).Select(m => m.MessageId).ToList();
+        Assert.Equal(emails.Count, sent.Count);
+        Assert.Equal(emails.Count, sent.Distinct().Count());
+        foreach (var email in emails.Where((_, i) => i % 50 == 0)) Assert.Equal("done", (await RowAsync(email.DedupeKey)).Status);
+    }
+
+    [PostgresFact]
     public async Task Delivery_WhenAttemptsRunOut_DeadLetters()
     {
         var email = new EmailMessage("test.v1:dead:c@firm.test", "c@firm.test", "死信 / dead", "正文", "<p>正文</p>");

@@ -52,24 +52,35 @@ public static class ImportCommand
 
     private static async Task<int> EnterprisesAsync(IServiceProvider services, string file, bool dryRun, CancellationToken ct)
     {
-        IReadOnlyList<RawRow> rows;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var import = services.GetRequiredService<EnterpriseImport>();
+        ImportReport report;
         try
         {
+            // Read as it is imported: a file of a million firms is never in memory at once.
             await using var stream = File.OpenRead(file);
-            rows = ImportReaders.Read(file, stream);
+            var rows = ImportReaders.ReadAsync(file, stream, ct);
+            report = await TerminalProgress.RunAsync("import", progress => import.RunAsync(rows, dryRun, new FileProgress(progress, stream), ct));
         }
-        catch (Exception e) when (e is InvalidDataException or JsonException or IOException or InvalidOperationException)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
             Console.Error.WriteLine($"import: cannot read {file}: {e.Message}");
             return 2;
         }
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        var import = services.GetRequiredService<EnterpriseImport>();
-        var report = await TerminalProgress.RunAsync("import", progress => import.RunAsync(rows, dryRun, progress, ct));
-        WriteIssues("行", report.Issues);
+        WriteIssues("行", report.Issues, report.IssueCount);
         // The index follows through the outbox (a running site rebuilds it; otherwise the next start does).
         Console.WriteLine($"{report.Summary}（{started.Elapsed.TotalSeconds:0.0} s）");
-        return report.Issues.Count == 0 ? 0 : 1;
+        return report.IssueCount == 0 ? 0 : 1;
+    }
+
+    /// <summary>Rows read so far against an estimate of all rows from how far into the file the reader is.</summary>
+    private sealed class FileProgress(IProgress<(int Done, int Total)> bar, FileStream file) : IProgress<int>
+    {
+        public void Report(int rows)
+        {
+            var read = Math.Max(file.Position, 1);
+            bar.Report((rows, read >= file.Length ? rows : (int)Math.Min(int.MaxValue, rows * file.Length / read)));
+        }
     }
 
     /// <summary>Scenario lists in the evaluation-set format: imported as published listings, idempotent by their id.</summary>
@@ -100,7 +111,7 @@ public static class ImportCommand
                 s.Requirements?.Qualifications ?? [], s.Requirements?.MinRegisteredCapitalWan ?? 0, s.Requirements?.Regions ?? [],
                 ScenarioStatus.Published, now));
         }
-        WriteIssues("项", problems);
+        WriteIssues("项", problems, problems.Count);
         if (dryRun)
         {
             Console.WriteLine($"试导入：{items.Count} 项，有效 {scenarios.Count} 项，问题 {problems.Count} 处");
@@ -112,13 +123,13 @@ public static class ImportCommand
     }
 
     /// <summary>The import report's problems as a table (the first 200), then a plain count of the rest.</summary>
-    private static void WriteIssues(string unit, IReadOnlyList<ImportIssue> issues)
+    private static void WriteIssues(string unit, IReadOnlyList<ImportIssue> issues, int count)
     {
-        if (issues.Count == 0) return;
+        if (count == 0) return;
         var table = new Table().AddColumn(new TableColumn(unit).RightAligned()).AddColumn("字段").AddColumn("问题");
         foreach (var issue in issues.Take(200))
             table.AddRow(new Text(issue.Row.ToString(CultureInfo.InvariantCulture)), new Text(issue.Field), new Text(issue.Reason));
         AnsiConsole.Write(table);
-        if (issues.Count > 200) Console.WriteLine($"  … 另有 {issues.Count - 200} 处问题");
+        if (count > 200) Console.WriteLine($"  … 另有 {count - 200} 处问题");
     }
 }

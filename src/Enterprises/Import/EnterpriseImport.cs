@@ -11,21 +11,29 @@ namespace Marketplace.Enterprises.Import;
 
 public sealed record ImportIssue(int Row, string Field, string Reason);
 
-public sealed record ImportReport(int Rows, int Valid, int Inserted, int Updated, int Unchanged, IReadOnlyList<ImportIssue> Issues, bool DryRun)
+/// <param name="Issues">The first <see cref="EnterpriseImport.ListedIssues"/> problems in row order.</param>
+/// <param name="IssueCount">All problems, listed or not.</param>
+public sealed record ImportReport(int Rows, int Valid, int Inserted, int Updated, int Unchanged, IReadOnlyList<ImportIssue> Issues, int IssueCount, bool DryRun)
 {
     public string Summary => DryRun
-        ? $"试导入：共 {Rows} 行，有效 {Valid} 行（新增 {Inserted}，更新或不变 {Valid - Inserted}），问题 {Issues.Count} 处"
-        : $"导入完成：共 {Rows} 行，新增 {Inserted}，更新 {Updated}，未变 {Unchanged}，问题 {Issues.Count} 处";
+        ? $"试导入：共 {Rows} 行，有效 {Valid} 行（新增 {Inserted}，更新或不变 {Valid - Inserted}），问题 {IssueCount} 处"
+        : $"导入完成：共 {Rows} 行，新增 {Inserted}，更新 {Updated}，未变 {Unchanged}，问题 {IssueCount} 处";
 }
 
 /// <summary>
-/// Bulk import of enterprise lists: every row is checked and bad ones reported with row, field and reason; good rows
-/// are upserted by credit code in one statement from a COPY-loaded temporary table, so importing the same file twice
-/// changes nothing. Qualifications in an officer's import come from authoritative lists and count as verified.
+/// Bulk import of enterprise lists, streamed: each row is checked as it is read and bad ones reported with row, field
+/// and reason; good rows go straight into a COPY to a temporary table, so the process holds one row at a time whatever
+/// the file's size (a million firms). Duplicates within the file are found there, and the rest upserted by credit code
+/// in one statement, so importing the same file twice changes nothing. The whole file is one transaction: a file that
+/// turns out unreadable half-way writes nothing. Qualifications in an officer's import come from authoritative lists
+/// and count as verified.
 /// </summary>
 public sealed class EnterpriseImport(NpgsqlDataSource db, TimeProvider clock, OutboxSignal outbox)
 {
     public const string DirectoryImportedV1 = "enterprises.directory_imported.v1";
+
+    /// <summary>How many problems a report lists (a file of a million bad rows still gives a report a page can show).</summary>
+    public const int ListedIssues = 1000;
 
     private static readonly Dictionary<string, string> FieldLabels = new()
     {
@@ -34,78 +42,128 @@ public sealed class EnterpriseImport(NpgsqlDataSource db, TimeProvider clock, Ou
         ["Cases"] = "案例", ["ContactEmail"] = "联系邮箱", ["Qualifications"] = "资质",
     };
 
-    public async Task<ImportReport> RunAsync(IReadOnlyList<RawRow> rows, bool dryRun, IProgress<(int Done, int Total)>? progress, CancellationToken ct)
+    /// <param name="rowsRead">Rows read so far, every few thousand (the file's size is not known in rows).</param>
+    /// <exception cref="InvalidDataException">The file cannot be read (<see cref="ImportReaders.ReadAsync"/>); nothing is written.</exception>
+    public async Task<ImportReport> RunAsync(IAsyncEnumerable<RawRow> rows, bool dryRun, IProgress<int>? rowsRead, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var issues = new List<ImportIssue>();
-        var valid = new List<EnterpriseProfile>();
-        var seen = new Dictionary<string, int>();
-        foreach (var row in rows)
-        {
-            var (profile, rowIssues) = Parse(row, now.Year);
-            if (profile is not null && seen.TryGetValue(profile.CreditCode, out var first))
-                rowIssues.Add(new ImportIssue(row.Number, "统一社会信用代码", $"与第 {first} 行重复"));
-            if (rowIssues.Count > 0) { issues.AddRange(rowIssues); continue; }
-            seen[profile!.CreditCode] = row.Number;
-            valid.Add(profile);
-        }
-
+        var (rowCount, issueCount, staged) = (0, 0, 0);
         await using var conn = await db.OpenConnectionAsync(ct);
-        if (dryRun)
-        {
-            var existing = await conn.ExecuteScalarAsync<int>(new CommandDefinition(
-                "select count(*) from enterprises.enterprises where credit_code = any(@codes)",
-                new { codes = valid.Select(v => v.CreditCode).ToArray() }, cancellationToken: ct));
-            return new ImportReport(rows.Count, valid.Count, valid.Count - existing, 0, 0, issues, DryRun: true);
-        }
-
-        var (inserted, updated) = await WriteAsync(conn, valid, now, progress, ct);
-        outbox.Notify();
-        return new ImportReport(rows.Count, valid.Count, inserted, updated, valid.Count - inserted - updated, issues, DryRun: false);
-    }
-
-    /// <summary>Writes profiles that are already known to be valid (the demo set); returns (inserted, updated).</summary>
-    public async Task<(int Inserted, int Updated)> ImportProfilesAsync(IReadOnlyList<EnterpriseProfile> profiles, CancellationToken ct)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        return await WriteAsync(conn, profiles, clock.GetUtcNow(), null, ct);
-    }
-
-    private static async Task<(int Inserted, int Updated)> WriteAsync(NpgsqlConnection conn, IReadOnlyList<EnterpriseProfile> valid,
-        DateTimeOffset now, IProgress<(int Done, int Total)>? progress, CancellationToken ct)
-    {
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition("""
-            create temporary table import_rows (
-                id uuid, name text, credit_code text, industry text, region text, qualifications text[],
-                registered_capital_wan numeric, employees int, technologies text[], description text, cases jsonb, contact_email text
-            ) on commit drop
-            """, transaction: tx, cancellationToken: ct));
-        await using (var copy = await conn.BeginBinaryImportAsync(
-            "copy import_rows (id, name, credit_code, industry, region, qualifications, registered_capital_wan, employees, technologies, description, cases, contact_email) from stdin (format binary)", ct))
+        await CreateStagingAsync(conn, tx, ct);
+        await using (var copy = await BeginCopyAsync(conn, ct))
         {
-            var done = 0;
-            foreach (var p in valid)
+            await foreach (var row in rows.WithCancellation(ct))
             {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(p.Name, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(p.CreditCode, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(p.Industry, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(p.Region, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(p.Qualifications.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(p.RegisteredCapitalWan, NpgsqlDbType.Numeric, ct);
-                await copy.WriteAsync(p.Employees, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync(p.Technologies.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(p.Description, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(JsonSerializer.Serialize(p.Cases, EnterpriseStore.Json), NpgsqlDbType.Jsonb, ct);
-                if (p.ContactEmail is null) await copy.WriteNullAsync(ct); else await copy.WriteAsync(p.ContactEmail, NpgsqlDbType.Text, ct);
-                if (++done % 5_000 == 0) progress?.Report((done, valid.Count));
+                var (profile, rowIssues) = Parse(row, now.Year);
+                if (profile is null)
+                {
+                    issueCount += rowIssues.Count;
+                    issues.AddRange(rowIssues.Take(ListedIssues - issues.Count));
+                }
+                else
+                {
+                    await WriteRowAsync(copy, row.Number, profile, ct);
+                    staged++;
+                }
+                if (++rowCount % 5_000 == 0) rowsRead?.Report(rowCount);
             }
             await copy.CompleteAsync(ct);
         }
-        progress?.Report((valid.Count, valid.Count));
+        rowsRead?.Report(rowCount);
 
+        var (duplicateCount, duplicates) = await RemoveDuplicatesAsync(conn, tx, ct);
+        issueCount += duplicateCount;
+        var listed = issues.Concat(duplicates).OrderBy(i => i.Row).Take(ListedIssues).ToList();
+        var valid = staged - duplicateCount;
+        if (dryRun)
+        {
+            var existing = await conn.ExecuteScalarAsync<int>(new CommandDefinition("""
+                select count(*)::int from import_rows r where exists (select 1 from enterprises.enterprises e where e.credit_code = r.credit_code)
+                """, transaction: tx, commandTimeout: 600, cancellationToken: ct));
+            return new ImportReport(rowCount, valid, valid - existing, 0, 0, listed, issueCount, DryRun: true);
+        }
+
+        var (inserted, updated) = await UpsertAsync(conn, tx, valid, now, ct);
+        await tx.CommitAsync(ct);
+        outbox.Notify();
+        return new ImportReport(rowCount, valid, inserted, updated, valid - inserted - updated, listed, issueCount, DryRun: false);
+    }
+
+    /// <summary>Writes profiles that are already known to be valid (the demo set), streamed like a file; returns (inserted, updated).</summary>
+    public async Task<(int Inserted, int Updated)> ImportProfilesAsync(IEnumerable<EnterpriseProfile> profiles, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await CreateStagingAsync(conn, tx, ct);
+        var count = 0;
+        await using (var copy = await BeginCopyAsync(conn, ct))
+        {
+            foreach (var p in profiles) await WriteRowAsync(copy, ++count, p, ct);
+            await copy.CompleteAsync(ct);
+        }
+        var result = await UpsertAsync(conn, tx, count, clock.GetUtcNow(), ct);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    private static Task CreateStagingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct) =>
+        conn.ExecuteAsync(new CommandDefinition("""
+            create temporary table import_rows (
+                file_row int, id uuid, name text, credit_code text, industry text, region text, qualifications text[],
+                registered_capital_wan numeric, employees int, technologies text[], description text, cases jsonb, contact_email text
+            ) on commit drop
+            """, transaction: tx, cancellationToken: ct));
+
+    private static Task<NpgsqlBinaryImporter> BeginCopyAsync(NpgsqlConnection conn, CancellationToken ct) =>
+        conn.BeginBinaryImportAsync("""
+            copy import_rows (file_row, id, name, credit_code, industry, region, qualifications, registered_capital_wan, employees,
+                              technologies, description, cases, contact_email) from stdin (format binary)
+            """, ct);
+
+    private static async Task WriteRowAsync(NpgsqlBinaryImporter copy, int fileRow, EnterpriseProfile p, CancellationToken ct)
+    {
+        await copy.StartRowAsync(ct);
+        await copy.WriteAsync(fileRow, NpgsqlDbType.Integer, ct);
+        await copy.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, ct);
+        await copy.WriteAsync(p.Name, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(p.CreditCode, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(p.Industry, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(p.Region, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(p.Qualifications.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(p.RegisteredCapitalWan, NpgsqlDbType.Numeric, ct);
+        await copy.WriteAsync(p.Employees, NpgsqlDbType.Integer, ct);
+        await copy.WriteAsync(p.Technologies.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(p.Description, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(JsonSerializer.Serialize(p.Cases, EnterpriseStore.Json), NpgsqlDbType.Jsonb, ct);
+        if (p.ContactEmail is null) await copy.WriteNullAsync(ct); else await copy.WriteAsync(p.ContactEmail, NpgsqlDbType.Text, ct);
+    }
+
+    /// <summary>
+    /// A credit code that comes again later in the file is a problem of the later row (the first one is imported). They
+    /// are found in the database so that no set of a million codes is held in memory. Returns how many, and the first
+    /// <see cref="ListedIssues"/> as problems.
+    /// </summary>
+    private static async Task<(int Count, IReadOnlyList<ImportIssue> Listed)> RemoveDuplicatesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await conn.ExecuteAsync(new CommandDefinition("""
+            create temporary table import_duplicates on commit drop as
+            select file_row, first_row from (
+                select file_row, min(file_row) over (partition by credit_code) as first_row from import_rows) r
+            where file_row <> first_row
+            """, transaction: tx, commandTimeout: 600, cancellationToken: ct));
+        var count = await conn.ExecuteAsync(new CommandDefinition(
+            "delete from import_rows r using import_duplicates d where r.file_row = d.file_row", transaction: tx, commandTimeout: 600, cancellationToken: ct));
+        if (count == 0) return (0, []);
+        var listed = await conn.QueryAsync<(int Row, int First)>(new CommandDefinition(
+            "select file_row, first_row from import_duplicates order by file_row limit @limit", new { limit = ListedIssues }, tx, cancellationToken: ct));
+        return (count, listed.Select(d => new ImportIssue(d.Row, "统一社会信用代码", $"与第 {d.First} 行重复")).ToList());
+    }
+
+    /// <summary>Upserts the staged rows by credit code, with their qualifications, the audit entry and the indexing event; returns (inserted, updated).</summary>
+    private static async Task<(int Inserted, int Updated)> UpsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int rows, DateTimeOffset now, CancellationToken ct)
+    {
         // xmax = 0 marks a freshly inserted row; an update that changes nothing is skipped by the WHERE.
         var (inserted, updated) = await conn.QuerySingleAsync<(int, int)>(new CommandDefinition("""
             with upserted as (
@@ -140,11 +198,10 @@ public sealed class EnterpriseImport(NpgsqlDataSource db, TimeProvider clock, Ou
 
         if (inserted + updated > 0)
             await AuditLog.AppendAsync(conn, tx, null, "enterprise.directory_imported", "directory", "enterprises", null,
-                new { rows = valid.Count, inserted, updated }, now, ct);
+                new { rows, inserted, updated }, now, ct);
         if (inserted + updated > 0)
             await OutboxWriter.EnqueueAsync(conn, tx, DirectoryImportedV1, $"{DirectoryImportedV1}:{now.UtcTicks}",
                 new { inserted, updated }, now, ct);
-        await tx.CommitAsync(ct);
         return (inserted, updated);
     }
 

@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using MiniExcelLibs;
+using MiniExcelLibs.OpenXml;
 
 namespace Marketplace.Enterprises.Import;
 
@@ -25,22 +27,40 @@ public static class ImportReaders
         ["contactEmail"] = "contactEmail", ["联系邮箱"] = "contactEmail", ["邮箱"] = "contactEmail",
     };
 
-    public static IReadOnlyList<RawRow> Read(string fileName, Stream stream) =>
+    /// <summary>
+    /// The rows of a file, read as they are needed: memory stays the same whatever the file's size. A sheet needs a
+    /// seekable stream (an .xlsx is a zip archive read from its end); JSON and CSV are read front to back.
+    /// </summary>
+    public static IAsyncEnumerable<RawRow> ReadAsync(string fileName, Stream stream, CancellationToken ct = default) =>
         Path.GetExtension(fileName).ToLowerInvariant() switch
         {
-            ".json" => ReadJson(stream),
-            ".xlsx" => ReadSheet(stream, ExcelType.XLSX),
-            ".csv" => ReadSheet(stream, ExcelType.CSV),
+            ".json" => ReadJsonAsync(stream, ct),
+            ".xlsx" => ReadSheet(stream, ExcelType.XLSX).ToAsyncEnumerable(),
+            ".csv" => ReadSheet(stream, ExcelType.CSV).ToAsyncEnumerable(),
             var other => throw new InvalidDataException($"不支持的文件类型“{other}”：请使用 .json、.xlsx 或 .csv"),
         };
 
-    public static IReadOnlyList<RawRow> ReadJson(Stream stream)
+    /// <summary>One array element at a time (never the whole document): a million firms read in constant memory.</summary>
+    public static async IAsyncEnumerable<RawRow> ReadJsonAsync(Stream stream, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        using var doc = JsonDocument.Parse(stream);
-        if (doc.RootElement.ValueKind != JsonValueKind.Array) throw new InvalidDataException("JSON 文件应为企业对象的数组");
-        return doc.RootElement.EnumerateArray().Select((e, i) => new RawRow(i + 1, e.ValueKind != JsonValueKind.Object
-            ? new Dictionary<string, string?>()
-            : e.EnumerateObject().Where(p => Headers.ContainsKey(p.Name)).ToDictionary(p => Headers[p.Name], p => JsonText(p.Value)))).ToList();
+        await using var elements = JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(stream, cancellationToken: ct).GetAsyncEnumerator(ct);
+        var number = 0;
+        while (true)
+        {
+            try
+            {
+                if (!await elements.MoveNextAsync()) yield break;
+            }
+            // An error at the root (not one inside an element) means the file is not an array at all.
+            catch (JsonException e)
+            {
+                throw new InvalidDataException(number == 0 && e.Path == "$" ? "JSON 文件应为企业对象的数组" : $"第 {number + 1} 项：{e.Message}", e);
+            }
+            var element = elements.Current;
+            yield return new RawRow(++number, element.ValueKind != JsonValueKind.Object
+                ? new Dictionary<string, string?>()
+                : element.EnumerateObject().Where(p => Headers.ContainsKey(p.Name)).ToDictionary(p => Headers[p.Name], p => JsonText(p.Value)));
+        }
     }
 
     private static string? JsonText(JsonElement v) => v.ValueKind switch
@@ -55,13 +75,26 @@ public static class ImportReaders
         _ => v.GetRawText(),
     };
 
-    private static IReadOnlyList<RawRow> ReadSheet(Stream stream, ExcelType type)
+    // Shared strings past a few MB go to a disk cache instead of a dictionary in memory (a million distinct names).
+    private static readonly OpenXmlConfiguration SheetReading = new() { EnableSharedStringCache = true, SharedStringCacheSize = 5 * 1024 * 1024 };
+
+    /// <summary>MiniExcel reads a sheet lazily, row by row; what it throws on a broken file becomes <see cref="InvalidDataException"/>.</summary>
+    private static IEnumerable<RawRow> ReadSheet(Stream stream, ExcelType type)
     {
-        var rows = new List<RawRow>();
         var number = 1; // the header row
-        foreach (IDictionary<string, object?> row in stream.Query(useHeaderRow: true, excelType: type))
+        using var rows = stream.Query(useHeaderRow: true, excelType: type, configuration: type == ExcelType.XLSX ? SheetReading : null).GetEnumerator();
+        while (true)
         {
+            try
+            {
+                if (!rows.MoveNext()) yield break;
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or System.Xml.XmlException)
+            {
+                throw new InvalidDataException($"第 {number + 1} 行：{e.Message}", e);
+            }
             number++;
+            var row = (IDictionary<string, object?>)rows.Current;
             var values = row.Where(kv => Headers.ContainsKey(kv.Key.Trim()))
                 .ToDictionary(kv => Headers[kv.Key.Trim()], kv => kv.Value switch
                 {
@@ -70,9 +103,8 @@ public static class ImportReaders
                     var o => Convert.ToString(o, CultureInfo.InvariantCulture),
                 });
             if (values.Values.All(string.IsNullOrWhiteSpace)) continue; // blank lines are not rows
-            rows.Add(new RawRow(number, values));
+            yield return new RawRow(number, values);
         }
-        return rows;
     }
 
     public static string[] SplitList(string? text) =>

@@ -9,6 +9,12 @@ public sealed class OutboxOptions
     public bool Enabled { get; set; } = true;
     [Range(1, 1000)] public int BatchSize { get; set; } = 50;
     [Range(1, 100)] public int MaxAttempts { get; set; } = 8;
+    /// <summary>
+    /// Messages of a batch handled at once, each in its own transaction on its own connection. One keeps a node's messages
+    /// in order; more lets one message's commit (a WAL flush) overlap the next one's email, which is what bounds a large
+    /// mailing. A worker that dies leaves at most this many messages ambiguous (sent again with the same Message-ID).
+    /// </summary>
+    [Range(1, 16)] public int Lanes { get; set; } = 1;
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(30);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Marketplace.BuildingBlocks.Diagnostics;
 using Marketplace.BuildingBlocks.Outbox;
@@ -12,7 +13,8 @@ namespace Marketplace.Notifications.Outbox;
 /// Claims due messages with <c>FOR UPDATE SKIP LOCKED</c> under a lease (so several nodes never take the same row), then
 /// handles each in a transaction of its own — its handler's writes, and its outcome: success, a retry with exponential
 /// backoff and jitter, or dead-letter. A worker killed mid-batch therefore leaves every message it finished recorded as
-/// done; only the one in flight at that instant is ambiguous and sent again when its lease ends (with the same Message-ID).
+/// done; only those in flight at that instant (one per lane, <see cref="OutboxOptions.Lanes"/>) are ambiguous and sent
+/// again when their lease ends (with the same Message-ID).
 /// </summary>
 public sealed class OutboxProcessor(
     NpgsqlDataSource db,
@@ -34,30 +36,46 @@ public sealed class OutboxProcessor(
         IReadOnlyList<OutboxMessage> batch;
         await using (var conn = await db.OpenConnectionAsync(ct))
             batch = await OutboxStore.ClaimAsync(conn, now, leaseUntil, o.BatchSize, ct);
-        var handled = 0;
+        var queue = new ConcurrentQueue<OutboxMessage>(batch);
+        var handled = new ConcurrentDictionary<Guid, bool>();
+        var failed = false;
         try
         {
-            foreach (var message in batch)
+            // Lanes: while one message's commit waits for the WAL flush, another's email is on the wire (the sender sends
+            // one at a time). Each lane keeps one connection for its share of the batch (a pooled connection handed back
+            // and taken again per message costs a reset each time); each message keeps its own transaction.
+            await Task.WhenAll(Enumerable.Range(0, Math.Min(o.Lanes, batch.Count)).Select(async _ =>
             {
-                await HandleAsync(message, leaseUntil, o, ct);
-                handled++;
-            }
+                await using var conn = await db.OpenConnectionAsync(ct);
+                while (!Volatile.Read(ref failed) && queue.TryDequeue(out var message))
+                {
+                    try
+                    {
+                        await HandleAsync(conn, message, leaseUntil, o, ct);
+                        handled[message.Id] = true;
+                    }
+                    catch
+                    {
+                        Volatile.Write(ref failed, true); // the other lanes stop taking messages; the rest is released
+                        throw;
+                    }
+                }
+            }));
         }
         finally
         {
-            if (handled < batch.Count) await ReleaseAsync(batch.Skip(handled).Select(m => m.Id).ToList(), leaseUntil);
+            if (handled.Count < batch.Count) await ReleaseAsync(batch.Where(m => !handled.ContainsKey(m.Id)).Select(m => m.Id).ToList(), leaseUntil);
         }
         return batch.Count;
     }
 
-    private async Task HandleAsync(OutboxMessage message, DateTimeOffset leaseUntil, OutboxOptions o, CancellationToken ct)
+    private async Task HandleAsync(NpgsqlConnection conn, OutboxMessage message, DateTimeOffset leaseUntil, OutboxOptions o, CancellationToken ct)
     {
         // One span per message: its handler's SQL and the emails it writes show up under it in a trace.
         using var activity = Telemetry.Source.StartActivity("outbox " + message.Type, ActivityKind.Consumer);
         activity?.SetTag("messaging.system", "outbox");
         activity?.SetTag("messaging.message.id", message.Id.ToString());
         activity?.SetTag("marketplace.outbox.attempt", message.Attempts + 1);
-        await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         if (!await OutboxStore.HoldAsync(conn, tx, message.Id, leaseUntil, ct)) return; // the lease ran out: another worker has it
         var attempts = message.Attempts + 1;

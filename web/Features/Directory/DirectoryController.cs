@@ -109,22 +109,18 @@ public sealed class DirectoryController(EnterpriseStore enterprises) : Controlle
             ModelState.AddModelError("file", "请选择要导入的文件（.json、.xlsx 或 .csv）");
             return View(model: null);
         }
-        IReadOnlyList<RawRow> rows;
         try
         {
+            // The upload is already buffered (in memory or a temporary file) and seekable, as an .xlsx needs; rows are
+            // read from it as they are imported.
             await using var stream = file.OpenReadStream();
-            var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, ct);
-            buffer.Position = 0;
-            rows = ImportReaders.Read(file.FileName, buffer);
+            return View(await import.RunAsync(ImportReaders.ReadAsync(file.FileName, stream, ct), dryRun, null, ct));
         }
-        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or IOException or InvalidOperationException)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
             ModelState.AddModelError("file", $"无法读取文件：{e.Message}");
             return View(model: null);
         }
-        var report = await import.RunAsync(rows, dryRun, null, ct);
-        return View(report);
     }
 
     [HttpGet("qualifications")]
