@@ -72,13 +72,19 @@ internal static class MatchingBenchmark
             var recommender = new Recommender(engine, thesaurus, Options.Create(options));
             // First query of each scenario: cold (its eligibility filter is computed and cached, code paths jitted).
             var cold = new List<double>();
+            var answers = new List<string>();
             foreach (var s in scenarios)
             {
                 var t = Stopwatch.StartNew();
-                await recommender.ForScenarioAsync(s, 20, default);
+                var top = await recommender.ForScenarioAsync(s, 20, default);
                 cold.Add(t.Elapsed.TotalMilliseconds);
+                answers.Add(s.Code + "\t" + string.Join(",", top.Select(r => $"{r.Enterprise.Id}:{r.Score:0.000000}")));
             }
             cold.Sort();
+            // Whether a change to retrieval kept the answers: the same digest means the same firms in the same order with the
+            // same scores. BENCH_ANSWERS names a file to write them to, for comparing two runs scenario by scenario.
+            Console.WriteLine($"answers digest (top 20 of each scenario, with scores): {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", answers))))[..16]}");
+            if (Environment.GetEnvironmentVariable("BENCH_ANSWERS") is { Length: > 0 } answersFile) await File.WriteAllLinesAsync(answersFile, answers);
             Console.WriteLine($"first (cold) query of each of {cold.Count} scenarios: p50 {Stats.Percentile(cold, 50):0.0} ms, max {cold[^1]:0.0} ms");
 
             var latencies = new List<double>();
