@@ -128,6 +128,8 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             w.DeleteAll();
             foreach (var e in enterprises) w.AddDocument(ToLucene(e));
         });
+        // A full reindex is done when its merges are: the first recommendations then get the cores and few segments.
+        _enterprises.Settle();
         return Task.CompletedTask;
     }
 
