@@ -187,11 +187,14 @@ internal static class HttpBenchmark
                     targetShare = r.TargetShare, targetP99Ms = r.TargetP99Ms,
                 });
             }
+            var (peakRssMb, rssMb) = SiteMemoryMb(app);
+            Console.WriteLine();
+            Console.WriteLine($"site process after every row: RSS {rssMb} MB, peak RSS {peakRssMb} MB (target ≤ 400 MB with 100,000 firms indexed)");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
             await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new
             {
                 measuredAt = DateTimeOffset.UtcNow, cores = Environment.ProcessorCount, connections, secondsPerPage = seconds,
-                data, rows = results,
+                data, sitePeakRssMb = peakRssMb, siteRssMb = rssMb, rows = results,
             }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
             Console.WriteLine();
             Console.WriteLine($"figures written to {output}");
@@ -208,6 +211,20 @@ internal static class HttpBenchmark
             }
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    /// <summary>The site's resident memory, peak and now (the site runs under the bash that started it).</summary>
+    private static (long Peak, long Now) SiteMemoryMb(Process shell)
+    {
+        try
+        {
+            var children = File.ReadAllText($"/proc/{shell.Id}/task/{shell.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var pid = children.Length > 0 ? children[0] : shell.Id.ToString();
+            var status = File.ReadAllLines($"/proc/{pid}/status");
+            long Kb(string field) => long.Parse(status.First(l => l.StartsWith(field + ":")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+            return (Kb("VmHWM") / 1024, Kb("VmRSS") / 1024);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException) { return (-1, -1); }
     }
 
     private static Process StartApp(string root, string work, string url, string connectionString, int smtpPort) =>

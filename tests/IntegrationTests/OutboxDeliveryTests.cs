@@ -100,12 +100,47 @@ public sealed class OutboxDeliveryTests(ManualOutboxMarketplaceApp app) : IClass
             while (await worker.ProcessBatchAsync(default) > 0) { }
         }));
 
+        await using (var conn = new NpgsqlConnection(app.ConnectionString))
+        {
+            var unfinished = (await conn.QueryAsync<string>(
+                "select dedupe_key || ' ' || status || ' ' || attempts || ' ' || coalesce(last_error, '') from outbox.messages " +
+                "where dedupe_key like 'test.v1:lanes:%' and status <> 'done'")).ToList();
+            Assert.True(unfinished.Count == 0, "Left unfinished by the workers:\n" + string.Join("\n", unfinished));
+        }
         await app.Smtp.WaitForAsync(_ => app.Smtp.Messages.Count(m => m.To.ToString().Contains("@lanes.test")) >= emails.Count);
         await Task.Delay(300);
         var sent = app.Smtp.Messages.Where(m => m.To.ToString().Contains("@lanes.test")).Select(m => m.MessageId).ToList();
         Assert.Equal(emails.Count, sent.Count);
         Assert.Equal(emails.Count, sent.Distinct().Count());
         foreach (var email in emails.Where((_, i) => i % 50 == 0)) Assert.Equal("done", (await RowAsync(email.DedupeKey)).Status);
+    }
+
+    [PostgresFact]
+    public async Task AClaimedMessage_BrieflyLockedByAnotherWorkersScan_IsStillHandledByItsOwner()
+    {
+        var email = new EmailMessage("test.v1:held:h@firm.test", "h@firm.test", "锁 / held", "正文", "<p>正文</p>");
+        await EnqueueAsync(email);
+        // Claimed by its owner: the lease's end names the claim.
+        var leaseUntil = new DateTimeOffset((DateTimeOffset.UtcNow.UtcTicks + TimeSpan.TicksPerMinute) / 10 * 10, TimeSpan.Zero);
+        await using var owner = new NpgsqlConnection(app.ConnectionString);
+        await owner.OpenAsync();
+        var id = await owner.QuerySingleAsync<Guid>(
+            "update outbox.messages set next_attempt_at = @leaseUntil, attempts = attempts + 1 where dedupe_key = @k returning id",
+            new { leaseUntil, k = email.DedupeKey });
+
+        // Another worker's statement holds the row's lock for a moment (as a claim scan that found it not due does).
+        await using var other = new NpgsqlConnection(app.ConnectionString);
+        await other.OpenAsync();
+        var otherTx = await other.BeginTransactionAsync();
+        await other.ExecuteAsync("select 1 from outbox.messages where id = @id for update", new { id }, otherTx);
+
+        await using var tx = await owner.BeginTransactionAsync();
+        var hold = OutboxStore.HoldAsync(owner, tx, id, leaseUntil, default);
+        await Task.Delay(300);
+        await otherTx.CommitAsync();
+        Assert.True(await hold, "the owner waits for the passing lock and keeps its message");
+        await tx.RollbackAsync();
+        await owner.ExecuteAsync("update outbox.messages set status = 'done' where id = @id", new { id });
     }
 
     [PostgresFact]

@@ -47,10 +47,15 @@ public sealed class OutboxStore(NpgsqlDataSource db)
     /// Locks one claimed message for handling in the caller's transaction; false when the lease was lost (it ran out and
     /// another worker claimed the row) or the row is no longer pending. The row lock keeps other workers off it while it
     /// is handled, however long that takes.
+    /// It waits for a lock someone else holds rather than skipping the row: another worker's claim scan briefly locks rows
+    /// it then finds not due (PostgreSQL keeps the lock of a row that failed its recheck until that statement's
+    /// transaction ends), and skipping would leave a message this worker owns untouched until its lease ran out, charged
+    /// an attempt. Where the lease was truly lost, the wait ends when the other worker's handling does, and the row is
+    /// then no longer ours.
     /// </summary>
     public static async Task<bool> HoldAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid id, DateTimeOffset leaseUntil, CancellationToken ct) =>
         await conn.ExecuteScalarAsync<int?>(new CommandDefinition("""
-            select 1 from outbox.messages where id = @id and status = 'pending' and next_attempt_at = @leaseUntil for update skip locked
+            select 1 from outbox.messages where id = @id and status = 'pending' and next_attempt_at = @leaseUntil for update
             """, new { id, leaseUntil }, tx, cancellationToken: ct)) is not null;
 
     /// <summary>Gives claimed messages that were not handled back at once (a worker stopping), instead of at the lease's end.</summary>

@@ -79,8 +79,12 @@ public sealed class DirectoryController(EnterpriseStore enterprises) : Controlle
         }
         // .xlsx is a zip written by MiniExcel with synchronous writes: into a temporary file that is deleted once sent, so
         // memory stays flat here too.
+        // MiniExcel pulls rows synchronously, so the rows' async reads are waited for by a blocked thread: a thread of its
+        // own, never one of the pool's, or 64 exports at once hold every pool thread waiting for reads that need one.
         var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
-        await file.SaveAsAsync(firms.Select(f => ExportRow(f)).ToBlockingEnumerable(ct), sheetName: "企业名录", excelType: ExcelType.XLSX, cancellationToken: ct);
+        await Task.Factory.StartNew(
+            () => file.SaveAs(firms.Select(f => ExportRow(f)).ToBlockingEnumerable(ct), sheetName: "企业名录", excelType: ExcelType.XLSX),
+            ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         file.Position = 0;
         return File(file, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
     }
