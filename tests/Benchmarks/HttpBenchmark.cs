@@ -19,7 +19,14 @@ namespace Marketplace.Benchmarks;
 /// </summary>
 internal static class HttpBenchmark
 {
-    private sealed record Row(string Name, string Path, string? Cookie = null, double? TargetShare = null, double? TargetP99Ms = null);
+    /// <param name="Export">A download rather than a page: its target is memory (streamed, so the site's peak resident memory
+    /// while 64 of them run rises at most <see cref="ExportMemoryRiseMb"/>, a third of the site's budget), not a page's time.
+    /// With the demo data that rise is the garbage collector's room for 64 requests at once; at national scale an export
+    /// held whole would add 64 times its file (tens of megabytes each), so there the figure tells streamed from buffered.</param>
+    private sealed record Row(string Name, string Path, string? Cookie = null, double? TargetShare = null, double? TargetP99Ms = null,
+        bool Export = false);
+
+    private const long ExportMemoryRiseMb = 128;
 
     private sealed record Figures(double RequestsPerSecond, double P50Ms, double P95Ms, double P99Ms, long Requests, long Non2xx);
 
@@ -101,8 +108,8 @@ internal static class HttpBenchmark
                 new("ledger", "/officer/monitoring/ledger", officer),
                 new($"report {month}.xlsx", $"/officer/monitoring/reports/{month}.xlsx", officer),
                 new("directory", "/officer/directory", officer),
-                new("directory export .xlsx", "/officer/directory/export", officer),
-                new("directory export .csv", "/officer/directory/export?format=csv", officer),
+                new("directory export .xlsx", "/officer/directory/export", officer, Export: true),
+                new("directory export .csv", "/officer/directory/export?format=csv", officer, Export: true),
                 new("open data CSV", "/open-data/scenarios.csv"),
                 new("open data JSON", "/open-data/scenarios.json"),
                 new("OCDS package", $"/open-data/ocds/{code}.json"),
@@ -133,6 +140,7 @@ internal static class HttpBenchmark
                 return new Figures(L(1) / (L(2) / 1e6), L(3) / 1000.0, L(4) / 1000.0, L(5) / 1000.0, L(1), L(6));
             }
 
+            var sitePid = SitePid(app);
             Console.WriteLine($"warming up {rows.Count} pages (first request, one at a time) …");
             var firstRequest = new Dictionary<string, double>();
             foreach (var r in rows)
@@ -171,12 +179,17 @@ internal static class HttpBenchmark
             {
                 await SettleAsync();
                 var trivial = Wrk("/health/live", null, Math.Max(2, seconds / 2), connections);
+                var before = SiteMemoryMb(sitePid, resetPeak: true);
                 var f = Wrk(r.Path, r.Cookie, seconds, connections);
+                var during = SiteMemoryMb(sitePid);
+                var rise = during.Peak - before.Now;
                 var share = f.RequestsPerSecond / trivial.RequestsPerSecond;
-                // Pages without a share target have the issue's general one: p95 ≤ 300 ms.
+                // Pages without a share target have the issue's general one: p95 ≤ 300 ms; exports, flat memory.
                 var target = r.TargetShare is { } ts
                     ? $"≥{ts:0%}, p99≤{r.TargetP99Ms:0} {(f.Requests > 0 && share >= ts && f.P99Ms <= r.TargetP99Ms ? "met" : "MISSED")}"
-                    : $"p95≤300 {(f.Requests > 0 && f.P95Ms <= 300 ? "met" : "MISSED")}"; // no answer within the run is no figure
+                    : r.Export
+                        ? $"+{rise} MB {(f.Requests > 0 && before.Now > 0 && rise <= ExportMemoryRiseMb ? "met" : "MISSED")}"
+                        : $"p95≤300 {(f.Requests > 0 && f.P95Ms <= 300 ? "met" : "MISSED")}"; // no answer within the run is no figure
                 Console.WriteLine($"| {r.Name,-38} | {f.RequestsPerSecond,8:N0} | {trivial.RequestsPerSecond,13:N0} | {share,6:0.0%} | {f.P50Ms,7:0.0} | {f.P95Ms,7:0.0} | {f.P99Ms,7:0.0} | {target,16} |"
                                   + (f.Non2xx > 0 ? $" {f.Non2xx} non-2xx!" : ""));
                 results.Add(new
@@ -185,9 +198,10 @@ internal static class HttpBenchmark
                     trivialRequestsPerSecond = Math.Round(trivial.RequestsPerSecond, 1), share = Math.Round(share, 4),
                     firstRequestMs = Math.Round(firstRequest[r.Name], 1), p50Ms = f.P50Ms, p95Ms = f.P95Ms, p99Ms = f.P99Ms, requests = f.Requests, non2xx = f.Non2xx,
                     targetShare = r.TargetShare, targetP99Ms = r.TargetP99Ms,
+                    sitePeakRssMbDuring = during.Peak, siteRssMbBefore = before.Now,
                 });
             }
-            var (peakRssMb, rssMb) = SiteMemoryMb(app);
+            var (peakRssMb, rssMb) = SiteMemoryMb(sitePid, lifetimePeak: true);
             Console.WriteLine();
             Console.WriteLine($"site process after every row: RSS {rssMb} MB, peak RSS {peakRssMb} MB (target ≤ 400 MB with 100,000 firms indexed)");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
@@ -213,16 +227,36 @@ internal static class HttpBenchmark
         }
     }
 
-    /// <summary>The site's resident memory, peak and now (the site runs under the bash that started it).</summary>
-    private static (long Peak, long Now) SiteMemoryMb(Process shell)
+    /// <summary>The site's process id: it runs under the bash that started it.</summary>
+    private static int SitePid(Process shell)
     {
         try
         {
             var children = File.ReadAllText($"/proc/{shell.Id}/task/{shell.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            var pid = children.Length > 0 ? children[0] : shell.Id.ToString();
+            return children.Length > 0 ? int.Parse(children[0], CultureInfo.InvariantCulture) : shell.Id;
+        }
+        catch (IOException) { return shell.Id; }
+    }
+
+    private static long _lifetimePeakKb;
+
+    /// <summary>
+    /// The site's resident memory now and at its peak since the last reset (Linux's VmHWM, reset by writing 5 to
+    /// clear_refs); the peak over the whole run is kept here across resets. -1 where /proc cannot tell.
+    /// </summary>
+    private static (long Peak, long Now) SiteMemoryMb(int pid, bool resetPeak = false, bool lifetimePeak = false)
+    {
+        try
+        {
             var status = File.ReadAllLines($"/proc/{pid}/status");
-            long Kb(string field) => long.Parse(status.First(l => l.StartsWith(field + ":")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
-            return (Kb("VmHWM") / 1024, Kb("VmRSS") / 1024);
+            long Kb(string field) => long.Parse(status.First(l => l.StartsWith(field + ":")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+            var (peak, now) = (Kb("VmHWM"), Kb("VmRSS"));
+            _lifetimePeakKb = Math.Max(_lifetimePeakKb, peak);
+            if (resetPeak)
+            {
+                try { File.WriteAllText($"/proc/{pid}/clear_refs", "5"); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            }
+            return ((lifetimePeak ? _lifetimePeakKb : peak) / 1024, now / 1024);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException) { return (-1, -1); }
     }

@@ -6,7 +6,7 @@ using Marketplace.Enterprises.Profiles;
 using Marketplace.Enterprises.Qualifications;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using MiniExcelLibs;
+using Marketplace.BuildingBlocks.Data;
 using Marketplace.Accounts;
 using Marketplace.Web.Features.Accounts;
 
@@ -56,9 +56,7 @@ public sealed class DirectoryController(EnterpriseStore enterprises) : Controlle
         {
             // Streamed as the rows arrive: memory stays flat whatever the directory's size.
             Response.ContentType = "text/csv; charset=utf-8";
-            var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment");
-            disposition.SetHttpFileName(name);
-            Response.Headers.ContentDisposition = disposition.ToString();
+            Response.Headers.ContentDisposition = Attachment(name);
             // Excel opens UTF-8 CSV correctly only with a byte-order mark.
             await using var writer = new StreamWriter(Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 64 * 1024);
             await writer.WriteLineAsync(string.Join(',', ExportRow(null).Keys.Select(CsvField)));
@@ -77,17 +75,26 @@ public sealed class DirectoryController(EnterpriseStore enterprises) : Controlle
             }
             return new EmptyResult();
         }
-        // .xlsx is a zip written by MiniExcel with synchronous writes: into a temporary file that is deleted once sent, so
-        // memory stays flat here too.
-        // MiniExcel pulls rows synchronously, so the rows' async reads are waited for by a blocked thread: a thread of its
-        // own, never one of the pool's, or 64 exports at once hold every pool thread waiting for reads that need one.
-        var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
-        await Task.Factory.StartNew(
-            () => file.SaveAs(firms.Select(f => ExportRow(f)).ToBlockingEnumerable(ct), sheetName: "企业名录", excelType: ExcelType.XLSX),
-            ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        file.Position = 0;
-        return File(file, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
+        // .xlsx streamed too: the workbook's zip is written into the response as the rows arrive.
+        Response.ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        Response.Headers.ContentDisposition = Attachment(name);
+        await using (var sheet = await XlsxStreamWriter.CreateAsync(Response.Body, "企业名录", [.. ExportRow(null).Keys], ExportWidths, ct))
+        {
+            await foreach (var f in firms) await sheet.WriteRowAsync([.. ExportRow(f).Values], ct);
+            await sheet.FinishAsync(ct);
+        }
+        return new EmptyResult();
     }
+
+    private static string Attachment(string name)
+    {
+        var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment");
+        disposition.SetHttpFileName(name);
+        return disposition.ToString();
+    }
+
+    /// <summary>Column widths of the .xlsx export, in characters, in the order of <see cref="ExportRow"/>.</summary>
+    private static readonly double[] ExportWidths = [34, 22, 14, 18, 24, 14, 10, 30, 50, 40, 10, 26, 16, 10];
 
     /// <summary>The columns of an export; <paramref name="f"/> null gives the header's keys.</summary>
     private static Dictionary<string, object?> ExportRow(EnterpriseProfile? f) => new()
