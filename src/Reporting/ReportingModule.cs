@@ -17,6 +17,7 @@ public static class ReportingModule
         services.AddSingleton<Reports>();
         services.AddSingleton<OpenDataQueries>();
         services.AddSingleton<Feeds>();
+        services.AddSingleton<OpenDataFiles>();
         services.AddSingleton<Ocds>();
         return services;
     }

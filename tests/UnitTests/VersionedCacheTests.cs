@@ -75,4 +75,57 @@ public sealed class VersionedCacheTests
         Assert.Equal(0, none.Count);
         Assert.Equal(5, _computed);
     }
+
+    [Fact]
+    public async Task WhileANewerAnswerIsComputed_OthersGetTheLastOne_AndWhoStartedItWaitsForIt()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var cache = new VersionedCache<string>(capacity: 4, clock);
+        var limit = TimeSpan.FromSeconds(30);
+        Assert.Equal("old", await cache.GetOrAddAsync("k", "v1", Compute("old"), default, limit));
+
+        var release = new TaskCompletionSource<string>();
+        var starter = cache.GetOrAddAsync("k", "v2", _ => release.Task, default, limit);
+        Assert.False(starter.IsCompleted);
+        // Others asking meanwhile, under that version or a still newer one, are answered at once and start nothing.
+        Assert.Equal("old", await cache.GetOrAddAsync("k", "v2", Compute("x"), default, limit));
+        Assert.Equal("old", await cache.GetOrAddAsync("k", "v3", Compute("x"), default, limit));
+        Assert.Equal(1, _computed);
+
+        release.SetResult("new");
+        Assert.Equal("new", await starter);
+        Assert.Equal("new", await cache.GetOrAddAsync("k", "v2", Compute("x"), default, limit));
+        Assert.Equal(1, _computed);
+    }
+
+    [Fact]
+    public async Task AnswersOlderThanTheLimit_OrCallersThatAllowNone_WaitForTheNewOne()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var cache = new VersionedCache<string>(capacity: 4, clock);
+        await cache.GetOrAddAsync("k", "v1", Compute("old"), default, TimeSpan.FromSeconds(30));
+        var release = new TaskCompletionSource<string>();
+        var starter = cache.GetOrAddAsync("k", "v2", _ => release.Task, default, TimeSpan.FromSeconds(30));
+
+        var strict = cache.GetOrAddAsync("k", "v2", Compute("x"), default);
+        Assert.False(strict.IsCompleted);
+        clock.Advance(TimeSpan.FromSeconds(31));
+        var late = cache.GetOrAddAsync("k", "v2", Compute("x"), default, TimeSpan.FromSeconds(30));
+        Assert.False(late.IsCompleted);
+
+        release.SetResult("new");
+        Assert.Equal(["new", "new", "new"], await Task.WhenAll(starter, strict, late));
+    }
+
+    [Fact]
+    public async Task AFailedRefresh_KeepsTheLastGoodAnswerForOthers_AndTheNextAskerTriesAgain()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var cache = new VersionedCache<string>(capacity: 4, clock);
+        var limit = TimeSpan.FromSeconds(30);
+        await cache.GetOrAddAsync("k", "v1", Compute("old"), default, limit);
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            cache.GetOrAddAsync("k", "v2", _ => Task.FromException<string>(new InvalidOperationException()), default, limit));
+        Assert.Equal("again", await cache.GetOrAddAsync("k", "v2", Compute("again"), default, limit));
+    }
 }

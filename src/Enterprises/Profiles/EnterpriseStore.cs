@@ -6,8 +6,12 @@ using Marketplace.BuildingBlocks.Data;
 namespace Marketplace.Enterprises.Profiles;
 
 /// <summary>Reads and writes firms. The credit code is the natural key for upserts.</summary>
-public sealed class EnterpriseStore(NpgsqlDataSource db)
+public sealed class EnterpriseStore(NpgsqlDataSource db, Marketplace.BuildingBlocks.Data.DataVersion data)
 {
+    // The directory's pager counts every matching firm: 100,000 rows read per page view at national scale. The count is
+    // kept per filter and committed state of the database (decision 65), so paging through the list reads it once.
+    private readonly Marketplace.BuildingBlocks.Caching.VersionedCache<int> _counts = new(capacity: 256);
+
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     // A settable class, not a positional record: Dapper maps text[] columns onto properties but not onto constructors.
@@ -113,12 +117,14 @@ public sealed class EnterpriseStore(NpgsqlDataSource db)
     }
 
     /// <summary>How many firms match the directory filters (for the pager).</summary>
-    public async Task<int> CountAsync(DirectoryFilter f, CancellationToken ct)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        return await conn.ExecuteScalarAsync<int>(new CommandDefinition("select count(*)::int from enterprises.enterprises" + DirectoryWhere,
-            DirectoryParameters(f), cancellationToken: ct));
-    }
+    public async Task<int> CountAsync(DirectoryFilter f, CancellationToken ct) =>
+        await _counts.GetOrAddAsync($"{Blank(f.Query)}\u0001{Blank(f.Region)}\u0001{Blank(f.Industry)}\u0001{Blank(f.Qualification)}",
+            await data.CurrentAsync(ct), async c =>
+            {
+                await using var conn = await db.OpenConnectionAsync(c);
+                return await conn.ExecuteScalarAsync<int>(new CommandDefinition("select count(*)::int from enterprises.enterprises" + DirectoryWhere,
+                    DirectoryParameters(f), cancellationToken: c));
+            }, ct);
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 

@@ -91,8 +91,11 @@ public sealed record LedgerSnapshot(DateOnly Month, DateTimeOffset TakenAt, IRea
 public sealed record LedgerPage(LedgerFilter Filter, DateOnly? Month, LedgerSnapshot? Snapshot, IReadOnlyList<LedgerRow> Rows,
     IReadOnlyList<DateOnly> SnapshotMonths, IReadOnlyList<string> Departments, IReadOnlyList<string> Batches)
 {
-    /// <summary>Rows shown on one screen of the ledger (all of them at 10,000 scenarios made a 3.4 MB page); exports hold every row.</summary>
-    public const int PageSize = 500;
+    /// <summary>
+    /// Rows shown on one screen of the ledger (all of them at 10,000 scenarios made a 3.4 MB page; 500 made 181 KB and
+    /// cost most of a request's time); the pager and the filters reach the rest, and exports hold every row.
+    /// </summary>
+    public const int PageSize = 200;
 }
 
 /// <summary>
@@ -108,6 +111,9 @@ public sealed class MonitoringQueries(NpgsqlDataSource db, DataVersion data, Tim
     // The dashboard and the live ledger read every scenario: at national scale one takes seconds. They are computed
     // once per committed state of the database and minute of the clock (months, "overdue" and the seal move with it)
     // and shared by every officer who asks meanwhile (decision 65).
+    // While a busy database moves on during a computation, other officers are shown the previous answer (at most
+    // LiveStaleness old) instead of each starting another one; the officer whose request starts it waits for it.
+    public static readonly TimeSpan LiveStaleness = TimeSpan.FromSeconds(30);
     private readonly VersionedCache<DashboardFigures> _dashboard = new(capacity: 1);
     private readonly VersionedCache<IReadOnlyList<LedgerRow>> _ledger = new(capacity: 1);
 
@@ -143,7 +149,7 @@ public sealed class MonitoringQueries(NpgsqlDataSource db, DataVersion data, Tim
     }
 
     public async Task<DashboardFigures> DashboardAsync(CancellationToken ct) =>
-        await _dashboard.GetOrAddAsync("dashboard", await LiveVersionAsync(ct), ComputeDashboardAsync, ct);
+        await _dashboard.GetOrAddAsync("dashboard", await LiveVersionAsync(ct), ComputeDashboardAsync, ct, LiveStaleness);
 
     private async Task<DashboardFigures> ComputeDashboardAsync(CancellationToken ct)
     {
@@ -246,7 +252,7 @@ public sealed class MonitoringQueries(NpgsqlDataSource db, DataVersion data, Tim
 
     /// <summary>The live ledger: every scenario past the draft stage.</summary>
     public async Task<IReadOnlyList<LedgerRow>> LedgerAsync(CancellationToken ct) =>
-        await _ledger.GetOrAddAsync("ledger", await LiveVersionAsync(ct), ComputeLedgerAsync, ct);
+        await _ledger.GetOrAddAsync("ledger", await LiveVersionAsync(ct), ComputeLedgerAsync, ct, LiveStaleness);
 
     private async Task<IReadOnlyList<LedgerRow>> ComputeLedgerAsync(CancellationToken ct)
     {
@@ -278,13 +284,20 @@ public sealed class MonitoringQueries(NpgsqlDataSource db, DataVersion data, Tim
     }
 
     /// <summary>The ledger page: the frozen month when <paramref name="month"/> is given and was frozen, else the live ledger.</summary>
+    private sealed record LedgerChoices(IReadOnlyList<string> Departments, IReadOnlyList<string> Batches);
+    private static readonly LedgerFilter NoFilter = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<LedgerRow>, LedgerChoices> _choices = new();
+
     public async Task<LedgerPage> LedgerPageAsync(LedgerFilter filter, DateOnly? month, CancellationToken ct)
     {
         var snapshot = month is { } m ? await SnapshotAsync(m, ct) : null;
         var all = snapshot?.Rows ?? await LedgerAsync(ct);
-        return new LedgerPage(filter, month, snapshot, all.Where(filter.Admits).ToList(), await SnapshotMonthsAsync(ct),
-            all.Select(r => r.OwnerDepartment).Where(d => d.Length > 0).Distinct().Order().ToList(),
-            all.Select(r => r.Batch).Where(b => b.Length > 0).Distinct().Order().ToList());
+        // The filter's choices are the same for every request on the same rows (10,000 at national scale): listed once.
+        var choices = _choices.GetValue(all, rows => new LedgerChoices(
+            rows.Select(r => r.OwnerDepartment).Where(d => d.Length > 0).Distinct().Order().ToList(),
+            rows.Select(r => r.Batch).Where(b => b.Length > 0).Distinct().Order().ToList()));
+        var shown = filter == NoFilter ? all : all.Where(filter.Admits).ToList();
+        return new LedgerPage(filter, month, snapshot, shown, await SnapshotMonthsAsync(ct), choices.Departments, choices.Batches);
     }
 
     /// <summary>

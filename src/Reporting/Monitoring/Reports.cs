@@ -46,7 +46,8 @@ public sealed class Reports(MonitoringQueries monitoring, NpgsqlDataSource db, S
     private readonly VersionedCache<(byte[] Content, string Source)> _built = new(capacity: 32);
 
     public async Task<(byte[] Content, string Source)> BuildAsync(ReportPeriod period, LedgerFilter filter, CancellationToken ct) =>
-        await _built.GetOrAddAsync($"{period.Title}|{filter}", await monitoring.LiveVersionAsync(ct), c => ComputeAsync(period, filter, c), ct);
+        await _built.GetOrAddAsync($"{period.Title}|{filter}", await monitoring.LiveVersionAsync(ct), c => ComputeAsync(period, filter, c), ct,
+            MonitoringQueries.LiveStaleness);
 
     private async Task<(byte[] Content, string Source)> ComputeAsync(ReportPeriod period, LedgerFilter filter, CancellationToken ct)
     {

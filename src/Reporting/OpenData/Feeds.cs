@@ -18,13 +18,16 @@ public sealed class Feeds(OpenDataQueries openData, ScenarioLabels labels, IOpti
     // Feed readers poll; both documents are the same bytes until the data or the minute changes (decision 65).
     private readonly VersionedCache<byte[]> _documents = new(capacity: 2);
 
+    /// <summary>How old a feed may be served while a newer one is being built (see <see cref="VersionedCache{T}"/>).</summary>
+    private static readonly TimeSpan Staleness = TimeSpan.FromSeconds(30);
+
     /// <summary>Atom 1.0 (RFC 4287): the 50 most recently published scenarios, as UTF-8 XML.</summary>
     public async Task<byte[]> AtomAsync(CancellationToken ct) =>
-        await _documents.GetOrAddAsync("atom", await data.AtMinuteAsync(clock, ct), BuildAtomAsync, ct);
+        await _documents.GetOrAddAsync("atom", await data.AtMinuteAsync(clock, ct), BuildAtomAsync, ct, Staleness);
 
     /// <summary>iCalendar (RFC 5545): one event per open scenario at its deadline, to subscribe to from a calendar app.</summary>
     public async Task<byte[]> DeadlinesAsync(CancellationToken ct) =>
-        await _documents.GetOrAddAsync("ics", await data.AtMinuteAsync(clock, ct), BuildDeadlinesAsync, ct);
+        await _documents.GetOrAddAsync("ics", await data.AtMinuteAsync(clock, ct), BuildDeadlinesAsync, ct, Staleness);
 
     private async Task<byte[]> BuildAtomAsync(CancellationToken ct)
     {

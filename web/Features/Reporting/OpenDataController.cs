@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Marketplace.Reporting.OpenData;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Marketplace.Web.Features.Reporting;
 
@@ -17,11 +18,15 @@ public sealed class OpenDataController(OpenDataQueries openData, Feeds feeds, Oc
     public async Task<IActionResult> Index(CancellationToken ct) => View(await openData.ListAsync(ct));
 
     [HttpGet("open-data/scenarios.json")]
-    public IActionResult Json(CancellationToken ct) => Ok(openData.StreamAsync(ct));
+    public async Task<IActionResult> Json([FromServices] OpenDataFiles files, [FromServices] IOptions<JsonOptions> json, CancellationToken ct) =>
+        await files.JsonAsync(json.Value.JsonSerializerOptions, ct) is { } bytes
+            ? File(bytes, "application/json; charset=utf-8")
+            : Ok(openData.StreamAsync(ct));
 
     [HttpGet("open-data/scenarios.csv")]
-    public async Task<IActionResult> Csv(CancellationToken ct)
+    public async Task<IActionResult> Csv([FromServices] OpenDataFiles files, CancellationToken ct)
     {
+        if (await files.CsvAsync(ct) is { } bytes) return File(bytes, "text/csv; charset=utf-8", "scenarios.csv");
         Response.ContentType = "text/csv; charset=utf-8";
         var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment");
         disposition.SetHttpFileName("scenarios.csv");

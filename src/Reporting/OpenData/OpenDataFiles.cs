@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Marketplace.BuildingBlocks.Caching;
+using Marketplace.BuildingBlocks.Data;
+
+namespace Marketplace.Reporting.OpenData;
+
+/// <summary>
+/// The open-data downloads (every published scenario as CSV and as JSON) are the same bytes for everyone until the data
+/// or the minute changes, and each is megabytes at national scale: built once per committed state of the database
+/// (decision 65) and served from memory. A file larger than <see cref="MaxKeptBytes"/> is not kept; its requests are
+/// streamed from PostgreSQL as they were before, so memory stays bounded however many scenarios there are.
+/// </summary>
+public sealed class OpenDataFiles(OpenDataQueries openData, DataVersion data, TimeProvider clock)
+{
+    public const int MaxKeptBytes = 24 * 1024 * 1024;
+    private static readonly TimeSpan Staleness = TimeSpan.FromSeconds(30);
+    private readonly VersionedCache<byte[]?> _files = new(capacity: 2);
+
+    /// <summary>The CSV's bytes, or null when it is too large to keep (write it with <see cref="OpenDataQueries.WriteCsvAsync"/>).</summary>
+    public async Task<byte[]?> CsvAsync(CancellationToken ct) =>
+        await _files.GetOrAddAsync("csv", await data.AtMinuteAsync(clock, ct), c => KeepAsync(s => openData.WriteCsvAsync(s, c)), ct, Staleness);
+
+    /// <summary>The JSON array's bytes as <paramref name="json"/> writes it, or null when too large to keep.</summary>
+    public async Task<byte[]?> JsonAsync(JsonSerializerOptions json, CancellationToken ct) =>
+        await _files.GetOrAddAsync("json", await data.AtMinuteAsync(clock, ct),
+            c => KeepAsync(s => JsonSerializer.SerializeAsync(s, openData.StreamAsync(c), json, c)), ct, Staleness);
+
+    private static async Task<byte[]?> KeepAsync(Func<Stream, Task> write)
+    {
+        using var buffer = new CappedStream(MaxKeptBytes);
+        try { await write(buffer); }
+        catch (CappedStream.FullException) { return null; }
+        return buffer.ToArray();
+    }
+
+    /// <summary>A memory stream that refuses to grow past a size.</summary>
+    private sealed class CappedStream(int cap) : MemoryStream
+    {
+        public sealed class FullException : Exception;
+
+        private void Check(int count)
+        {
+            if (Length + count > cap) throw new FullException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) { Check(count); base.Write(buffer, offset, count); }
+        public override void Write(ReadOnlySpan<byte> buffer) { Check(buffer.Length); base.Write(buffer); }
+        public override void WriteByte(byte value) { Check(1); base.WriteByte(value); }
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) { Check(count); return base.WriteAsync(buffer, offset, count, ct); }
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default) { Check(buffer.Length); return base.WriteAsync(buffer, ct); }
+    }
+}
