@@ -45,4 +45,20 @@ public sealed class IndexRebuildTests(SeededMarketplaceApp app) : IClassFixture<
         foreach (var id in ids) await indexer.IndexEnterpriseAsync(id, CancellationToken.None);
         foreach (var id in ids) Assert.Equal(rebuilt[id], JsonSerializer.Serialize(await engine.GetEnterpriseAsync(id, default)));
     }
+
+    [PostgresFact]
+    public async Task RebuildForAChange_ThatARebuildForAnotherAlreadyRead_IsSkipped()
+    {
+        await app.DrainOutboxAsync();
+        var indexer = app.Get<SearchIndexer>();
+        var (first, second, later) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var asked = 0;
+        Task<IReadOnlySet<Guid>> Pending(params Guid[] ids) { asked++; return Task.FromResult<IReadOnlySet<Guid>>(ids.ToHashSet()); }
+
+        Assert.True(await indexer.RebuildForChangeAsync(first, _ => Pending(first, second), default));
+        Assert.False(await indexer.RebuildForChangeAsync(second, _ => Pending(second), default)); // committed before the first rebuild began
+        Assert.True(await indexer.RebuildForChangeAsync(later, _ => Pending(later), default));   // committed after: read again
+        Assert.Equal(2, asked);
+        Assert.True(await indexer.RebuildForChangeAsync(first, _ => Pending(first), default));   // only the last rebuild's changes count
+    }
 }
