@@ -68,10 +68,17 @@ public sealed class EnterpriseStore(NpgsqlDataSource db, Marketplace.BuildingBlo
         return row?.ToProfile();
     }
 
-    public async Task<IReadOnlyList<EnterpriseProfile>> ListAllAsync(CancellationToken ct)
+    /// <summary>
+    /// Up to <paramref name="limit"/> firms in credit-code order after <paramref name="afterCreditCode"/> (null: from the
+    /// first). The index rebuild reads the directory a page at a time: holding all 100,000 profiles at once made the
+    /// site's rebuild after an import its largest use of memory, which the garbage collector then kept committed.
+    /// </summary>
+    public async Task<IReadOnlyList<EnterpriseProfile>> ListPageAsync(string? afterCreditCode, int limit, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        var rows = await conn.QueryAsync<Row>(new CommandDefinition(SelectColumns + " order by credit_code", cancellationToken: ct));
+        var rows = await conn.QueryAsync<Row>(new CommandDefinition(
+            SelectColumns + " where (@after::text is null or credit_code > @after) order by credit_code limit @limit",
+            new { after = afterCreditCode, limit }, cancellationToken: ct));
         return rows.Select(r => r.ToProfile()).ToList();
     }
 

@@ -116,17 +116,22 @@ public sealed class ApplicationQueries(NpgsqlDataSource db)
             """, new { scenarioId }, cancellationToken: ct))).ToList();
     }
 
-    public async Task<IReadOnlyList<ApplicationExperience>> ListExperienceAsync(Guid? enterpriseId, CancellationToken ct)
+    public Task<IReadOnlyList<ApplicationExperience>> ListExperienceAsync(Guid enterpriseId, CancellationToken ct) =>
+        ListExperienceAsync([enterpriseId], ct);
+
+    /// <summary>The experience of these firms (the index rebuild asks for one page of firms at a time).</summary>
+    public async Task<IReadOnlyList<ApplicationExperience>> ListExperienceAsync(IReadOnlyCollection<Guid> enterpriseIds, CancellationToken ct)
     {
+        if (enterpriseIds.Count == 0) return [];
         const string sql = """
             select a.enterprise_id, a.scenario_id, s.category, s.domain
             from scenarios.applications a join scenarios.scenarios s on s.id = a.scenario_id
-            where a.status in ('submitted', 'eligible', 'shortlisted', 'awarded', 'not_awarded') and (@enterpriseId::uuid is null or a.enterprise_id = @enterpriseId)
+            where a.status in ('submitted', 'eligible', 'shortlisted', 'awarded', 'not_awarded') and a.enterprise_id = any(@ids)
               -- Only applications whose window has closed: a sealed one must not show, even as a firm's experience or load.
               and not scenarios.applications_sealed(s.status)
             """;
         await using var conn = await db.OpenConnectionAsync(ct);
-        var rows = await conn.QueryAsync<ApplicationExperience>(new CommandDefinition(sql, new { enterpriseId }, cancellationToken: ct));
+        var rows = await conn.QueryAsync<ApplicationExperience>(new CommandDefinition(sql, new { ids = enterpriseIds.ToArray() }, cancellationToken: ct));
         return rows.ToList();
     }
 
@@ -137,13 +142,14 @@ public sealed class ApplicationQueries(NpgsqlDataSource db)
         return await ApplicantHistory.LastAwardedAtAsync(conn, null, enterpriseId, ct);
     }
 
-    /// <summary>Every firm's last award, for building the search index in bulk.</summary>
-    public async Task<IReadOnlyDictionary<Guid, DateTimeOffset>> ListLastAwardsAsync(CancellationToken ct)
+    /// <summary>These firms' last awards (a firm never awarded is absent), for building the search index a page at a time.</summary>
+    public async Task<IReadOnlyDictionary<Guid, DateTimeOffset>> ListLastAwardsAsync(IReadOnlyCollection<Guid> enterpriseIds, CancellationToken ct)
     {
+        if (enterpriseIds.Count == 0) return new Dictionary<Guid, DateTimeOffset>();
         await using var conn = await db.OpenConnectionAsync(ct);
         var rows = await conn.QueryAsync<(Guid EnterpriseId, DateTime AwardedAt)>(new CommandDefinition("""
-            select enterprise_id, max(awarded_at) from scenarios.awards where status <> 'stopped' group by enterprise_id
-            """, cancellationToken: ct));
+            select enterprise_id, max(awarded_at) from scenarios.awards where status <> 'stopped' and enterprise_id = any(@ids) group by enterprise_id
+            """, new { ids = enterpriseIds.ToArray() }, cancellationToken: ct));
         return rows.ToDictionary(r => r.EnterpriseId, r => new DateTimeOffset(DateTime.SpecifyKind(r.AwardedAt, DateTimeKind.Utc)));
     }
 
