@@ -29,6 +29,11 @@ public sealed class OutboxStore(NpgsqlDataSource db)
     /// counted. A worker that dies leaves its rows to be claimed again when the lease ends. <see cref="OutboxMessage.Attempts"/>
     /// is the number of earlier attempts.
     /// </summary>
+    /// <summary>Ids of the messages of a type still pending (not yet handled, or being handled), as the caller's transaction sees them.</summary>
+    public static async Task<IReadOnlySet<Guid>> PendingIdsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string type, CancellationToken ct) =>
+        (await conn.QueryAsync<Guid>(new CommandDefinition(
+            "select id from outbox.messages where type = @type and status = 'pending'", new { type }, tx, cancellationToken: ct))).ToHashSet();
+
     public static async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(NpgsqlConnection conn, DateTimeOffset now, DateTimeOffset leaseUntil, int limit,
         CancellationToken ct) =>
         (await conn.QueryAsync<OutboxMessage>(new CommandDefinition("""

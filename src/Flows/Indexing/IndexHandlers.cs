@@ -39,15 +39,7 @@ public sealed class ReindexAfterImport(SearchIndexer indexer) : IOutboxHandler
     public string Type => EnterpriseImport.DirectoryImportedV1;
 
     public Task HandleAsync(OutboxMessage message, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct) =>
-        indexer.RebuildForChangeAsync(message.Id, async c =>
-        {
-            // Imports committed by now (their message is visible, in the same transaction as their firms): the rebuild
-            // that starts next reads them, so their own messages need no rebuild of their own.
-            await using var pending = new NpgsqlCommand("select id from outbox.messages where type = @type and status = 'pending'", connection, transaction);
-            pending.Parameters.AddWithValue("type", Type);
-            var ids = new HashSet<Guid>();
-            await using var reader = await pending.ExecuteReaderAsync(c);
-            while (await reader.ReadAsync(c)) ids.Add(reader.GetGuid(0));
-            return ids;
-        }, ct);
+        // Imports committed by now (their message is visible, in the same transaction as their firms): the rebuild that
+        // starts next reads them, so their own messages need no rebuild of their own.
+        indexer.RebuildForChangeAsync(message.Id, c => OutboxStore.PendingIdsAsync(connection, transaction, Type, c), ct);
 }
