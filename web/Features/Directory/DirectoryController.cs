@@ -5,6 +5,7 @@ using Marketplace.Enterprises.Import;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Enterprises.Qualifications;
 using Microsoft.AspNetCore.Authorization;
+using Marketplace.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Marketplace.BuildingBlocks.Data;
 using Marketplace.Accounts;
@@ -55,8 +56,7 @@ public sealed class DirectoryController(EnterpriseStore enterprises) : Controlle
         if (format == "csv")
         {
             // Streamed as the rows arrive: memory stays flat whatever the directory's size.
-            Response.ContentType = "text/csv; charset=utf-8";
-            Response.Headers.ContentDisposition = Attachment(name);
+            Response.StartDownload("text/csv; charset=utf-8", name);
             // Excel opens UTF-8 CSV correctly only with a byte-order mark.
             await using var writer = new StreamWriter(Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 64 * 1024);
             await writer.WriteLineAsync(string.Join(',', ExportRow(null).Keys.Select(CsvField)));
@@ -76,21 +76,13 @@ public sealed class DirectoryController(EnterpriseStore enterprises) : Controlle
             return new EmptyResult();
         }
         // .xlsx streamed too: the workbook's zip is written into the response as the rows arrive.
-        Response.ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-        Response.Headers.ContentDisposition = Attachment(name);
+        Response.StartDownload("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
         await using (var sheet = await XlsxStreamWriter.CreateAsync(Response.Body, "企业名录", [.. ExportRow(null).Keys], ExportWidths, ct))
         {
             await foreach (var f in firms) await sheet.WriteRowAsync([.. ExportRow(f).Values], ct);
             await sheet.FinishAsync(ct);
         }
         return new EmptyResult();
-    }
-
-    private static string Attachment(string name)
-    {
-        var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment");
-        disposition.SetHttpFileName(name);
-        return disposition.ToString();
     }
 
     /// <summary>Column widths of the .xlsx export, in characters, in the order of <see cref="ExportRow"/>.</summary>

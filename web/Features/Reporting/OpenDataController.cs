@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Marketplace.Reporting.OpenData;
+using Marketplace.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -27,10 +28,7 @@ public sealed class OpenDataController(OpenDataQueries openData, Feeds feeds, Oc
     public async Task<IActionResult> Csv([FromServices] OpenDataFiles files, CancellationToken ct)
     {
         if (await files.CsvAsync(ct) is { } bytes) return File(bytes, "text/csv; charset=utf-8", "scenarios.csv");
-        Response.ContentType = "text/csv; charset=utf-8";
-        var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment");
-        disposition.SetHttpFileName("scenarios.csv");
-        Response.Headers.ContentDisposition = disposition.ToString();
+        Response.StartDownload("text/csv; charset=utf-8", "scenarios.csv");
         await openData.WriteCsvAsync(Response.Body, ct);
         return new EmptyResult();
     }
