@@ -85,7 +85,17 @@ public static class Browsers
     public static async Task AssertFitsAsync(IPage page, int width)
     {
         var scrollWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
-        Assert.True(scrollWidth <= width + 1, $"{page.Url} is {scrollWidth}px wide in a {width}px window");
+        if (scrollWidth > width + 1)
+        {
+            // Name what sticks out, so an intermittent overflow can be traced from the log alone.
+            var wide = await page.EvaluateAsync<string[]>("""
+                () => [...document.querySelectorAll('body *')]
+                  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                  .slice(0, 6)
+                  .map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className && typeof e.className === 'string' ? '.' + e.className.trim().replace(/\s+/g, '.') : ''} right=${Math.round(e.getBoundingClientRect().right)} "${(e.textContent || '').trim().slice(0, 40)}"`)
+                """);
+            Assert.Fail($"{page.Url} is {scrollWidth}px wide in a {width}px window; sticking out: {string.Join(" | ", wide)}");
+        }
         var hidden = await page.EvaluateAsync<string[]>("""
             () => [...document.querySelectorAll('header.top .account a, header.top .account button')]
               .filter(e => { const r = e.getBoundingClientRect(); return r.left < 0 || r.right > window.innerWidth + 1; })
