@@ -43,9 +43,19 @@ internal static class HttpBenchmark
         var output = Environment.GetEnvironmentVariable("BENCH_OUT") is { Length: > 0 } o
             ? o : Path.Combine(root, "artifacts", "bench", $"http-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
 
-        var database = "bench_http_" + Guid.NewGuid().ToString("N")[..8];
-        await using (var conn = new NpgsqlConnection(admin)) { await conn.OpenAsync(); await new NpgsqlCommand($"create database {database}", conn).ExecuteNonQueryAsync(); }
-        var work = Directory.CreateTempSubdirectory("marketplace-http-bench-").FullName;
+        // BENCH_REUSE=<folder>: keep the database and index between runs (folder/database names the database, folder/index
+        // holds the index), so trying a site setting does not cost the scale data's preparation each time.
+        var reuse = Environment.GetEnvironmentVariable("BENCH_REUSE") is { Length: > 0 } kept ? Path.GetFullPath(kept) : null;
+        var reused = reuse is not null && File.Exists(Path.Combine(reuse, "database"));
+        var database = reused ? (await File.ReadAllTextAsync(Path.Combine(reuse!, "database"))).Trim() : "bench_http_" + Guid.NewGuid().ToString("N")[..8];
+        if (!reused)
+        {
+            await using var conn = new NpgsqlConnection(admin);
+            await conn.OpenAsync();
+            await new NpgsqlCommand($"create database {database}", conn).ExecuteNonQueryAsync();
+        }
+        var work = reuse ?? Directory.CreateTempSubdirectory("marketplace-http-bench-").FullName;
+        Directory.CreateDirectory(work);
 
         var smtpPort = EmailBenchmark.FreePort();
         using var stop = new CancellationTokenSource();
@@ -57,7 +67,7 @@ internal static class HttpBenchmark
         var baseUrl = $"http://127.0.0.1:{port}";
         var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
         var size = ScaleData.Size.FromEnvironment();
-        if (scale)
+        if (scale && !reused)
         {
             // The demo first (its accounts sign the benchmark in), then the scale data, then one full reindex, all before
             // the site starts, so the figures are of a steady site and not of its first index build.
@@ -67,6 +77,7 @@ internal static class HttpBenchmark
             await RunHostCommandAsync(root, work, connectionString, smtpPort, "reindex");
             Console.WriteLine($"scale data loaded and indexed in {prepare.Elapsed.TotalSeconds:0} s");
         }
+        if (reuse is not null) await File.WriteAllTextAsync(Path.Combine(reuse, "database"), database);
         var app = StartApp(root, work, baseUrl, connectionString, smtpPort);
         try
         {
@@ -128,7 +139,8 @@ internal static class HttpBenchmark
                 """);
             Figures Wrk(string path, string? cookie, int secs, int conns)
             {
-                var args = new List<string> { "-t2", $"-c{conns}", $"-d{secs}s", "--timeout", "10s", "-s", script };
+                // Every request says what a browser (or curl --compressed, or Python's requests) says it can decode.
+                var args = new List<string> { "-t2", $"-c{conns}", $"-d{secs}s", "--timeout", "10s", "-s", script, "-H", "Accept-Encoding: gzip, deflate, br" };
                 if (cookie is not null) args.AddRange(["-H", "Cookie: " + cookie]);
                 args.Add(baseUrl + path);
                 var psi = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -223,12 +235,13 @@ internal static class HttpBenchmark
         {
             if (!app.HasExited) { app.Kill(entireProcessTree: true); app.WaitForExit(); }
             stop.Cancel();
-            await using (var conn = new NpgsqlConnection(admin))
+            if (reuse is null)
             {
+                await using var conn = new NpgsqlConnection(admin);
                 await conn.OpenAsync();
                 await new NpgsqlCommand($"drop database if exists {database} with (force)", conn).ExecuteNonQueryAsync();
+                Directory.Delete(work, recursive: true);
             }
-            Directory.Delete(work, recursive: true);
         }
     }
 

@@ -120,6 +120,38 @@ public sealed class OpenDataTests(MarketplaceApp app) : IClassFixture<Marketplac
     }
 
     [PostgresFact]
+    public async Task OpenDataFiles_GoGzippedToClientsThatAcceptGzip_AndAClientHoldingThemGets304()
+    {
+        await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("开放数据：压缩下载与重新验证"));
+        var client = app.CreateClient();
+        foreach (var path in new[] { "/open-data/scenarios.json", "/open-data/scenarios.csv" })
+        {
+            var plain = await client.GetAsync(path);
+            var plainBytes = await plain.Content.ReadAsByteArrayAsync();
+            Assert.Empty(plain.Content.Headers.ContentEncoding);
+            Assert.Contains("Accept-Encoding", plain.Headers.Vary);
+            Assert.NotNull(plain.Headers.ETag);
+
+            var compressed = new HttpRequestMessage(HttpMethod.Get, path);
+            compressed.Headers.AcceptEncoding.ParseAdd("gzip, deflate, br");
+            var zipped = await client.SendAsync(compressed);
+            Assert.Equal(["gzip"], zipped.Content.Headers.ContentEncoding);
+            await using (var gzip = new System.IO.Compression.GZipStream(await zipped.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress))
+            using (var unzipped = new MemoryStream())
+            {
+                await gzip.CopyToAsync(unzipped);
+                Assert.Equal(plainBytes, unzipped.ToArray());
+            }
+
+            var revalidate = new HttpRequestMessage(HttpMethod.Get, path);
+            revalidate.Headers.IfNoneMatch.Add(plain.Headers.ETag!);
+            var notModified = await client.SendAsync(revalidate);
+            Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+            Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+        }
+    }
+
+    [PostgresFact]
     public async Task Feeds_AreWellFormedAtomAndICalendar()
     {
         var s = await TestData.PublishedScenarioAsync(app, TestData.ScenarioCommand("订阅：社区养老助餐点智能结算，含分号;与逗号,的很长的标题用于检验折行是否正确处理多字节字符"));

@@ -19,6 +19,8 @@ public static class WebSetup
         // Emit Chinese as characters, not &#x…; entities: pages stay readable and a third of the size.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        // File(byte[]) answers go out in pieces, so large ones to many clients do not pile up in Kestrel's buffers.
+        services.AddSingleton<Microsoft.AspNetCore.Mvc.Infrastructure.IActionResultExecutor<Microsoft.AspNetCore.Mvc.FileContentResult>, ChunkedFileContentResultExecutor>();
         services.AddControllersWithViews(o =>
             {
                 o.Filters.Add<FirmRequiredFilter>();

@@ -324,7 +324,13 @@ public sealed class MonitoringQueries(NpgsqlDataSource db, DataVersion data, Tim
             cancellationToken: ct)) == 1;
     }
 
-    public async Task<LedgerSnapshot?> SnapshotAsync(DateOnly month, CancellationToken ct)
+    /// <summary>A frozen month (null if it was never frozen), read and parsed once per committed state, not per request.</summary>
+    public async Task<LedgerSnapshot?> SnapshotAsync(DateOnly month, CancellationToken ct) =>
+        await _snapshots.GetOrAddAsync($"{month:yyyy-MM}", await data.CurrentAsync(ct), c => ReadSnapshotAsync(month, c), ct);
+
+    private readonly VersionedCache<LedgerSnapshot?> _snapshots = new(capacity: 12);
+
+    private async Task<LedgerSnapshot?> ReadSnapshotAsync(DateOnly month, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         var row = await conn.QuerySingleOrDefaultAsync<(DateTime TakenAt, string Rows)?>(new CommandDefinition(

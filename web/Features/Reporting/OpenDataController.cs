@@ -20,14 +20,14 @@ public sealed class OpenDataController(OpenDataQueries openData, Feeds feeds, Oc
 
     [HttpGet("open-data/scenarios.json")]
     public async Task<IActionResult> Json([FromServices] OpenDataFiles files, [FromServices] IOptions<JsonOptions> json, CancellationToken ct) =>
-        await files.JsonAsync(json.Value.JsonSerializerOptions, ct) is { } bytes
-            ? File(bytes, "application/json; charset=utf-8")
+        await files.JsonAsync(json.Value.JsonSerializerOptions, ct) is { } file
+            ? this.Kept(file, "application/json; charset=utf-8")
             : Ok(openData.StreamAsync(ct));
 
     [HttpGet("open-data/scenarios.csv")]
     public async Task<IActionResult> Csv([FromServices] OpenDataFiles files, CancellationToken ct)
     {
-        if (await files.CsvAsync(ct) is { } bytes) return File(bytes, "text/csv; charset=utf-8", "scenarios.csv");
+        if (await files.CsvAsync(ct) is { } file) return this.Kept(file, "text/csv; charset=utf-8", "scenarios.csv");
         Response.StartDownload("text/csv; charset=utf-8", "scenarios.csv");
         await openData.WriteCsvAsync(Response.Body, ct);
         return new EmptyResult();
