@@ -221,7 +221,7 @@ internal static class HttpBenchmark
             var (peakRssMb, rssMb) = SiteMemoryMb(sitePid, lifetimePeak: true);
             Console.WriteLine();
             Console.WriteLine($"site process after every row: RSS {rssMb} MB, peak RSS {peakRssMb} MB (target ≤ 400 MB with 100,000 firms indexed)");
-            Console.WriteLine($"  of which {SiteMemoryParts(sitePid)}");
+            Console.WriteLine($"  of which {SiteMemoryParts(sitePid, Path.Combine(work, "index"))}");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
             await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new
             {
@@ -306,13 +306,24 @@ internal static class HttpBenchmark
     }
 
     /// <summary>What the site's resident memory is made of (Linux: anonymous, file-backed, shared).</summary>
-    private static string SiteMemoryParts(int pid)
+    private static string SiteMemoryParts(int pid, string indexFolder)
     {
         try
         {
             var status = File.ReadAllLines($"/proc/{pid}/status");
             long Mb(string field) => long.Parse(status.First(l => l.StartsWith(field + ":")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-            return $"anonymous {Mb("RssAnon")} MB (GC heap, native), files {Mb("RssFile")} MB (assemblies, libraries, index), shared {Mb("RssShmem")} MB (JIT code, W^X)";
+            // The index's files are mapped (Lucene's MMapDirectory): their pages read so far count as resident, though
+            // the kernel can drop them at will.
+            long indexKb = 0;
+            var inIndex = false;
+            foreach (var line in File.ReadLines($"/proc/{pid}/smaps"))
+            {
+                if (line.Length > 0 && char.IsAsciiHexDigit(line[0]) && line.Contains('-')) inIndex = line.Contains(indexFolder, StringComparison.Ordinal);
+                else if (inIndex && line.StartsWith("Rss:", StringComparison.Ordinal))
+                    indexKb += long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+            }
+            return $"anonymous {Mb("RssAnon")} MB (GC heap, native), files {Mb("RssFile")} MB (assemblies, libraries; the index {indexKb / 1024} MB), " +
+                   $"shared {Mb("RssShmem")} MB (JIT code, W^X)";
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException) { return "(no /proc)"; }
     }
