@@ -293,7 +293,7 @@ internal static class HttpBenchmark
         try
         {
             var status = File.ReadAllLines($"/proc/{pid}/status");
-            long Kb(string field) => long.Parse(status.First(l => l.StartsWith(field + ":")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+            long Kb(string field) => StatusKb(status, field);
             var (peak, now) = (Kb("VmHWM"), Kb("VmRSS"));
             _lifetimePeakKb = Math.Max(_lifetimePeakKb, peak);
             if (resetPeak)
@@ -305,13 +305,19 @@ internal static class HttpBenchmark
         catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException) { return (-1, -1); }
     }
 
+    /// <summary>A kB figure of /proc (a "Field:   1234 kB" line of status or smaps).</summary>
+    private static long KbOf(string line) =>
+        long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+
+    private static long StatusKb(string[] status, string field) => KbOf(status.First(l => l.StartsWith(field + ":", StringComparison.Ordinal)));
+
     /// <summary>What the site's resident memory is made of (Linux: anonymous, file-backed, shared).</summary>
     private static string SiteMemoryParts(int pid, string indexFolder)
     {
         try
         {
             var status = File.ReadAllLines($"/proc/{pid}/status");
-            long Mb(string field) => long.Parse(status.First(l => l.StartsWith(field + ":")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+            long Mb(string field) => StatusKb(status, field) / 1024;
             // The index's files are mapped (Lucene's MMapDirectory): their pages read so far count as resident, though
             // the kernel can drop them at will.
             long indexKb = 0;
@@ -320,7 +326,7 @@ internal static class HttpBenchmark
             {
                 if (line.Length > 0 && char.IsAsciiHexDigit(line[0]) && line.Contains('-')) inIndex = line.Contains(indexFolder, StringComparison.Ordinal);
                 else if (inIndex && line.StartsWith("Rss:", StringComparison.Ordinal))
-                    indexKb += long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+                    indexKb += KbOf(line);
             }
             return $"anonymous {Mb("RssAnon")} MB (GC heap, native), files {Mb("RssFile")} MB (assemblies, libraries; the index {indexKb / 1024} MB), " +
                    $"shared {Mb("RssShmem")} MB (JIT code, W^X)";
