@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Marketplace.BuildingBlocks.Caching;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 
@@ -63,7 +64,7 @@ public sealed class RenderedPages
         {
             var response = context.HttpContext.Response;
             var original = response.Body;
-            using var buffer = new MemoryStream();
+            using var buffer = new PieceBuffer();
             response.Body = buffer;
             try { await view.ExecuteResultAsync(context); }
             finally { response.Body = original; }

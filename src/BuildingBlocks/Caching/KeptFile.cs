@@ -12,7 +12,7 @@ public sealed record KeptFile(byte[] Bytes, byte[] Gzip, string Tag)
 {
     public static KeptFile Of(byte[] bytes)
     {
-        using var compressed = new MemoryStream(bytes.Length / 4 + 64);
+        using var compressed = new PieceBuffer();
         using (var gzip = new GZipStream(compressed, CompressionLevel.Optimal, leaveOpen: true)) gzip.Write(bytes);
         return new KeptFile(bytes, compressed.ToArray(), Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 16)));
     }

@@ -7,6 +7,14 @@ namespace Marketplace.BuildingBlocks.Data;
 /// </summary>
 public static class SpreadsheetText
 {
+    /// <summary>
+    /// A writer for a CSV download: UTF-8 with a byte-order mark (Excel opens UTF-8 CSV correctly only with one). Its
+    /// buffers (16K characters, 48 KB encoded) stay below the large object threshold, so a download in progress leaves
+    /// no large-object garbage behind; the caller flushes every so many rows.
+    /// </summary>
+    public static StreamWriter CsvWriter(Stream output, bool leaveOpen = false) =>
+        new(output, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 16 * 1024, leaveOpen);
+
     public static string Neutralize(string value) =>
         value.Length > 0 && "=+-@\t\r".Contains(value[0]) ? "'" + value : value;
 

@@ -33,7 +33,7 @@ public sealed class Feeds(OpenDataQueries openData, ScenarioLabels labels, IOpti
     {
         var o = options.Value;
         var items = await openData.ListRecentlyPublishedAsync(50, ct);
-        var buffer = new MemoryStream();
+        using var buffer = new PieceBuffer();
         using (var x = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true }))
         {
             const string ns = "http://www.w3.org/2005/Atom";

@@ -29,26 +29,9 @@ public sealed class OpenDataFiles(OpenDataQueries openData, DataVersion data, Ti
 
     private static async Task<KeptFile?> KeepAsync(Func<Stream, Task> write)
     {
-        using var buffer = new CappedStream(MaxKeptBytes);
+        using var buffer = new PieceBuffer(MaxKeptBytes);
         try { await write(buffer); }
-        catch (CappedStream.FullException) { return null; }
+        catch (PieceBuffer.FullException) { return null; }
         return KeptFile.Of(buffer.ToArray());
-    }
-
-    /// <summary>A memory stream that refuses to grow past a size.</summary>
-    private sealed class CappedStream(int cap) : MemoryStream
-    {
-        public sealed class FullException : Exception;
-
-        private void Check(int count)
-        {
-            if (Length + count > cap) throw new FullException();
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) { Check(count); base.Write(buffer, offset, count); }
-        public override void Write(ReadOnlySpan<byte> buffer) { Check(buffer.Length); base.Write(buffer); }
-        public override void WriteByte(byte value) { Check(1); base.WriteByte(value); }
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) { Check(count); return base.WriteAsync(buffer, offset, count, ct); }
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default) { Check(buffer.Length); return base.WriteAsync(buffer, ct); }
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Dapper;
+using Marketplace.BuildingBlocks.Caching;
 using Marketplace.BuildingBlocks.Time;
 using Marketplace.BuildingBlocks.Data;
 using Microsoft.Extensions.Options;
@@ -116,7 +117,7 @@ public sealed class OpenDataQueries(NpgsqlDataSource db, ScenarioLabels labels, 
     /// <summary>The rows as CSV, UTF-8 with a byte-order mark so Excel opens the Chinese text as UTF-8.</summary>
     public async Task<byte[]> CsvAsync(CancellationToken ct)
     {
-        using var buffer = new MemoryStream();
+        using var buffer = new PieceBuffer();
         await WriteCsvAsync(buffer, ct);
         return buffer.ToArray();
     }
@@ -124,7 +125,7 @@ public sealed class OpenDataQueries(NpgsqlDataSource db, ScenarioLabels labels, 
     /// <summary>The CSV written to <paramref name="output"/> as the rows arrive (memory flat whatever the number of scenarios).</summary>
     public async Task WriteCsvAsync(Stream output, CancellationToken ct)
     {
-        await using var csv = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 64 * 1024, leaveOpen: true);
+        await using var csv = SpreadsheetText.CsvWriter(output, leaveOpen: true);
         string[] header = ["编号", "名称", "类别", "领域", "地点", "牵头部门", "批次", "阶段", "模式", "名额", "预算下限（万元）", "预算上限（万元）", "资金支持方式",
             "关键技术", "发布时间", "申报截止", "揭榜企业", "网址", "OCDS"];
         await csv.WriteLineAsync(string.Join(',', header));

@@ -57,8 +57,7 @@ public sealed class DirectoryController(EnterpriseStore enterprises) : Controlle
         {
             // Streamed as the rows arrive: memory stays flat whatever the directory's size.
             Response.StartDownload("text/csv; charset=utf-8", name);
-            // Excel opens UTF-8 CSV correctly only with a byte-order mark.
-            await using var writer = new StreamWriter(Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 64 * 1024);
+            await using var writer = SpreadsheetText.CsvWriter(Response.Body);
             await writer.WriteLineAsync(string.Join(',', ExportRow(null).Keys.Select(CsvField)));
             var n = 0;
             await foreach (var f in firms)

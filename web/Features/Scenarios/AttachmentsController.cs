@@ -92,9 +92,10 @@ public sealed class AttachmentsController(AttachmentStore files, ScenarioStore s
             TempData["Error"] = $"单个文件不能超过 {AttachmentStore.MaxBytes / 1024 / 1024} MB";
             return;
         }
-        using var buffer = new MemoryStream();
-        await file.CopyToAsync(buffer, ct);
-        var result = await files.AddAsync(new AttachmentUpload(owner, file.FileName, buffer.ToArray(), User.UserId()), ct);
+        // Read straight into an array of the file's size: no growing buffer and no second copy of up to 10 MB.
+        var bytes = new byte[file.Length];
+        await using (var upload = file.OpenReadStream()) await upload.ReadExactlyAsync(bytes, ct);
+        var result = await files.AddAsync(new AttachmentUpload(owner, file.FileName, bytes, User.UserId()), ct);
         TempData[result.IsSuccess ? "Flash" : "Error"] = result.IsSuccess ? $"已上传：{Path.GetFileName(file.FileName)}" : result.FirstError.Message;
     }
 }
