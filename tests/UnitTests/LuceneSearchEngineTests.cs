@@ -105,5 +105,31 @@ public sealed class LuceneSearchEngineTests : IDisposable
         Assert.Equal((1, 2), await _engine.CountAsync(default));
     }
 
+    [Fact]
+    public async Task EquallyRankedResults_ComeInIdOrder_WhateverOrderTheyWereIndexedIn()
+    {
+        // Same text and deadline: equal scores and equal sort keys, so only the tie-break decides the order.
+        var closes = DateTimeOffset.UtcNow.AddDays(10);
+        var scenarios = Enumerable.Range(0, 12).Select(_ => Scenario("智慧停车管理", "路内停车。") with { ClosesAt = closes }).ToList();
+        var firms = Enumerable.Range(0, 12).Select(i => Firm("停车科技", "停车管理平台", ["物联网"])).ToList();
+        var scenarioIds = scenarios.Select(s => s.Id).Order().ToList();
+        var firmIds = firms.Select(f => f.Id).Order().ToList();
+
+        foreach (var reversed in new[] { false, true })
+        {
+            using var engine = new LuceneSearchEngine(null, Thesaurus.Load(), TimeProvider.System);
+            // One at a time, in one order or the other, as outbox lanes may index them.
+            foreach (var s in reversed ? Enumerable.Reverse(scenarios) : scenarios) await engine.UpsertScenariosAsync([s], default);
+            foreach (var f in reversed ? Enumerable.Reverse(firms) : firms) await engine.UpsertEnterprisesAsync([f], default);
+
+            Assert.Equal(scenarioIds, (await engine.SearchScenariosAsync(new ScenarioSearchQuery("停车"), default)).Hits.Select(h => h.Id));
+            Assert.Equal(scenarioIds, (await engine.SearchScenariosAsync(new ScenarioSearchQuery(null), default)).Hits.Select(h => h.Id));
+            Assert.Equal(scenarioIds[5..10], (await engine.SearchScenariosAsync(new ScenarioSearchQuery("停车", Page: 2, PageSize: 5), default)).Hits.Select(h => h.Id));
+            Assert.Equal(firmIds, (await engine.SearchEnterprisesAsync(new EnterpriseSearchQuery("停车"), default)).Hits.Select(h => h.Id));
+            Assert.Equal(firmIds, (await engine.SearchEnterprisesAsync(new EnterpriseSearchQuery(null, Sort: EnterpriseSearchQuery.ByCapital), default)).Hits.Select(h => h.Id));
+            Assert.All((await engine.SearchScenariosAsync(new ScenarioSearchQuery("停车"), default)).Hits, h => Assert.True(h.Score > 0));
+        }
+    }
+
     public void Dispose() => _engine.Dispose();
 }

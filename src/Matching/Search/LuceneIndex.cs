@@ -37,7 +37,7 @@ internal sealed class LuceneIndex : IDisposable
     public string ReaderVersion => $"{_instance}.{Search(s => s.IndexReader is DirectoryReader d ? d.Version : 0)}";
 
     /// <summary>Bumped whenever documents gain or change fields (2: audience and suspension fields).</summary>
-    internal const string SchemaVersion = "3"; // 3: last award of firms, eligibility terms of scenarios
+    internal const string SchemaVersion = "4"; // 3: last award of firms, eligibility terms of scenarios; 4: id order for ties
     private const string SchemaKey = "marketplace.schema";
 
     private sealed class Bm25SearcherFactory(Similarity similarity) : SearcherFactory

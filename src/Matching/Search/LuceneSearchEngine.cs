@@ -144,6 +144,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         var doc = new Document
         {
             new StringField("id", s.Id.ToString(), Field.Store.YES),
+            OrderOf(s.Id),
             new StoredField("code", s.Code),
             new StoredField("title", s.Title),
             new StoredField("summary", s.Summary),
@@ -201,6 +202,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         var doc = new Document
         {
             new StringField("id", e.Id.ToString(), Field.Store.YES),
+            OrderOf(e.Id),
             new StoredField("name", e.Name),
             new StringField("industry", e.Industry, Field.Store.YES),
             new StringField("region", e.Region, Field.Store.YES),
@@ -307,17 +309,13 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         // looking every query term up again in every segment: most of a request's time on a small index.)
         var page = Math.Max(1, q.Page);
         var size = Math.Clamp(q.PageSize, 1, 100);
-        TopFieldCollector? byDeadline = null;
-        TopScoreDocCollector? byScore = null;
-        if (q.Order != ScenarioSort.Relevance)
-            byDeadline = TopFieldCollector.Create(new Sort(new SortField("closes_at", FieldCache.NUMERIC_UTILS_INT64_PARSER, q.Order == ScenarioSort.DeadlineDescending)), page * size,
-                fillFields: true, trackDocScores: false, trackMaxScore: false, docsScoredInOrder: true);
-        else
-            byScore = TopScoreDocCollector.Create(page * size, docsScoredInOrder: true);
+        var ordered = Ordered(q.Order == ScenarioSort.Relevance
+            ? SortField.FIELD_SCORE
+            : new SortField("closes_at", FieldCache.NUMERIC_UTILS_INT64_PARSER, q.Order == ScenarioSort.DeadlineDescending), page * size);
         var facets = new LuceneFacets.Counter(ScenarioFacets.All);
-        var split = new CategorySplit(q.Category, MultiCollector.Wrap((ICollector?)byDeadline ?? byScore, facets));
+        var split = new CategorySplit(q.Category, MultiCollector.Wrap(ordered, facets));
         searcher.Search(Filtered(query, filter), split);
-        var top = byDeadline is not null ? byDeadline.GetTopDocs() : byScore!.GetTopDocs();
+        var top = ordered.GetTopDocs();
 
         var highlighter = highlightTerms.Length == 0 ? null : CreateHighlighter(highlightTerms);
         var hits = top.ScoreDocs.Skip((page - 1) * size).Select(sd =>
@@ -436,10 +434,7 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
 
         var page = Math.Max(1, q.Page);
         var size = Math.Clamp(q.PageSize, 1, 100);
-        ITopDocsCollector topCollector = q.SortByCapital
-            ? TopFieldCollector.Create(new Sort(new SortField("capital", FieldCache.NUMERIC_UTILS_DOUBLE_PARSER, reverse: true)), page * size,
-                fillFields: true, trackDocScores: false, trackMaxScore: false, docsScoredInOrder: true)
-            : TopScoreDocCollector.Create(page * size, docsScoredInOrder: true);
+        var topCollector = Ordered(q.SortByCapital ? new SortField("capital", FieldCache.NUMERIC_UTILS_DOUBLE_PARSER, reverse: true) : SortField.FIELD_SCORE, page * size);
         var facets = new LuceneFacets.Counter(EnterpriseFacets.All);
         searcher.Search(Filtered(query, filter), MultiCollector.Wrap(topCollector, facets));
         var top = topCollector.GetTopDocs();
@@ -453,6 +448,24 @@ public sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         }).ToList();
         return new EnterpriseSearchResult(hits, top.TotalHits, facets.Result());
     }
+
+    /// <summary>
+    /// The top <paramref name="n"/> by <paramref name="first"/>, ties broken by the id (<see cref="OrderField"/>), not by
+    /// the order documents happened to reach the index in: a rebuilt index (after a restore, or on another node) lists
+    /// equally-ranked results in the same order as the live one, however many outbox lanes indexed them concurrently.
+    /// </summary>
+    private static TopFieldCollector Ordered(SortField first, int n) =>
+        TopFieldCollector.Create(new Sort(first, new SortField(OrderField, SortFieldType.INT64)), n,
+            fillFields: false, trackDocScores: first.Type == SortFieldType.SCORE, trackMaxScore: false, docsScoredInOrder: true);
+
+    /// <summary>
+    /// The id as a number that sorts like it: its first eight bytes, big-endian, with the sign bit flipped so that the
+    /// signed comparison Lucene makes orders them as unsigned. Stored as a doc value (read from the index, not the heap).
+    /// </summary>
+    internal const string OrderField = "order";
+
+    private static NumericDocValuesField OrderOf(Guid id) =>
+        new(OrderField, System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(id.ToByteArray(bigEndian: true)) ^ long.MinValue);
 
     /// <summary>
     /// A visitor's query must match most of its character bigrams (or those of a thesaurus equivalent) somewhere in

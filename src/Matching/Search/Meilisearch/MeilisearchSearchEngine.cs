@@ -81,8 +81,13 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
         return map;
     }
 
+    // Meilisearch's own rules, then the id: equally-ranked results come in the same order on every node and after a
+    // rebuild, as with the Lucene engine (the id's text sorts like the key Lucene breaks ties with).
+    private static readonly string[] RankingRules = ["words", "typo", "proximity", "attribute", "sort", "exactness", "id:asc"];
+
     internal IndexSettings ScenarioSettings() => new()
     {
+        RankingRules = RankingRules,
         SearchableAttributes = ["title", "technologies", "summary", "domain", "location", "description"],
         FilterableAttributes = ["id", "category", "domain", "location", "technologies", "status", "closesAt", "audience"],
         DisplayedAttributes = ["*"],
@@ -93,6 +98,7 @@ public sealed class MeilisearchSearchEngine(MeilisearchClient client, Thesaurus 
 
     internal IndexSettings EnterpriseSettings() => new()
     {
+        RankingRules = RankingRules,
         SearchableAttributes = ["technologies", "description", "cases", "name", "experienceDomains"],
         FilterableAttributes = ["id", "qualifications", "capital", "regionPrefixes", "industry", "technologies", "publicCard", "suspendedUntil", "lastAwardedAt"],
         SortableAttributes = ["capital"],
