@@ -10,11 +10,13 @@ public sealed class OutboxOptions
     [Range(1, 1000)] public int BatchSize { get; set; } = 50;
     [Range(1, 100)] public int MaxAttempts { get; set; } = 8;
     /// <summary>
-    /// Messages of a batch handled at once, each in its own transaction on its own connection. One keeps a node's messages
-    /// in order; more lets one message's commit (a WAL flush) overlap the next one's email, which is what bounds a large
-    /// mailing. A worker that dies leaves at most this many messages ambiguous (sent again with the same Message-ID).
+    /// Messages of a batch handled at once, each in its own transaction on its own connection: one message's commit (a WAL
+    /// flush) overlaps the next one's email, which is what bounds a large mailing (100,000 invitations: 62–94 s with two
+    /// workers of 4 lanes, 91–133 s with one lane each). Handlers do not rely on order (two nodes never kept it anyway:
+    /// each handler reads the current state). A worker that dies leaves at most this many messages ambiguous (sent again
+    /// with the same Message-ID). 1 handles a node's messages in claim order.
     /// </summary>
-    [Range(1, 16)] public int Lanes { get; set; } = 1;
+    [Range(1, 16)] public int Lanes { get; set; } = 4;
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(30);
