@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Dapper;
 using Marketplace.BuildingBlocks.Caching;
 using Marketplace.BuildingBlocks.Time;

@@ -1,6 +1,5 @@
 using Marketplace.BuildingBlocks.Paging;
 using Marketplace.BuildingBlocks.Outbox;
-using System.Text;
 using Marketplace.Enterprises.Import;
 using Marketplace.Enterprises.Profiles;
 using Marketplace.Enterprises.Qualifications;
